@@ -1,0 +1,51 @@
+"""`assistant ...`: the command line. Each sub-module owns one group of commands."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from assistant.cli import db, demo, serve, users
+from assistant.errors import AppError
+from assistant.redis_server import RedisServerError
+
+app = typer.Typer(
+    help="Self-hosted, privacy-first AI co-pilot for clinic CRMs.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("serve")(serve.serve)
+app.command("worker")(serve.worker)
+app.add_typer(db.db_app, name="db")
+app.add_typer(demo.demo_app, name="demo")
+app.add_typer(users.users_app, name="users")
+app.add_typer(users.tokens_app, name="tokens")
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, AppError):
+        return exc.message
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"invalid configuration {where}: {first['msg']}"
+    if isinstance(exc, OperationalError | ProgrammingError):
+        reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        if "no such table" in reason or "does not exist" in reason:
+            return f"the database is not set up ({reason}); run `assistant db upgrade` first"
+        return f"database error: {reason}"
+    return str(exc)
+
+
+def main() -> None:
+    """Entry point: typed errors become one clear line on stderr and exit code 1."""
+    try:
+        app()
+    except (AppError, ValidationError, OperationalError, ProgrammingError, RedisServerError,
+            OSError) as exc:  # fmt: skip
+        typer.echo(f"error: {_one_line(exc)}", err=True)
+        sys.exit(1)

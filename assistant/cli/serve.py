@@ -1,0 +1,87 @@
+"""`assistant serve` and `assistant worker`: the long-running processes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import typer
+
+from assistant.redis_server import EmbeddedRedis
+from assistant.settings import Settings, get_settings
+
+
+@contextlib.contextmanager
+def _redis_for(settings: Settings) -> Iterator[Settings]:
+    """Settings with a Redis URL: the configured one, or a server started for this run."""
+    if settings.redis.url:
+        yield settings
+        return
+    with EmbeddedRedis() as server:
+        typer.echo(f"started a Redis-compatible server on {server.url} (keeps nothing on disk)")
+        yield settings.model_copy(update={"redis": settings.redis.model_copy(
+            update={"url": server.url})})  # fmt: skip
+
+
+@contextlib.contextmanager
+def _worker_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
+    assert settings.redis.url
+    env = settings.child_env(redis_url=settings.redis.url)
+    process = subprocess.Popen([sys.executable, "-m", "assistant", "worker"], env=env)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    with_worker: bool = typer.Option(
+        False, "--with-worker", help="Also run the background worker as a child process."
+    ),
+) -> None:
+    """Serve the app (and, with --with-worker, the worker); Ctrl-C stops everything."""
+    import uvicorn
+
+    from server.app import create_app
+
+    with contextlib.ExitStack() as stack:
+        settings = stack.enter_context(_redis_for(get_settings()))
+        if with_worker:
+            stack.enter_context(_worker_process(settings))
+        config = uvicorn.Config(
+            create_app(settings), host=host, port=port, log_level="warning",
+            access_log=False, lifespan="on",
+        )  # fmt: skip
+        typer.echo(f"serving on http://{host}:{port}")
+        uvicorn.Server(config).run()
+
+
+def worker() -> None:
+    """Run the background worker (jobs, approvals, enrichment, cron) until stopped."""
+    settings = get_settings()
+    if not settings.redis.url:
+        raise typer.BadParameter("ASSISTANT_REDIS_URL must be set for a standalone worker")
+    asyncio.run(_run_worker(settings))
+
+
+async def _run_worker(settings: Settings) -> None:
+    from assistant.jobs.worker import build_worker
+
+    worker = build_worker(settings)
+    try:
+        await worker.async_run()
+    except asyncio.CancelledError:
+        typer.echo("worker stopped", err=True)  # SIGINT/SIGTERM: arq cancels its main task
+    finally:
+        await worker.close()

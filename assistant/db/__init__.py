@@ -1,0 +1,1 @@
+"""The data layer: engines, sessions, tables and migrations."""

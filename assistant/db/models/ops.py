@@ -1,0 +1,96 @@
+"""What the system does about the records: conversations, approvals, audit trail and jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text
+from sqlmodel import Field, SQLModel
+
+from assistant.db.types import UTCDateTime, utcnow
+
+
+class Conversation(SQLModel, table=True):
+    __tablename__ = "conversations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    title: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversations.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=12)
+    content: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = Field(default="complete", max_length=12)
+    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Approval(SQLModel, table=True):
+    """A critical call waiting for a second person; bound to a hash of exactly what will run."""
+
+    __tablename__ = "approvals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    procedure: str = Field(max_length=64, index=True)
+    args: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    summary: str = Field(default="", max_length=500)
+    requested_by: int = Field(foreign_key="users.id", index=True)
+    approver_roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    call_hash: str = Field(max_length=64)
+    target: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=12, index=True)
+    decided_by: int | None = Field(default=None, foreign_key="users.id")
+    reason: str | None = Field(default=None, max_length=500)
+    result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    source: str = Field(default="http", max_length=12)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One link of the hash chain: ids and outcomes only, never clinical text."""
+
+    __tablename__ = "audit_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True, index=True)
+    actor_id: int | None = Field(default=None)
+    actor_role: str | None = Field(default=None, max_length=20)
+    source: str = Field(max_length=12)
+    procedure: str = Field(max_length=64)
+    record_ids: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    outcome: str = Field(max_length=20)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class Job(SQLModel, table=True):
+    """Background work as a row with a lease; the queue message carries only this row's id."""
+
+    __tablename__ = "jobs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40, index=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    idempotency_key: str | None = Field(default=None, max_length=128, unique=True)
+    status: str = Field(default="queued", max_length=12, index=True)
+    done: int = Field(default=0)
+    total: int = Field(default=0)
+    attempts: int = Field(default=0)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,33 @@
+"""Engine configuration as a plain dataclass, so `inference` never imports the app's settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class EngineConfig:
+    """What an engine needs to start. `model` is a GGUF path, an HF directory or id, or the
+    served model name for openai_compat; `api_keys[i]` belongs to `base_urls[i]`."""
+
+    engine: str = "auto"
+    model: str | None = None
+    base_urls: list[str] = field(default_factory=list)
+    api_keys: list[str] = field(default_factory=list)
+    n_ctx: int = 4096
+    n_threads: int | None = None
+    parallel_slots: int = 1
+    max_tokens: int = 512
+    tool_call_format: str | None = None
+    """hermes, llama3_json or json; None: detected from the model's chat template."""
+
+    def __post_init__(self) -> None:
+        if self.parallel_slots < 1:
+            raise ValueError("parallel_slots must be at least 1")
+        if self.n_ctx < 16:
+            raise ValueError("n_ctx must be at least 16")
+        if len(self.api_keys) > len(self.base_urls):
+            raise ValueError("more API keys than base URLs")
+
+    def api_key_for(self, index: int) -> str | None:
+        return self.api_keys[index] if index < len(self.api_keys) and self.api_keys[index] else None

@@ -1,0 +1,113 @@
+"""A small JSON-schema validator for tool arguments.
+
+Tool schemas use a modest subset (types, properties, required, enum, bounds, items, anyOf);
+validating it here keeps the base install free of a jsonschema dependency. Unknown keywords
+are ignored, as JSON Schema itself prescribes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+
+
+def _is_type(value: Any, name: str) -> bool:
+    if name in {"integer", "number"} and isinstance(value, bool):
+        return False
+    if name == "integer" and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, _TYPES.get(name, (object,)))
+
+
+def errors(value: Any, schema: Mapping[str, Any] | bool, path: str = "$") -> list[str]:
+    """Every violation of `schema` by `value`, as "path: reason" strings (empty: valid)."""
+    if schema is True or schema == {}:
+        return []
+    if schema is False:
+        return [f"{path}: not allowed"]
+    assert isinstance(schema, Mapping)
+    out: list[str] = []
+    kind = schema.get("type")
+    if kind is not None:
+        kinds = [kind] if isinstance(kind, str) else list(kind)
+        if not any(_is_type(value, k) for k in kinds):
+            return [f"{path}: expected {'/'.join(kinds)}"]
+    if "const" in schema and value != schema["const"]:
+        out.append(f"{path}: must be {schema['const']!r}")
+    if "enum" in schema and value not in schema["enum"]:
+        out.append(f"{path}: must be one of {schema['enum']!r}")
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            matches = sum(not errors(value, sub, path) for sub in schema[key])
+            if matches == 0 or (key == "oneOf" and matches > 1):
+                out.append(f"{path}: matches {matches} of the {key} alternatives")
+    for sub in schema.get("allOf", ()):
+        out.extend(errors(value, sub, path))
+    if isinstance(value, str):
+        out.extend(_string(value, schema, path))
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        out.extend(_number(value, schema, path))
+    elif isinstance(value, list):
+        out.extend(_array(value, schema, path))
+    elif isinstance(value, dict):
+        out.extend(_object(value, schema, path))
+    return out
+
+
+def _string(value: str, schema: Mapping[str, Any], path: str) -> list[str]:
+    out = []
+    if len(value) < schema.get("minLength", 0):
+        out.append(f"{path}: shorter than {schema['minLength']}")
+    if "maxLength" in schema and len(value) > schema["maxLength"]:
+        out.append(f"{path}: longer than {schema['maxLength']}")
+    if "pattern" in schema and not re.search(schema["pattern"], value):
+        out.append(f"{path}: does not match {schema['pattern']!r}")
+    return out
+
+
+def _number(value: float, schema: Mapping[str, Any], path: str) -> list[str]:
+    checks = (
+        ("minimum", lambda b: value >= b),
+        ("maximum", lambda b: value <= b),
+        ("exclusiveMinimum", lambda b: value > b),
+        ("exclusiveMaximum", lambda b: value < b),
+    )
+    return [f"{path}: violates {key} {schema[key]}" for key, ok in checks
+            if key in schema and not ok(schema[key])]
+
+
+def _array(value: list[Any], schema: Mapping[str, Any], path: str) -> list[str]:
+    out = []
+    if len(value) < schema.get("minItems", 0):
+        out.append(f"{path}: fewer than {schema['minItems']} items")
+    if "maxItems" in schema and len(value) > schema["maxItems"]:
+        out.append(f"{path}: more than {schema['maxItems']} items")
+    if "items" in schema:
+        for i, item in enumerate(value):
+            out.extend(errors(item, schema["items"], f"{path}[{i}]"))
+    return out
+
+
+def _object(value: dict[str, Any], schema: Mapping[str, Any], path: str) -> list[str]:
+    out = [f"{path}: missing {key!r}" for key in schema.get("required", ()) if key not in value]
+    props: Mapping[str, Any] = schema.get("properties", {})
+    extra = schema.get("additionalProperties", True)
+    for key, item in value.items():
+        if key in props:
+            out.extend(errors(item, props[key], f"{path}.{key}"))
+        elif extra is False:
+            out.append(f"{path}: unexpected property {key!r}")
+        elif isinstance(extra, Mapping):
+            out.extend(errors(item, extra, f"{path}.{key}"))
+    return out

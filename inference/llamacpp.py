@@ -1,0 +1,272 @@
+"""llama.cpp in process (llama-cpp-python): the CPU path.
+
+Each parallel slot owns one `Llama` (a context is not thread-safe), generation runs in a
+thread, and a slot keeps its KV cache between requests: llama.cpp reuses the longest common
+token prefix, so a repeated system prompt + tool schemas is not evaluated again. Requests go
+to the free slot whose cache shares the longest prefix with them. Tool calls are decoded
+under a GBNF grammar made from the call's JSON schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import ctypes
+import json
+import logging
+import random
+import re
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from inference.assembler import ReplyAssembler
+from inference.base import (
+    ChatRequest,
+    Completion,
+    ContextOverflow,
+    Done,
+    EngineUnavailable,
+    Event,
+    GenerationCancelled,
+    ModelLoadError,
+    Usage,
+    collect,
+)
+from inference.config import EngineConfig
+from inference.slots import SlotPool, events_from_thread
+from inference.templates import CHATML_TEMPLATE
+from inference.tools import ToolCallFormat, call_schema, detect_format
+
+log = logging.getLogger("inference.llamacpp")
+native_log = logging.getLogger("inference.llamacpp.native")
+
+_GGML_LEVELS = {0: logging.CRITICAL, 1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR}
+_callbacks: list[Any] = []  # keeps the ctypes callback alive as long as llama.cpp may call it
+
+
+def route_native_logs() -> None:
+    """Send llama.cpp's own log lines to Python logging (debug level) instead of stderr."""
+    if _callbacks:
+        return
+    import llama_cpp
+
+    @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
+    def _callback(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
+        message = text.decode("utf-8", "replace").rstrip()
+        if message:
+            native_log.log(min(_GGML_LEVELS.get(level, logging.DEBUG), logging.DEBUG), message)
+
+    _callbacks.append(_callback)
+    llama_cpp.llama_log_set(_callback, ctypes.c_void_p(0))
+
+
+def _llama_cpp() -> Any:
+    try:
+        import llama_cpp
+    except ImportError as exc:
+        raise EngineUnavailable(
+            "the llamacpp engine needs llama-cpp-python: pip install 'clinic-copilot[llamacpp]'"
+        ) from exc
+    return llama_cpp
+
+
+def gbnf_for_call(schema: dict[str, Any], fmt: ToolCallFormat, must_call: bool) -> str:
+    """GBNF for one call in `fmt`; with `must_call` False, plain text is the alternative."""
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    body = json_schema_to_gbnf(json.dumps(schema)).replace("root ::=", "call-json ::=", 1)
+    body = re.sub(r"^char ::= .*$", lambda _: _STRICT_CHAR, body, count=1, flags=re.MULTILINE)
+    call = " ".join(
+        part for part in (json.dumps(fmt.prefix) if fmt.prefix else "", "call-json",
+                          json.dumps(fmt.suffix) if fmt.suffix else "") if part
+    )
+    text = f"[^{_gbnf_escape(fmt.opener)}] [^\\x00]*"
+    root = f"root ::= {call}" if must_call else f"root ::= {call} | {text}"
+    return f"{root}\n{body}"
+
+
+# No control characters and no \\u escapes inside strings: a random model would otherwise spend
+# its token budget on them, and clinic text never needs them.
+_STRICT_CHAR = r'char ::= [^"\\\x00-\x1F\x7F] | "\\" ["\\/bfnrt]'
+
+
+def _gbnf_escape(char: str) -> str:
+    return "\\" + char if char in "[]^\\-" else char
+
+
+@dataclass(eq=False)
+class _Slot:
+    llm: Any
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def cached_prefix(self, tokens: Sequence[int]) -> int:
+        """How many leading tokens of `tokens` this slot's KV cache already holds."""
+        n = 0
+        for a, b in zip(self.llm._input_ids, tokens, strict=False):
+            if a != b:
+                break
+            n += 1
+        return n
+
+
+class LlamaCppEngine:
+    name: ClassVar[str] = "llamacpp"
+
+    def __init__(self, config: EngineConfig) -> None:
+        self.config = config
+        self._pool: SlotPool[_Slot] | None = None
+        self._formatter: Any = None
+        self._fmt: ToolCallFormat | None = None
+        self._eos = ""
+        self._slots: list[_Slot] = []
+
+    @property
+    def pool(self) -> SlotPool[_Slot]:
+        if self._pool is None:
+            raise EngineUnavailable("the llamacpp engine is not started")
+        return self._pool
+
+    async def start(self) -> None:
+        if self._pool is not None:
+            return
+        if not self.config.model:
+            raise ModelLoadError("no model configured: the llamacpp engine needs a GGUF file")
+        path = Path(self.config.model).expanduser()
+        if not path.is_file():
+            raise ModelLoadError(f"model file not found: {path}")
+        _llama_cpp()
+        route_native_logs()
+        slots = [
+            _Slot(await asyncio.to_thread(self._load, path))
+            for _ in range(self.config.parallel_slots)
+        ]
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        llm = slots[0].llm
+        template = llm.metadata.get("tokenizer.chat_template") or CHATML_TEMPLATE
+        self._eos = llm._model.token_get_text(llm.token_eos())
+        bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
+        self._formatter = Jinja2ChatFormatter(template, eos_token=self._eos, bos_token=bos)
+        self._fmt = detect_format(template, self.config.tool_call_format)
+        self._slots = slots
+        self._pool = SlotPool(slots)
+        log.info("llamacpp: loaded %s into %d slot(s)", path.name, len(slots))
+
+    def _load(self, path: Path) -> Any:
+        from llama_cpp import Llama
+
+        try:
+            return Llama(
+                model_path=str(path),
+                n_ctx=self.config.n_ctx,
+                n_threads=self.config.n_threads,
+                n_threads_batch=self.config.n_threads,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelLoadError(f"cannot load model {path}: {exc}") from exc
+
+    async def close(self) -> None:
+        slots, self._slots, self._pool = self._slots, [], None
+        for slot in slots:
+            with slot.lock:
+                slot.llm.close()
+
+    def prompt_tokens(self, req: ChatRequest) -> list[int]:
+        """The prompt as llama.cpp sees it (the same rendering llama_cpp.server uses)."""
+        llm = self._slots[0].llm if self._pool else self.pool
+        tools = [t.to_openai() for t in req.tools] or None
+        rendered = self._formatter(messages=list(req.messages), tools=tools)
+        # Tokenizing reads only the vocabulary, never a context, so any slot's model serves.
+        tokens: list[int] = llm.tokenize(
+            rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True
+        )
+        return tokens
+
+    async def stream(self, req: ChatRequest) -> AsyncIterator[Event]:
+        pool = self.pool
+        tokens = self.prompt_tokens(req)
+        if len(tokens) >= self.config.n_ctx:
+            raise ContextOverflow(
+                f"the prompt has {len(tokens)} tokens; the context window is {self.config.n_ctx}"
+            )
+        max_tokens = min(req.max_tokens or self.config.max_tokens, self.config.n_ctx - len(tokens))
+        grammar = None
+        if req.active_tools:
+            assert self._fmt is not None
+            grammar = gbnf_for_call(call_schema(req.active_tools, self._fmt), self._fmt,
+                                    req.must_call)
+        stop = threading.Event()
+        async with pool.acquire(score=lambda slot: slot.cached_prefix(tokens)) as slot:
+            def produce(emit: Callable[[Event], None]) -> None:
+                with slot.lock:
+                    self._generate(slot, tokens, req, max_tokens, grammar, emit, stop)
+
+            async for event in events_from_thread(produce, stop):
+                yield event
+
+    def _generate(
+        self,
+        slot: _Slot,
+        tokens: list[int],
+        req: ChatRequest,
+        max_tokens: int,
+        grammar_text: str | None,
+        emit: Callable[[Event], None],
+        stop: threading.Event,
+    ) -> None:
+        llama_cpp = _llama_cpp()
+        llm = slot.llm
+        assert self._fmt is not None
+        cached = slot.cached_prefix(tokens)
+        cached = cached - 1 if cached == len(tokens) else cached  # llama.cpp replays one
+        llm.set_seed(req.seed if req.seed is not None else random.randrange(2**31))
+        grammar = (
+            llama_cpp.LlamaGrammar.from_string(grammar_text, verbose=False)
+            if grammar_text else None
+        )
+        assembler = ReplyAssembler(req, self._fmt, stop=[self._eos])
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        started = time.perf_counter()
+        first: float | None = None
+        generated = 0
+        finish: Any = "length"
+        generator = llm.generate(
+            tokens, top_k=0, top_p=req.top_p, min_p=0.0, temp=req.temperature,
+            repeat_penalty=1.0, grammar=grammar,
+        )
+        try:
+            for token in generator:
+                first = first or time.perf_counter()
+                if req.cancel.is_set():
+                    raise GenerationCancelled("generation was cancelled")
+                if stop.is_set():
+                    return
+                if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
+                    finish = "stop"
+                    break
+                generated += 1
+                for event in assembler.feed(decoder.decode(llm.detokenize([token]))):
+                    emit(event)
+                if assembler.stopped:
+                    finish = "stop"
+                    break
+                if generated >= max_tokens:
+                    break
+        finally:
+            generator.close()
+        ended = time.perf_counter()
+        events, reason = assembler.finish(finish)
+        for event in events:
+            emit(event)
+        first = first or ended
+        emit(Usage(len(tokens), generated, max(cached, 0),
+                   (first - started) * 1000, (ended - first) * 1000))
+        emit(Done(reason))
+
+    async def complete(self, req: ChatRequest) -> Completion:
+        return await collect(self.stream(req))

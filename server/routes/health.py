@@ -1,0 +1,37 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, get
+from sqlalchemy import text
+
+from assistant.runtime import Runtime
+
+
+@get("/healthz", tags=["ops"], summary="The process is up")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@get("/readyz", tags=["ops"], summary="Database and Redis answer")
+async def readyz(runtime: Runtime) -> Response[dict[str, Any]]:
+    checks: dict[str, str] = {}
+    try:
+        async with runtime.db.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # readiness reports any failure instead of raising
+        checks["database"] = f"unavailable: {type(exc).__name__}"
+    try:
+        await runtime.redis.ping()
+        checks["redis"] = "ok"
+    except Exception as exc:  # readiness reports any failure instead of raising
+        checks["redis"] = f"unavailable: {type(exc).__name__}"
+    ready = all(value == "ok" for value in checks.values())
+    return Response({"status": "ok" if ready else "unavailable", "checks": checks},
+                    status_code=200 if ready else 503)  # fmt: skip
+
+
+routes = [healthz, readyz]

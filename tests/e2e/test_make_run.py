@@ -1,0 +1,75 @@
+"""`make run` as a newcomer runs it: the process tree starts, answers, and Ctrl-C ends it all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _tree(pid: int) -> list[psutil.Process]:
+    try:
+        parent = psutil.Process(pid)
+        return [parent, *parent.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_make_run_serves_and_stops_cleanly_on_sigint(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env["ASSISTANT_DATA_DIR"] = str(tmp_path / "var")
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "run", f"PORT={port}"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,  # its own process group, like a terminal's foreground job
+    )  # fmt: skip
+    seen: dict[int, psutil.Process] = {}
+    try:
+        deadline = time.monotonic() + 240
+        ready = None
+        while time.monotonic() < deadline and process.poll() is None:
+            seen.update({p.pid: p for p in _tree(process.pid)})
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
+                if ready.status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        assert ready is not None and ready.status_code == 200, process.communicate(timeout=5)[0]
+        assert ready.json()["checks"] == {"database": "ok", "redis": "ok"}
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json() == {"status": "ok"}
+        time.sleep(1)
+        seen.update({p.pid: p for p in _tree(process.pid)})
+        commands = " ".join(" ".join(p.cmdline()) for p in seen.values() if p.is_running())
+        assert "serve --with-worker" in commands
+        assert "assistant worker" in commands
+        assert "valkey-server" in commands or "redis-server" in commands
+        assert (tmp_path / "var" / "assistant.db").exists()
+
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        output = process.communicate(timeout=60)[0]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    time.sleep(0.5)
+    left = [p for p in seen.values() if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert left == [], f"left running: {[p.cmdline() for p in left]}\n{output}"
+    assert "Traceback" not in output, output
