@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.clock import Clock, SystemClock
 from assistant.db.engine import create_engine, session_factory
+from assistant.events.bus import EventBus
 from assistant.settings import Settings
 
 
@@ -23,7 +24,8 @@ class Runtime:
     db: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     redis: Redis
-    clock: Clock = field(default_factory=SystemClock)
+    clock: Clock
+    bus: EventBus
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -33,7 +35,10 @@ class Runtime:
             )
         db = create_engine(settings.database_url, echo=settings.database.echo)
         redis: Redis = Redis.from_url(settings.redis.url, decode_responses=False)
-        return cls(settings, db, session_factory(db), redis, clock or SystemClock())
+        clock = clock or SystemClock()
+        sessions = session_factory(db)
+        bus = EventBus(sessions, redis, clock, settings.events.replay_seconds)
+        return cls(settings, db, sessions, redis, clock, bus)
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -92,6 +92,15 @@ class AuthSettings(BaseModel):
     )
 
 
+class EventSettings(BaseModel):
+    replay_seconds: int = Field(
+        default=300, ge=10, description="How far back GET /api/events resumes from Last-Event-ID."
+    )
+    keepalive_seconds: float = Field(
+        default=15, gt=0, description="Seconds between SSE keep-alive comments."
+    )
+
+
 class LogSettings(BaseModel):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Lowest level written."
@@ -143,6 +152,7 @@ class Settings(BaseSettings):
     smtp: SMTPSettings = Field(default_factory=SMTPSettings)
     approval: ApprovalSettings = Field(default_factory=ApprovalSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    events: EventSettings = Field(default_factory=EventSettings)
     log: LogSettings = Field(default_factory=LogSettings)
 
     _split = field_validator("openai_base_urls", mode="before")(_split_csv)

@@ -1,3 +1,3 @@
 from __future__ import annotations
 
-pytest_plugins = ["tests.plugins.services"]
+pytest_plugins = ["tests.plugins.services", "tests.plugins.app"]

@@ -8,7 +8,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from assistant.cli import db, demo, serve, users
+from assistant.cli import audit, db, demo, serve, users
 from assistant.errors import AppError
 from assistant.redis_server import RedisServerError
 
@@ -24,6 +24,7 @@ app.add_typer(db.db_app, name="db")
 app.add_typer(demo.demo_app, name="demo")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
+app.add_typer(audit.audit_app, name="audit")
 
 
 def _one_line(exc: BaseException) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Response, get
 from sqlalchemy import text
 
-from assistant.runtime import Runtime
+from server.deps import RuntimeDep
 
 
 @get("/healthz", tags=["ops"], summary="The process is up")
@@ -16,7 +16,7 @@ async def healthz() -> dict[str, str]:
 
 
 @get("/readyz", tags=["ops"], summary="Database and Redis answer")
-async def readyz(runtime: Runtime) -> Response[dict[str, Any]]:
+async def readyz(runtime: RuntimeDep) -> Response[dict[str, Any]]:
     checks: dict[str, str] = {}
     try:
         async with runtime.db.connect() as conn:

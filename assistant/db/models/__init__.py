@@ -13,7 +13,7 @@ from assistant.db.models.crm import (
     Task,
 )
 from assistant.db.models.identity import ApiToken, Role, User, UserBase, UserPublic, WebSession
-from assistant.db.models.ops import Approval, AuditEvent, Conversation, Job, Message
+from assistant.db.models.ops import Approval, AuditEvent, Conversation, Event, Job, Message
 
 __all__ = [
     "ApiToken",
@@ -25,6 +25,7 @@ __all__ = [
     "ContactTag",
     "Conversation",
     "EmailDraft",
+    "Event",
     "Job",
     "Message",
     "Note",

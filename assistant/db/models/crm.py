@@ -25,6 +25,7 @@ class Contact(ContactBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=1, description="Bumped on every change; approvals bind to it.")
+    phone_digits: str | None = Field(default=None, max_length=40, index=True)
     enrichment: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 21:12:52.325543
+Create Date: 2026-11-24 21:22:52.765267
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("address", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("phone_digits", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
         sa.Column("enrichment", sa.JSON(), nullable=False),
         sa.Column("created_at", assistant.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", assistant.db.types.UTCDateTime(timezone=True), nullable=False),
@@ -59,6 +60,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contacts_email"), ["email"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_contacts_phone_digits"), ["phone_digits"], unique=False
+        )
 
     op.create_table(
         "tags",
@@ -213,6 +217,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_email_drafts_status"), ["status"], unique=False)
 
     op.create_table(
+        "events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("created_at", assistant.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_events_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_events_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
         "jobs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -345,6 +363,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_jobs_kind"))
 
     op.drop_table("jobs")
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_events_user_id"))
+        batch_op.drop_index(batch_op.f("ix_events_created_at"))
+
+    op.drop_table("events")
     with op.batch_alter_table("email_drafts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_email_drafts_status"))
         batch_op.drop_index(batch_op.f("ix_email_drafts_contact_id"))
@@ -384,6 +407,7 @@ def downgrade() -> None:
 
     op.drop_table("tags")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contacts_phone_digits"))
         batch_op.drop_index(batch_op.f("ix_contacts_email"))
 
     op.drop_table("contacts")

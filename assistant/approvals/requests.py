@@ -1,0 +1,115 @@
+"""Creating approval requests: bound to a hash of exactly what will run and its targets."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from assistant.db.models import Approval, Contact, EmailDraft, Note, Task, User
+from assistant.db.models.crm import Appointment
+from assistant.errors import NotFound
+from assistant.procedures.registry import Procedure
+
+TARGET_TABLES: dict[str, type[SQLModel]] = {
+    "contacts": Contact, "notes": Note, "tasks": Task, "appointments": Appointment,
+    "email_drafts": EmailDraft,
+}  # fmt: skip
+
+
+class ApprovalOut(BaseModel):
+    approval_id: int
+    procedure: str
+    args: dict[str, Any]
+    summary: str
+    requested_by: int
+    approver_roles: list[str]
+    status: str
+    created_at: datetime
+    expires_at: datetime
+    decided_by: int | None = None
+    reason: str | None = None
+
+    @classmethod
+    def of(cls, row: Approval) -> ApprovalOut:
+        assert row.id is not None
+        return cls(approval_id=row.id, **row.model_dump(include={
+            "procedure", "args", "summary", "requested_by", "approver_roles", "status",
+            "created_at", "expires_at", "decided_by", "reason"}))  # fmt: skip
+
+
+def row_version(row: SQLModel) -> str:
+    """A record's version: its counter where it has one, else a digest of its contents."""
+    version = getattr(row, "version", None)
+    if isinstance(version, int):
+        return str(version)
+    dumped = json.dumps(row.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(dumped.encode()).hexdigest()[:16]
+
+
+async def load_targets(
+    session: AsyncSession, proc: Procedure, args: BaseModel
+) -> dict[tuple[str, int], Any]:
+    rows: dict[tuple[str, int], Any] = {}
+    for table, record_id in proc.targets(args) if proc.targets else []:
+        row = await session.get(TARGET_TABLES[table], record_id)
+        if row is None:
+            what = table.removesuffix("s").replace("_", " ")
+            raise NotFound(f"{what} {record_id} not found")
+        rows[(table, record_id)] = row
+    return rows
+
+
+def target_versions(rows: dict[tuple[str, int], Any]) -> dict[str, str]:
+    return {f"{table}:{record_id}": row_version(row) for (table, record_id), row in rows.items()}
+
+
+def call_hash(procedure: str, args: dict[str, Any], versions: dict[str, str]) -> str:
+    payload = json.dumps({"procedure": procedure, "args": args, "targets": versions},
+                         sort_keys=True, separators=(",", ":"), default=str)  # fmt: skip
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def summarise(proc: Procedure, args: BaseModel, rows: dict[tuple[str, int], Any]) -> str:
+    if proc.describe is not None:
+        return proc.describe(args, rows)
+    shown = ", ".join(f"{k}={v}" for k, v in args.model_dump(mode="json").items() if v is not None)
+    return f"{proc.summary} ({shown})"
+
+
+async def create_request(
+    session: AsyncSession,
+    *,
+    proc: Procedure,
+    args: BaseModel,
+    requested_by: int,
+    source: str,
+    now: datetime,
+    ttl_hours: float,
+) -> Approval:
+    rows = await load_targets(session, proc, args)
+    versions = target_versions(rows)
+    dumped = args.model_dump(mode="json")
+    approval = Approval(
+        procedure=proc.name, args=dumped, summary=summarise(proc, args, rows)[:500],
+        requested_by=requested_by, approver_roles=sorted(r.value for r in proc.approver_roles),
+        call_hash=call_hash(proc.name, dumped, versions), target=versions, source=source,
+        created_at=now, expires_at=now + timedelta(hours=ttl_hours),
+    )  # fmt: skip
+    session.add(approval)
+    await session.flush()
+    return approval
+
+
+async def approver_ids(session: AsyncSession, approval: Approval) -> list[int]:
+    """Active users who may decide this request: the approver roles, never the requester."""
+    rows = await session.exec(
+        select(User.id).where(col(User.role).in_(approval.approver_roles),
+                              col(User.is_active).is_(True), User.id != approval.requested_by)
+    )  # fmt: skip
+    return [uid for uid in rows.all() if uid is not None]

@@ -1,0 +1,26 @@
+"""`assistant audit verify`."""
+
+from __future__ import annotations
+
+import typer
+
+from assistant.audit.chain import VerifyReport, verify
+from assistant.cli._common import db_session, fail, run
+from assistant.settings import get_settings
+
+audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
+
+
+@audit_app.command("verify")
+def verify_command() -> None:
+    """Check every link of the audit chain; exit 1 naming the first broken one."""
+
+    async def go() -> VerifyReport:
+        async with db_session(get_settings()) as session:
+            return await verify(session)
+
+    report = run(go())
+    if not report.ok:
+        fail(f"audit chain broken at event {report.broken_seq}: {report.reason} "
+             f"({report.count} events before it are intact)")  # fmt: skip
+    typer.echo(f"audit chain intact: {report.count} events")

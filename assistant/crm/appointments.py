@@ -1,0 +1,145 @@
+"""Appointments: booked with a practitioner, listed by date, cancelled (kept for the record)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from sqlmodel import col, select
+
+from assistant.crm.common import Id, Input, ListInput, Page, get_or_404, paginate
+from assistant.crm.contacts import STAFF
+from assistant.crm.declare import procedure
+from assistant.db.models import Appointment, Contact, User
+from assistant.errors import Conflict
+from assistant.procedures.context import CLINICAL_ROLES, CallContext
+from assistant.procedures.registry import ALL_STAFF
+
+
+class AppointmentBook(Input):
+    contact_id: Id
+    starts_at: AwareDatetime
+    duration_minutes: int = Field(default=30, ge=5, le=480)
+    kind: str = Field(default="session", min_length=1, max_length=50)
+    practitioner_id: Id | None = Field(
+        default=None, description="Unset: the caller when they are a practitioner or owner."
+    )
+
+
+class AppointmentList(ListInput):
+    date_from: AwareDatetime | None = None
+    date_to: AwareDatetime | None = None
+    contact_id: Id | None = None
+    practitioner_id: Id | None = None
+    mine: bool = Field(default=False, description="Only the caller's own schedule.")
+    include_cancelled: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AppointmentList:
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValueError("date_to is before date_from")
+        return self
+
+
+class AppointmentRef(Input):
+    appointment_id: Id
+
+
+class AppointmentOut(BaseModel):
+    id: int
+    contact_id: int
+    practitioner_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    duration_minutes: int
+    kind: str
+    status: str
+    created_at: datetime
+
+
+def _out(row: Appointment) -> AppointmentOut:
+    return AppointmentOut(
+        **row.model_dump(),
+        ends_at=row.starts_at + timedelta(minutes=row.duration_minutes),
+    )
+
+
+async def _overlapping(ctx: CallContext, practitioner_id: int, start: datetime,
+                       end: datetime) -> Appointment | None:  # fmt: skip
+    # Appointments last at most 8 hours, so only those starting in [start - 8h, end) can overlap.
+    rows = await ctx.session.exec(
+        select(Appointment).where(
+            Appointment.practitioner_id == practitioner_id, Appointment.status == "booked",
+            col(Appointment.starts_at) < end,
+            col(Appointment.starts_at) > start - timedelta(hours=8),
+        )
+    )  # fmt: skip
+    for row in rows.all():
+        if row.starts_at + timedelta(minutes=row.duration_minutes) > start:
+            return row
+    return None
+
+
+@procedure(
+    "appointments.book", summary="Book an appointment for a contact", input=AppointmentBook,
+    output=AppointmentOut, roles=STAFF,
+    examples=["book Sam Lee for next Tuesday at 3pm for 45 minutes"],
+)  # fmt: skip
+async def book(ctx: CallContext, args: AppointmentBook) -> AppointmentOut:
+    await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    practitioner = args.practitioner_id
+    if practitioner is None and ctx.principal.role in CLINICAL_ROLES:
+        practitioner = ctx.principal.user_id
+    elif practitioner is not None:
+        await get_or_404(ctx.session, User, practitioner, "practitioner")
+    end = args.starts_at + timedelta(minutes=args.duration_minutes)
+    if practitioner is not None:
+        clash = await _overlapping(ctx, practitioner, args.starts_at, end)
+        if clash is not None:
+            raise Conflict(
+                f"overlaps appointment {clash.id} at {clash.starts_at.isoformat()}",
+                fields={"starts_at": "overlaps another appointment"},
+            )
+    row = Appointment(contact_id=args.contact_id, practitioner_id=practitioner,
+                      starts_at=args.starts_at, duration_minutes=args.duration_minutes,
+                      kind=args.kind, created_at=ctx.now)  # fmt: skip
+    ctx.session.add(row)
+    await ctx.session.flush()
+    return _out(row)
+
+
+@procedure(
+    "appointments.list", summary="List appointments in a date range, soonest first",
+    input=AppointmentList, output=Page[AppointmentOut], roles=ALL_STAFF,
+    examples=["what's on my schedule friday?", "appointments for Jane Doe"],
+)  # fmt: skip
+async def list_(ctx: CallContext, args: AppointmentList) -> Page[AppointmentOut]:
+    query = select(Appointment)
+    if not args.include_cancelled:
+        query = query.where(Appointment.status == "booked")
+    if args.date_from is not None:
+        query = query.where(col(Appointment.starts_at) >= args.date_from)
+    if args.date_to is not None:
+        query = query.where(col(Appointment.starts_at) < args.date_to)
+    if args.contact_id is not None:
+        query = query.where(Appointment.contact_id == args.contact_id)
+    practitioner = ctx.principal.user_id if args.mine else args.practitioner_id
+    if practitioner is not None:
+        query = query.where(Appointment.practitioner_id == practitioner)
+    query = query.order_by(col(Appointment.starts_at), col(Appointment.id))
+    rows, total = await paginate(ctx.session, query, args.limit, args.offset)
+    return Page[AppointmentOut](items=[_out(r) for r in rows], total=total)
+
+
+@procedure(
+    "appointments.cancel", summary="Cancel an appointment", input=AppointmentRef,
+    output=AppointmentOut, roles=STAFF, examples=["cancel Sam's Tuesday appointment"],
+)  # fmt: skip
+async def cancel(ctx: CallContext, args: AppointmentRef) -> AppointmentOut:
+    row = await get_or_404(ctx.session, Appointment, args.appointment_id, "appointment")
+    if row.status == "cancelled":
+        raise Conflict(f"appointment {row.id} is already cancelled")
+    row.status = "cancelled"
+    ctx.session.add(row)
+    await ctx.session.flush()
+    return _out(row)

@@ -1,0 +1,301 @@
+"""Contact procedures: create, get, search, update, delete (critical) and merge (critical)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, EmailStr, Field, field_validator, model_validator
+from sqlalchemy import delete, func, or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from assistant.crm.common import (
+    Deleted,
+    Id,
+    Input,
+    ListInput,
+    Page,
+    Phone,
+    get_or_404,
+    paginate,
+    phone_digits,
+)  # fmt: skip
+from assistant.crm.declare import procedure
+from assistant.db.models import (
+    Appointment,
+    Contact,
+    ContactTag,
+    EmailDraft,
+    Note,
+    Role,
+    Tag,
+    Task,
+)  # fmt: skip
+from assistant.errors import Conflict, InvalidInput
+from assistant.procedures.context import CallContext, Principal
+from assistant.procedures.registry import ALL_STAFF
+
+STAFF = ALL_STAFF - {Role.viewer}
+Name = Field(min_length=1, max_length=100)
+
+
+class ContactFields(Input):
+    email: EmailStr | None = None
+    phone: Phone | None = None
+    date_of_birth: date | None = None
+    address: str | None = Field(default=None, max_length=500)
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _not_in_future(cls, value: date | None) -> date | None:
+        if value is not None and value > date.today():
+            raise ValueError("date of birth is in the future")
+        return value
+
+
+class ContactCreate(ContactFields):
+    first_name: str = Name
+    last_name: str = Field(default="", max_length=100)
+    tags: list[str] = Field(default_factory=list, max_length=20)
+
+
+class ContactUpdate(ContactFields):
+    contact_id: Id
+    first_name: str | None = Field(default=None, min_length=1, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    expected_version: int | None = Field(
+        default=None, description="Refuse the update (409) if the contact changed since."
+    )
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> ContactUpdate:
+        if not self.model_fields_set - {"contact_id", "expected_version"}:
+            raise ValueError("give at least one field to change")
+        return self
+
+
+class ContactRef(Input):
+    contact_id: Id
+
+
+class ContactSearch(ListInput):
+    query: str | None = Field(default=None, max_length=200, description="Part of a name, "
+                              "e-mail or phone number; case-insensitive.")  # fmt: skip
+    tag: str | None = Field(default=None, max_length=50)
+
+
+class ContactMerge(Input):
+    contact_id: Id = Field(description="The contact that stays.")
+    duplicate_id: Id = Field(description="The contact merged into it and then deleted.")
+
+    @model_validator(mode="after")
+    def _different(self) -> ContactMerge:
+        if self.contact_id == self.duplicate_id:
+            raise ValueError("a contact cannot be merged into itself")
+        return self
+
+
+class ContactOut(BaseModel):
+    id: int
+    first_name: str
+    last_name: str
+    full_name: str
+    email: str | None
+    phone: str | None
+    date_of_birth: date | None
+    address: str | None
+    tags: list[str]
+    enrichment: dict[str, Any]
+    profile_summary: str | None = Field(
+        default=None, description="Drawn from clinical notes: owners and practitioners only."
+    )
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+async def contact_tags(session: AsyncSession, contact_id: int) -> list[str]:
+    rows = await session.exec(
+        select(Tag.name).join(ContactTag, col(ContactTag.tag_id) == col(Tag.id))
+        .where(ContactTag.contact_id == contact_id).order_by(Tag.name)
+    )  # fmt: skip
+    return list(rows.all())
+
+
+async def contact_out(session: AsyncSession, contact: Contact, viewer: Principal) -> ContactOut:
+    assert contact.id is not None
+    enrichment = dict(contact.enrichment)
+    summary = enrichment.pop("profile_summary", None)
+    return ContactOut(
+        **contact.model_dump(exclude={"enrichment", "phone_digits"}),
+        full_name=f"{contact.first_name} {contact.last_name}".strip(),
+        tags=await contact_tags(session, contact.id), enrichment=enrichment,
+        profile_summary=summary if viewer.reads_clinical_text else None,
+    )  # fmt: skip
+
+
+def touch(contact: Contact, now: datetime) -> None:
+    """Every change bumps the version an approval is bound to."""
+    contact.version += 1
+    contact.updated_at = now
+
+
+async def ensure_tag(session: AsyncSession, name: str) -> Tag:
+    tag = (await session.exec(select(Tag).where(Tag.name == name))).first()
+    if tag is None:
+        tag = Tag(name=name)
+        session.add(tag)
+        await session.flush()
+    return tag
+
+
+@procedure(
+    "contacts.create", summary="Create a contact (client)", input=ContactCreate,
+    output=ContactOut, roles=STAFF, risk="low",
+    examples=["add a new client Maria Lopez, maria@example.com", "create contact Tom Reed"],
+)  # fmt: skip
+async def create(ctx: CallContext, args: ContactCreate) -> ContactOut:
+    from assistant.crm.tags import normalise_tag
+
+    contact = Contact(**args.model_dump(exclude={"tags"}), phone_digits=phone_digits(args.phone),
+                      created_at=ctx.now, updated_at=ctx.now)  # fmt: skip
+    ctx.session.add(contact)
+    await ctx.session.flush()
+    for name in {normalise_tag(t) for t in args.tags}:
+        tag = await ensure_tag(ctx.session, name)
+        ctx.session.add(ContactTag(contact_id=contact.id, tag_id=tag.id))
+    await ctx.session.flush()
+    return await contact_out(ctx.session, contact, ctx.principal)
+
+
+@procedure(
+    "contacts.get", summary="Show one contact", input=ContactRef, output=ContactOut,
+    roles=ALL_STAFF, examples=["show me Jane Doe", "open Priya Nair's details"],
+)  # fmt: skip
+async def get(ctx: CallContext, args: ContactRef) -> ContactOut:
+    contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    return await contact_out(ctx.session, contact, ctx.principal)
+
+
+@procedure(
+    "contacts.search", summary="Find contacts by part of a name, e-mail, phone, or by tag",
+    input=ContactSearch, output=Page[ContactOut], roles=ALL_STAFF,
+    examples=["find Sam", "who has a gmail address", "list vip clients"],
+)  # fmt: skip
+async def search(ctx: CallContext, args: ContactSearch) -> Page[ContactOut]:
+    query = select(Contact)
+    if args.query:
+        q = args.query.strip()
+        full = func.lower(col(Contact.first_name) + " " + col(Contact.last_name))
+        conditions = [
+            full.contains(q.lower(), autoescape=True),
+            func.lower(col(Contact.email)).contains(q.lower(), autoescape=True),
+        ]
+        digits = phone_digits(q)
+        if digits and len(digits) >= 3:
+            conditions.append(col(Contact.phone_digits).contains(digits, autoescape=True))
+        query = query.where(or_(*conditions))
+    if args.tag:
+        from assistant.crm.tags import normalise_tag
+
+        query = query.where(col(Contact.id).in_(
+            select(ContactTag.contact_id).join(Tag, col(Tag.id) == col(ContactTag.tag_id))
+            .where(Tag.name == normalise_tag(args.tag))
+        ))  # fmt: skip
+    query = query.order_by(col(Contact.last_name), col(Contact.first_name), col(Contact.id))
+    rows, total = await paginate(ctx.session, query, args.limit, args.offset)
+    return Page[ContactOut](
+        items=[await contact_out(ctx.session, c, ctx.principal) for c in rows], total=total
+    )
+
+
+@procedure(
+    "contacts.update", summary="Change a contact's name, e-mail, phone, address or birth date",
+    input=ContactUpdate, output=ContactOut, roles=STAFF,
+    examples=["change Tom Reed's phone to 415 555 0132", "update Jane's email to jd@example.com"],
+)  # fmt: skip
+async def update_(ctx: CallContext, args: ContactUpdate) -> ContactOut:
+    contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    if args.expected_version is not None and args.expected_version != contact.version:
+        raise Conflict(f"contact {contact.id} changed since version {args.expected_version} "
+                       f"(now {contact.version}); reload and try again")  # fmt: skip
+    changes = args.model_dump(exclude_unset=True, exclude={"contact_id", "expected_version"})
+    if changes.get("first_name") is None and "first_name" in changes:
+        raise InvalidInput("first_name cannot be empty", fields={"first_name": "required"})
+    for key, value in changes.items():
+        setattr(contact, key, value)
+    if "phone" in changes:
+        contact.phone_digits = phone_digits(contact.phone)
+    touch(contact, ctx.now)
+    ctx.session.add(contact)
+    await ctx.session.flush()
+    return await contact_out(ctx.session, contact, ctx.principal)
+
+
+def _contact_target(args: ContactRef) -> list[tuple[str, int]]:
+    return [("contacts", args.contact_id)]
+
+
+def _merge_targets(args: ContactMerge) -> list[tuple[str, int]]:
+    return [("contacts", args.contact_id), ("contacts", args.duplicate_id)]
+
+
+def _label(contact: Contact) -> str:
+    return f"{contact.first_name} {contact.last_name}".strip() + f" (#{contact.id})"
+
+
+def _describe_delete(args: ContactRef, rows: dict[tuple[str, int], Any]) -> str:
+    contact = rows[("contacts", args.contact_id)]
+    return f"Delete contact {_label(contact)} with all their notes, tasks, appointments and drafts"
+
+
+def _describe_merge(args: ContactMerge, rows: dict[tuple[str, int], Any]) -> str:
+    keep, dup = rows[("contacts", args.contact_id)], rows[("contacts", args.duplicate_id)]
+    return f"Merge {_label(dup)} into {_label(keep)} and delete {_label(dup)}"
+
+
+@procedure(
+    "contacts.delete", summary="Delete a contact and all their data for good (right to be "
+    "forgotten)", input=ContactRef, output=Deleted, roles=STAFF, risk="critical",
+    targets=_contact_target, describe=_describe_delete, examples=["delete the contact Ann Smith"],
+)  # fmt: skip
+async def delete_(ctx: CallContext, args: ContactRef) -> Deleted:
+    contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    for model in (Note, Task, Appointment, EmailDraft, ContactTag):
+        await ctx.session.exec(  # type: ignore[call-overload]
+            delete(model).where(model.contact_id == contact.id)  # type: ignore[attr-defined]
+        )
+    await ctx.session.delete(contact)
+    await ctx.session.flush()
+    return Deleted(id=args.contact_id)
+
+
+@procedure(
+    "contacts.merge", summary="Merge a duplicate contact into another and delete the duplicate",
+    input=ContactMerge, output=ContactOut, roles=STAFF, risk="critical",
+    targets=_merge_targets, describe=_describe_merge, examples=["merge Jon Smith into John Smith"],
+)  # fmt: skip
+async def merge(ctx: CallContext, args: ContactMerge) -> ContactOut:
+    keep = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    dup = await get_or_404(ctx.session, Contact, args.duplicate_id, "contact")
+    for model in (Note, Task, Appointment, EmailDraft):
+        await ctx.session.exec(  # type: ignore[call-overload]
+            update(model).where(model.contact_id == dup.id).values(contact_id=keep.id)  # type: ignore[attr-defined]
+        )
+    keep_tags = set(await contact_tags(ctx.session, args.contact_id))
+    for name in await contact_tags(ctx.session, args.duplicate_id):
+        if name not in keep_tags:
+            tag = await ensure_tag(ctx.session, name)
+            ctx.session.add(ContactTag(contact_id=keep.id, tag_id=tag.id))
+    for field in ("last_name", "email", "phone", "date_of_birth", "address"):
+        if not getattr(keep, field) and getattr(dup, field):
+            setattr(keep, field, getattr(dup, field))
+    keep.phone_digits = phone_digits(keep.phone)
+    keep.enrichment = {**dup.enrichment, **keep.enrichment}
+    await ctx.session.exec(delete(ContactTag).where(col(ContactTag.contact_id) == dup.id))  # type: ignore[call-overload]
+    await ctx.session.delete(dup)
+    touch(keep, ctx.now)
+    ctx.session.add(keep)
+    await ctx.session.flush()
+    return await contact_out(ctx.session, keep, ctx.principal)

@@ -1,0 +1,101 @@
+"""E-mail drafts: written from templates here; LLM drafting and sending come with the jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from assistant.crm.common import Id, Input, get_or_404
+from assistant.crm.contacts import STAFF
+from assistant.crm.declare import procedure
+from assistant.db.models import Contact, EmailDraft
+from assistant.errors import Conflict
+from assistant.procedures.context import CallContext
+
+Purpose = Literal["follow_up", "reminder", "welcome", "custom"]
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "follow_up": ("Following up on your visit",
+                  "Dear {name},\n\nThank you for coming in. We wanted to follow up and see how "
+                  "you are doing.{extra}\n\nPlease reply if you have any questions.\n\nKind regards"),
+    "reminder": ("A reminder from the clinic",
+                 "Dear {name},\n\nThis is a friendly reminder from the clinic.{extra}\n\n"
+                 "Kind regards"),
+    "welcome": ("Welcome to the clinic",
+                "Dear {name},\n\nWelcome! We look forward to seeing you.{extra}\n\nKind regards"),
+    "custom": ("A message from the clinic", "Dear {name},\n\n{extra}\n\nKind regards"),
+}  # fmt: skip
+
+
+class DraftCreate(Input):
+    contact_id: Id
+    purpose: Purpose
+    instructions: str | None = Field(default=None, max_length=2000)
+
+
+class DraftUpdate(Input):
+    draft_id: Id
+    subject: str | None = Field(default=None, min_length=1, max_length=300)
+    body: str | None = Field(default=None, min_length=1, max_length=20_000)
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> DraftUpdate:
+        if self.subject is None and self.body is None:
+            raise ValueError("give a subject or a body")
+        return self
+
+
+class DraftOut(BaseModel):
+    id: int
+    contact_id: int
+    purpose: str
+    instructions: str | None
+    subject: str
+    body: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def render_template(purpose: str, first_name: str, instructions: str | None) -> tuple[str, str]:
+    subject, body = TEMPLATES[purpose]
+    extra = f"\n\n{instructions.strip()}" if instructions else ""
+    if purpose == "custom":
+        extra = instructions.strip() if instructions else ""
+    return subject, body.format(name=first_name, extra=extra)
+
+
+@procedure(
+    "emails.draft", summary="Draft an e-mail to a contact (follow_up, reminder, welcome, custom)",
+    input=DraftCreate, output=DraftOut, roles=STAFF,
+    examples=["write a follow-up email to Omar about his missed appointment"],
+)  # fmt: skip
+async def draft(ctx: CallContext, args: DraftCreate) -> DraftOut:
+    contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    subject, body = render_template(args.purpose, contact.first_name, args.instructions)
+    row = EmailDraft(contact_id=args.contact_id, author_id=ctx.principal.user_id,
+                     purpose=args.purpose, instructions=args.instructions, subject=subject,
+                     body=body, status="ready", created_at=ctx.now, updated_at=ctx.now)  # fmt: skip
+    ctx.session.add(row)
+    await ctx.session.flush()
+    return DraftOut.model_validate(row, from_attributes=True)
+
+
+@procedure(
+    "emails.update", summary="Edit a draft's subject or body", input=DraftUpdate, output=DraftOut,
+    roles=STAFF, examples=["change the subject of the draft to 'See you soon'"],
+)  # fmt: skip
+async def update(ctx: CallContext, args: DraftUpdate) -> DraftOut:
+    row = await get_or_404(ctx.session, EmailDraft, args.draft_id, "draft")
+    if row.status not in ("ready", "pending", "failed"):
+        raise Conflict(f"draft {row.id} is {row.status} and can no longer be edited")
+    if args.subject is not None:
+        row.subject = args.subject
+    if args.body is not None:
+        row.body = args.body
+    row.version += 1
+    row.updated_at = ctx.now
+    ctx.session.add(row)
+    await ctx.session.flush()
+    return DraftOut.model_validate(row, from_attributes=True)

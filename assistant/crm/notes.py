@@ -1,0 +1,75 @@
+"""Clinical notes: owners and practitioners only, never shown to other roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import col, select
+
+from assistant.crm.common import Deleted, Id, Input, ListInput, LongText, Page, get_or_404, paginate
+from assistant.crm.declare import procedure
+from assistant.db.models import Contact, Note
+from assistant.procedures.context import CLINICAL_ROLES, CallContext
+
+
+class NoteAdd(Input):
+    contact_id: Id
+    body: LongText
+
+
+class NoteList(ListInput):
+    contact_id: Id
+
+
+class NoteRef(Input):
+    note_id: Id
+
+
+class NoteOut(BaseModel):
+    id: int
+    contact_id: int
+    author_id: int | None
+    body: str
+    created_at: datetime
+
+
+@procedure(
+    "notes.add", summary="Add a clinical note to a contact", input=NoteAdd, output=NoteOut,
+    roles=CLINICAL_ROLES,
+    examples=["add a note to Jane Doe: prefers morning sessions", "note for Sam Lee: knee better"],
+)  # fmt: skip
+async def add(ctx: CallContext, args: NoteAdd) -> NoteOut:
+    await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    note = Note(contact_id=args.contact_id, author_id=ctx.principal.user_id, body=args.body,
+                created_at=ctx.now)  # fmt: skip
+    ctx.session.add(note)
+    await ctx.session.flush()
+    return NoteOut.model_validate(note, from_attributes=True)
+
+
+@procedure(
+    "notes.list", summary="List a contact's clinical notes, newest first", input=NoteList,
+    output=Page[NoteOut], roles=CLINICAL_ROLES,
+    examples=["show Jane Doe's notes", "what's in Priya's history"],
+)  # fmt: skip
+async def list_(ctx: CallContext, args: NoteList) -> Page[NoteOut]:
+    await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    query = select(Note).where(Note.contact_id == args.contact_id).order_by(
+        col(Note.created_at).desc(), col(Note.id).desc()
+    )
+    rows, total = await paginate(ctx.session, query, args.limit, args.offset)
+    return Page[NoteOut](
+        items=[NoteOut.model_validate(n, from_attributes=True) for n in rows], total=total
+    )
+
+
+@procedure(
+    "notes.delete", summary="Delete a clinical note", input=NoteRef, output=Deleted,
+    roles=CLINICAL_ROLES, examples=["delete the last note on Sam Lee"],
+)  # fmt: skip
+async def delete(ctx: CallContext, args: NoteRef) -> Deleted:
+    note = await get_or_404(ctx.session, Note, args.note_id, "note")
+    await ctx.session.delete(note)
+    await ctx.session.flush()
+    return Deleted(id=args.note_id)

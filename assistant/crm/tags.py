@@ -1,0 +1,67 @@
+"""Tag procedures: label contacts ("vip", "new-client") and take labels off."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import Field, field_validator
+from sqlalchemy import delete
+from sqlmodel import col, select
+
+from assistant.crm.common import Id, Input, get_or_404
+from assistant.crm.contacts import STAFF, ContactOut, contact_out, ensure_tag, touch
+from assistant.crm.declare import procedure
+from assistant.db.models import Contact, ContactTag, Tag
+from assistant.procedures.context import CallContext
+
+
+def normalise_tag(tag: str) -> str:
+    """Tags compare case- and space-insensitively: "New Client" is "new-client"."""
+    cleaned = re.sub(r"[\s_]+", "-", tag.strip().lower()).strip("-")
+    if not cleaned or not re.fullmatch(r"[\w\-]{1,50}", cleaned):
+        raise ValueError("a tag is 1-50 letters, digits, spaces or dashes")
+    return cleaned
+
+
+class TagChange(Input):
+    contact_id: Id
+    tag: str = Field(min_length=1, max_length=50)
+
+    @field_validator("tag")
+    @classmethod
+    def _normal(cls, value: str) -> str:
+        return normalise_tag(value)
+
+
+@procedure(
+    "tags.add", summary="Tag a contact", input=TagChange, output=ContactOut, roles=STAFF,
+    examples=["tag Maria Garcia as vip", "mark Sam Lee as new client"],
+)  # fmt: skip
+async def add(ctx: CallContext, args: TagChange) -> ContactOut:
+    contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    tag = await ensure_tag(ctx.session, args.tag)
+    exists = await ctx.session.get(ContactTag, (contact.id, tag.id))
+    if exists is None:
+        ctx.session.add(ContactTag(contact_id=contact.id, tag_id=tag.id))
+        touch(contact, ctx.now)
+        ctx.session.add(contact)
+        await ctx.session.flush()
+    return await contact_out(ctx.session, contact, ctx.principal)
+
+
+@procedure(
+    "tags.remove", summary="Remove a tag from a contact", input=TagChange, output=ContactOut,
+    roles=STAFF, examples=["remove the vip tag from Maria Garcia", "untag Sam Lee new-client"],
+)  # fmt: skip
+async def remove(ctx: CallContext, args: TagChange) -> ContactOut:
+    contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    tag = (await ctx.session.exec(select(Tag).where(Tag.name == args.tag))).first()
+    if tag is not None and await ctx.session.get(ContactTag, (contact.id, tag.id)) is not None:
+        await ctx.session.exec(  # type: ignore[call-overload]
+            delete(ContactTag).where(col(ContactTag.contact_id) == contact.id,
+                                     col(ContactTag.tag_id) == tag.id)  # fmt: skip
+        )
+        touch(contact, ctx.now)
+        ctx.session.add(contact)
+        await ctx.session.flush()
+    return await contact_out(ctx.session, contact, ctx.principal)

@@ -1,0 +1,104 @@
+"""Tasks: to-dos with an assignee ("remind me" means the caller) and an optional contact."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, Field
+from sqlmodel import col, select
+
+from assistant.crm.common import Id, Input, ListInput, Page, ShortText, get_or_404, paginate
+from assistant.crm.contacts import STAFF
+from assistant.crm.declare import procedure
+from assistant.db.models import Contact, Task, User
+from assistant.errors import Conflict
+from assistant.procedures.context import CallContext
+from assistant.procedures.registry import ALL_STAFF
+
+
+class TaskCreate(Input):
+    title: ShortText
+    contact_id: Id | None = None
+    due_at: AwareDatetime | None = None
+    assignee_id: Id | None = Field(default=None, description="Unset: the caller.")
+
+
+class TaskList(ListInput):
+    status: Literal["open", "done", "all"] = "open"
+    due_before: AwareDatetime | None = None
+    contact_id: Id | None = None
+    assignee_id: Id | None = None
+    mine: bool = Field(default=False, description="Only tasks assigned to the caller.")
+
+
+class TaskRef(Input):
+    task_id: Id
+
+
+class TaskOut(BaseModel):
+    id: int
+    title: str
+    contact_id: int | None
+    assignee_id: int | None
+    created_by: int | None
+    due_at: datetime | None
+    status: str
+    completed_at: datetime | None
+    created_at: datetime
+
+
+def _out(task: Task) -> TaskOut:
+    return TaskOut.model_validate(task, from_attributes=True)
+
+
+@procedure(
+    "tasks.create", summary="Create a task (a to-do), optionally about a contact and due at a time",
+    input=TaskCreate, output=TaskOut, roles=STAFF,
+    examples=["remind me to call Priya's insurer tomorrow", "add a task: send intake form to Tom"],
+)  # fmt: skip
+async def create(ctx: CallContext, args: TaskCreate) -> TaskOut:
+    if args.contact_id is not None:
+        await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    assignee = args.assignee_id or ctx.principal.user_id
+    if args.assignee_id is not None:
+        await get_or_404(ctx.session, User, args.assignee_id, "assignee")
+    task = Task(title=args.title, contact_id=args.contact_id, due_at=args.due_at,
+                assignee_id=assignee, created_by=ctx.principal.user_id, created_at=ctx.now)  # fmt: skip
+    ctx.session.add(task)
+    await ctx.session.flush()
+    return _out(task)
+
+
+@procedure(
+    "tasks.list", summary="List tasks, open ones by default", input=TaskList, output=Page[TaskOut],
+    roles=ALL_STAFF, examples=["what's on my to-do list", "open tasks for Jane Doe"],
+)  # fmt: skip
+async def list_(ctx: CallContext, args: TaskList) -> Page[TaskOut]:
+    query = select(Task)
+    if args.status != "all":
+        query = query.where(Task.status == args.status)
+    if args.due_before is not None:
+        query = query.where(col(Task.due_at) < args.due_before)
+    if args.contact_id is not None:
+        query = query.where(Task.contact_id == args.contact_id)
+    assignee = ctx.principal.user_id if args.mine else args.assignee_id
+    if assignee is not None:
+        query = query.where(Task.assignee_id == assignee)
+    query = query.order_by(col(Task.due_at).is_(None), col(Task.due_at), col(Task.id))
+    rows, total = await paginate(ctx.session, query, args.limit, args.offset)
+    return Page[TaskOut](items=[_out(t) for t in rows], total=total)
+
+
+@procedure(
+    "tasks.complete", summary="Mark a task as done", input=TaskRef, output=TaskOut, roles=STAFF,
+    examples=["mark the insurance call task as done"],
+)  # fmt: skip
+async def complete(ctx: CallContext, args: TaskRef) -> TaskOut:
+    task = await get_or_404(ctx.session, Task, args.task_id, "task")
+    if task.status == "done":
+        raise Conflict(f"task {task.id} is already done")
+    task.status, task.completed_at = "done", ctx.now
+    ctx.session.add(task)
+    await ctx.session.flush()
+    return _out(task)

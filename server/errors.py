@@ -1,0 +1,90 @@
+"""Every error leaves the API in one shape: {"error": {"code", "message", "fields"?}}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from assistant.errors import (
+    AppError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ServiceUnavailable,
+    Unauthenticated,
+)  # fmt: skip
+
+logger = logging.getLogger(__name__)
+
+STATUS: dict[type[AppError], int] = {
+    InvalidInput: 422,
+    Unauthenticated: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    Conflict: 409,
+    RateLimited: 429,
+    ServiceUnavailable: 503,
+}
+HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported",
+              422: "invalid_input", 429: "rate_limited"}  # fmt: skip
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def app_error(_: Request[Any, Any, Any], exc: AppError) -> Response[dict[str, Any]]:
+    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    if isinstance(exc, Unauthenticated):
+        headers = {"WWW-Authenticate": "Bearer"}
+    return Response(error_body(exc.code, exc.message, exc.fields), status_code=status,
+                    headers=headers)  # fmt: skip
+
+
+def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    fields: dict[str, str] = {}
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            key = str(item.get("key") or item.get("source") or "body")
+            fields.setdefault(key, str(item.get("message", "invalid")))
+    message = "invalid input"
+    if fields:
+        key, why = next(iter(fields.items()))
+        message = f"invalid {key}: {why}"
+    elif exc.detail:
+        message = str(exc.detail)
+    return Response(error_body("invalid_input", message, fields or None), status_code=422)
+
+
+def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    status = exc.status_code
+    if status == 400 and "JSON" in str(exc.detail):
+        status = 422  # a malformed body is invalid input, named as such
+    code = HTTP_CODES.get(status, "error")
+    return Response(error_body(code, str(exc.detail)), status_code=status,
+                    headers=exc.headers)  # fmt: skip
+
+
+def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return Response(error_body("internal", "something went wrong on our side; it was logged"),
+                    status_code=HTTP_500_INTERNAL_SERVER_ERROR)  # fmt: skip
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    AppError: app_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}

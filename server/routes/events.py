@@ -1,0 +1,44 @@
+"""`GET /api/events`: the caller's own events as SSE, resumable with Last-Event-ID."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Request, get
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from assistant.errors import InvalidInput
+from server.deps import PrincipalDep, RuntimeDep
+
+
+def _last_event_id(request: Request[Any, Any, Any]) -> int | None:
+    raw = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise InvalidInput("Last-Event-ID must be an event id", fields={"Last-Event-ID": raw[:20]})
+    return int(raw)
+
+
+@get("/api/events", tags=["events"], summary="Stream your events (SSE)")
+async def events(
+    request: Request[Any, Any, Any], principal: PrincipalDep, runtime: RuntimeDep
+) -> ServerSentEvent:
+    last_id = _last_event_id(request)
+
+    async def stream() -> AsyncIterator[ServerSentEventMessage]:
+        keepalive = runtime.settings.events.keepalive_seconds
+        async for event in runtime.bus.subscribe(principal.user_id, last_id, keepalive):
+            if event is None:
+                yield ServerSentEventMessage(comment="keep-alive")
+                continue
+            yield ServerSentEventMessage(data=json.dumps(event.data), event=event.kind,
+                                         id=str(event.id))  # fmt: skip
+
+    return ServerSentEvent(stream(), headers={"Cache-Control": "no-store",
+                                              "X-Accel-Buffering": "no"})  # fmt: skip
+
+
+routes = [events]

@@ -1,0 +1,88 @@
+"""`POST /api/rpc/{procedure}`: one typed route per declared procedure, and `GET /api/rpc`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, get, post
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, JSONBody
+from pydantic import BaseModel
+
+from assistant.approvals.requests import ApprovalOut
+from assistant.errors import NotFound
+from assistant.procedures.context import Principal
+from assistant.procedures.executor import Done, Executor
+from assistant.procedures.registry import Procedure, Registry
+from server.deps import ExecutorDep, PrincipalDep
+
+
+class ProcedureInfo(BaseModel):
+    name: str
+    summary: str
+    risk: str
+    needs_approval: bool
+    tool_name: str
+    input_schema: dict[str, Any]
+    output_schema: dict[str, Any]
+
+
+def _guard_for(proc: Procedure) -> Any:
+    """Role check before the body is read, so a caller without rights learns nothing more."""
+
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+        executor: Executor = connection.app.state.executor
+        principal: Principal = connection.user
+        if not executor.may_call(principal, proc):
+            await executor.deny(principal, proc, "http")
+
+    return guard
+
+
+def _route(proc: Procedure) -> HTTPRouteHandler:
+    async def handler(data: Any, principal: Principal, executor: ExecutorDep) -> Response[Any]:
+        result = await executor.call(principal, proc.name, data, source="http")
+        if isinstance(result, Done):
+            return Response(result.output.model_dump(mode="json"), status_code=200)
+        return Response(result.approval.model_dump(mode="json"), status_code=202)
+
+    handler.__annotations__ = {
+        "data": JSONBody[proc.input], "principal": NamedDependency[Principal],
+        "executor": NamedDependency[Executor], "return": Response[proc.output],  # type: ignore[name-defined]
+    }  # fmt: skip
+    handler.__name__ = f"rpc_{proc.tool_name}"
+    description = f"Roles: {', '.join(sorted(proc.roles))}. Risk: {proc.risk}."
+    if proc.risk == "critical":
+        description += " Answers 202 with a pending approval instead of running."
+    return post(
+        f"/api/rpc/{proc.name}", name=f"rpc:{proc.name}", summary=proc.summary,
+        description=description, tags=[proc.resource], operation_id=proc.tool_name,
+        guards=[_guard_for(proc)], status_code=200,
+        responses={202: ResponseSpec(data_container=ApprovalOut,
+                                     description="Waiting for a second person's approval")},
+    )(handler)  # fmt: skip
+
+
+@post("/api/rpc/{name:str}", tags=["rpc"], summary="Unknown procedure", include_in_schema=False)
+async def unknown_procedure(name: FromPath[str]) -> None:
+    raise NotFound(f"unknown procedure {name!r}; GET /api/rpc lists what you may call")
+
+
+@get("/api/rpc", tags=["rpc"], summary="The procedures the caller may call, with JSON schemas")
+async def list_procedures(principal: PrincipalDep, executor: ExecutorDep) -> list[ProcedureInfo]:
+    return [
+        ProcedureInfo(
+            name=p.name, summary=p.summary, risk=p.risk, needs_approval=executor.needs_approval(p),
+            tool_name=p.tool_name, input_schema=p.input.model_json_schema(),
+            output_schema=p.output.model_json_schema(),
+        )  # fmt: skip
+        for p in executor.registry
+        if executor.may_call(principal, p)
+    ]
+
+
+def routes(registry: Registry) -> list[HTTPRouteHandler]:
+    return [*(_route(p) for p in registry), unknown_procedure, list_procedures]

@@ -1,0 +1,78 @@
+"""`POST /login`, `POST /logout`, `GET /api/me`: browser sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.params import JSONBody
+from pydantic import BaseModel, Field
+
+from assistant.auth import authenticate as auth
+from assistant.auth.throttle import LoginThrottle
+from assistant.errors import Unauthenticated
+from assistant.procedures.context import Principal
+from server.deps import PrincipalDep, RuntimeDep
+
+
+class LoginIn(BaseModel):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class Me(BaseModel):
+    user_id: int
+    email: str
+    role: str
+    timezone: str
+
+
+def _me(principal: Principal) -> Me:
+    return Me(user_id=principal.user_id, email=principal.email, role=principal.role,
+              timezone=principal.timezone)  # fmt: skip
+
+
+@post("/login", tags=["auth"], summary="Sign in; sets an HttpOnly session cookie",
+      status_code=200)  # fmt: skip
+async def login(data: JSONBody[LoginIn], request: Request[Any, Any, Any], runtime: RuntimeDep) -> Response[Me]:
+    settings = runtime.settings
+    throttle = LoginThrottle(runtime.redis, settings.secret_key.get_secret_value(),
+                             settings.auth.login_max_failures,
+                             settings.auth.login_lockout_seconds)  # fmt: skip
+    await throttle.check(data.email)
+    async with runtime.sessions() as session:
+        try:
+            principal, secret, expires = await auth.login(
+                session, email=data.email, password=data.password, now=runtime.clock.now(),
+                hours=settings.auth.session_hours,
+            )  # fmt: skip
+        except Unauthenticated:
+            await throttle.failed(data.email)
+            raise
+    await throttle.succeeded(data.email)
+    cookie = Cookie(
+        key=auth.SESSION_COOKIE, value=secret, httponly=True, samesite="lax", path="/",
+        secure=request.url.scheme == "https",
+        max_age=int((expires - runtime.clock.now()).total_seconds()),
+    )  # fmt: skip
+    return Response(_me(principal), cookies=[cookie])
+
+
+@post("/logout", tags=["auth"], summary="End the browser session", status_code=200)
+async def logout(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Response[dict[str, bool]]:
+    cookie = request.cookies.get(auth.SESSION_COOKIE)
+    if cookie:
+        async with runtime.sessions() as session:
+            await auth.logout(session, cookie)
+    return Response({"signed_out": True},
+                    cookies=[Cookie(key=auth.SESSION_COOKIE, value="", max_age=0, path="/",
+                                    httponly=True, samesite="lax")])  # fmt: skip
+
+
+@get("/api/me", tags=["auth"], summary="Who the caller is")
+async def me(principal: PrincipalDep) -> Me:
+    return _me(principal)
+
+
+routes = [login, logout, me]

@@ -1,0 +1,70 @@
+"""The app in-process (Litestar's test client) on a migrated database, and staff with tokens."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from assistant.auth.tokens import create_token
+from assistant.auth.users import create_user
+from assistant.db.engine import create_engine, session_factory
+from assistant.settings import Settings
+from server.app import create_app
+
+ROLES = ("owner", "practitioner", "front_desk", "viewer")
+
+
+@dataclass
+class Member:
+    user_id: int
+    email: str
+    role: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@pytest.fixture(scope="session")
+def app_settings(migrated_db_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Settings:  # fmt: skip
+    return Settings(
+        environment="test", data_dir=tmp_path_factory.mktemp("var"),
+        database={"url": migrated_db_url}, redis={"url": redis_url},
+        auth={"login_max_failures": 3, "login_lockout_seconds": 60},
+        events={"keepalive_seconds": 0.5},
+    )  # fmt: skip
+
+
+async def make_member(settings: Settings, role: str, password: str = "correct horse battery"
+                      ) -> Member:  # fmt: skip
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            email = f"{role}-{uuid.uuid4().hex[:8]}@clinic.example.com"
+            user = await create_user(session, email=email, role=role, password=password,
+                                     timezone="America/New_York")  # fmt: skip
+            _, token = await create_token(session, user, "tests")
+            assert user.id is not None
+            return Member(user.id, email, role, token)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def staff(app_settings: Settings) -> dict[str, Member]:
+    """One member per role plus a second owner (for four-eyes checks)."""
+    members = {role: await make_member(app_settings, role) for role in ROLES}
+    members["owner2"] = await make_member(app_settings, "owner")
+    return members
+
+
+@pytest.fixture(scope="session")
+async def client(app_settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    async with AsyncTestClient(app=create_app(app_settings)) as test_client:
+        yield test_client
