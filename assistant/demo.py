@@ -49,9 +49,13 @@ NOTE_TEXTS = (
     "Shoulder mobility better; continue the resistance band programme.",
 )
 TASK_TITLES = (
-    "Call about insurance paperwork", "Send intake form", "Confirm next appointment",
-    "Follow up on missed session", "Check payment status", "Prepare treatment plan",
-)  # fmt: skip
+    "Call about insurance paperwork",
+    "Send intake form",
+    "Confirm next appointment",
+    "Follow up on missed session",
+    "Check payment status",
+    "Prepare treatment plan",
+)
 KINDS = ("session", "initial consultation", "follow-up", "massage", "physio")
 
 
@@ -78,16 +82,18 @@ async def seed_demo(session: AsyncSession, now: datetime) -> SeedReport:
     users: dict[str, User] = {}
     for email, role, name in DEMO_USERS:
         password = generate_password()
-        user = await create_user(session, email=email, role=role, password=password,
-                                 full_name=name, timezone=CLINIC_TZ)  # fmt: skip
+        user = await create_user(
+            session, email=email, role=role, password=password, full_name=name, timezone=CLINIC_TZ
+        )
         users.setdefault(role, user)
         report.passwords[email] = password
 
     tags: dict[str, Tag] = {}
     contacts: list[Contact] = []
     for first, last, email, phone, contact_tags in FIXED_CONTACTS:
-        contact = Contact(first_name=first, last_name=last, email=email, phone=phone,
-                          date_of_birth=_birthday(rng))  # fmt: skip
+        contact = Contact(
+            first_name=first, last_name=last, email=email, phone=phone, date_of_birth=_birthday(rng)
+        )
         session.add(contact)
         await session.flush()
         for name in contact_tags:
@@ -96,12 +102,13 @@ async def seed_demo(session: AsyncSession, now: datetime) -> SeedReport:
     for _ in range(FILLER_CONTACTS):
         first, last = fake.first_name(), fake.last_name()
         contact = Contact(
-            first_name=first, last_name=last,
-            email=f"{first}.{last}@{rng.choice(['example.com', 'example.org', 'example.net'])}"
-            .lower().replace(" ", ""),
+            first_name=first,
+            last_name=last,
+            email=_email(first, last, rng.choice(["example.com", "example.org", "example.net"])),
             phone=f"+1 415 555 {rng.randint(1000, 9999):04d}",
-            date_of_birth=_birthday(rng), address=fake.address().replace("\n", ", "),
-        )  # fmt: skip
+            date_of_birth=_birthday(rng),
+            address=fake.address().replace("\n", ", "),
+        )
         session.add(contact)
         await session.flush()
         if rng.random() < 0.2:
@@ -114,24 +121,46 @@ async def seed_demo(session: AsyncSession, now: datetime) -> SeedReport:
     today = now.astimezone(tz).date()
     for contact in contacts:
         for text in rng.sample(NOTE_TEXTS, rng.randint(0, 2)):
-            session.add(Note(contact_id=contact.id, author_id=practitioner.id, body=text,
-                             created_at=now - timedelta(days=rng.randint(1, 90))))  # fmt: skip
+            session.add(
+                Note(
+                    contact_id=contact.id,
+                    author_id=practitioner.id,
+                    body=text,
+                    created_at=now - timedelta(days=rng.randint(1, 90)),
+                )
+            )
             report.notes += 1
         if rng.random() < 0.8:
             day = today + timedelta(days=rng.randint(0, 27))
             starts = datetime.combine(day, time(rng.randint(8, 16), rng.choice((0, 30))), tz)
-            session.add(Appointment(contact_id=contact.id, practitioner_id=practitioner.id,
-                                    starts_at=starts, duration_minutes=rng.choice((30, 45, 60)),
-                                    kind=rng.choice(KINDS)))  # fmt: skip
+            session.add(
+                Appointment(
+                    contact_id=contact.id,
+                    practitioner_id=practitioner.id,
+                    starts_at=starts,
+                    duration_minutes=rng.choice((30, 45, 60)),
+                    kind=rng.choice(KINDS),
+                )
+            )
             report.appointments += 1
         if rng.random() < 0.4:
             due = datetime.combine(today + timedelta(days=rng.randint(0, 20)), time(17), tz)
-            session.add(Task(title=rng.choice(TASK_TITLES), contact_id=contact.id,
-                             assignee_id=rng.choice((practitioner, front_desk)).id,
-                             created_by=front_desk.id, due_at=due))  # fmt: skip
+            session.add(
+                Task(
+                    title=rng.choice(TASK_TITLES),
+                    contact_id=contact.id,
+                    assignee_id=rng.choice((practitioner, front_desk)).id,
+                    created_by=front_desk.id,
+                    due_at=due,
+                )
+            )
             report.tasks += 1
     await session.flush()
     return report
+
+
+def _email(first: str, last: str, domain: str) -> str:
+    return f"{first}.{last}@{domain}".lower().replace(" ", "")
 
 
 def _birthday(rng: random.Random) -> date:

@@ -62,10 +62,20 @@ class EmbeddedRedis:
         binary = find_server_binary()
         self._workdir = tempfile.TemporaryDirectory(prefix="assistant-redis-")
         args = [
-            str(binary), "--port", str(self.port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--dir", self._workdir.name,
-            "--loglevel", "warning",
-        ]  # fmt: skip
+            str(binary),
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            self._workdir.name,
+            "--loglevel",
+            "warning",
+        ]
         self._process = subprocess.Popen(
             args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )

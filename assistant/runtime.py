@@ -31,7 +31,8 @@ class Runtime:
     def create(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
         if not settings.redis.url:
             raise RedisNotConfigured(
-                "ASSISTANT_REDIS_URL is not set (`assistant serve` starts a server when it is unset)"
+                "ASSISTANT_REDIS_URL is not set "
+                "(`assistant serve` starts a server when it is unset)"
             )
         db = create_engine(settings.database_url, echo=settings.database.echo)
         redis: Redis = Redis.from_url(settings.redis.url, decode_responses=False)

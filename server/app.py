@@ -36,9 +36,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     return Litestar(
         route_handlers=[
-            *health.routes, *session.routes, *rpc.routes(registry), *events.routes,
+            *health.routes,
+            *session.routes,
+            *rpc.routes(registry),
+            *events.routes,
             *approvals.routes,
-        ],  # fmt: skip
+        ],
         lifespan=[lifespan],
         dependencies=DEPENDENCIES,
         middleware=[DefineMiddleware(AuthMiddleware, exclude=PUBLIC_PATHS)],

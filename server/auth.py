@@ -28,12 +28,14 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
         header = connection.headers.get("authorization", "")
         scheme, _, bearer = header.partition(" ")
         cookie = connection.cookies.get(SESSION_COOKIE)
-        if cookie and not bearer and connection.scope.get("method") not in SAFE_METHODS:
-            if not _same_origin(connection):
-                raise PermissionDenied("cross-site request refused")
+        unsafe = connection.scope.get("method") not in SAFE_METHODS
+        if cookie and not bearer and unsafe and not _same_origin(connection):
+            raise PermissionDenied("cross-site request refused")
         async with runtime.sessions() as session:
             principal = await authenticate(
-                session, bearer=bearer.strip() if scheme.lower() == "bearer" else None,
-                cookie=cookie, now=runtime.clock.now(),
-            )  # fmt: skip
+                session,
+                bearer=bearer.strip() if scheme.lower() == "bearer" else None,
+                cookie=cookie,
+                now=runtime.clock.now(),
+            )
         return AuthenticationResult(user=principal, auth="token" if bearer else "session")

@@ -18,7 +18,7 @@ from assistant.errors import (
     RateLimited,
     ServiceUnavailable,
     Unauthenticated,
-)  # fmt: skip
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +31,18 @@ STATUS: dict[type[AppError], int] = {
     RateLimited: 429,
     ServiceUnavailable: 503,
 }
-HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported",
-              422: "invalid_input", 429: "rate_limited"}  # fmt: skip
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported",
+    422: "invalid_input",
+    429: "rate_limited",
+}
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
@@ -48,11 +57,14 @@ def app_error(_: Request[Any, Any, Any], exc: AppError) -> Response[dict[str, An
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     if isinstance(exc, Unauthenticated):
         headers = {"WWW-Authenticate": "Bearer"}
-    return Response(error_body(exc.code, exc.message, exc.fields), status_code=status,
-                    headers=headers)  # fmt: skip
+    return Response(
+        error_body(exc.code, exc.message, exc.fields), status_code=status, headers=headers
+    )
 
 
-def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+def validation_error(
+    _: Request[Any, Any, Any], exc: ValidationException
+) -> Response[dict[str, Any]]:
     fields: dict[str, str] = {}
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
@@ -69,17 +81,24 @@ def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Res
 
 def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
-    if status == 400 and "JSON" in str(exc.detail):
-        status = 422  # a malformed body is invalid input, named as such
+    if status == 400:
+        # Litestar says 400 for a body or parameter it cannot decode: that is invalid input.
+        return Response(
+            error_body(
+                "invalid_input", f"invalid request: {exc.detail}", {"body": str(exc.detail)}
+            ),
+            status_code=422,
+        )
     code = HTTP_CODES.get(status, "error")
-    return Response(error_body(code, str(exc.detail)), status_code=status,
-                    headers=exc.headers)  # fmt: skip
+    return Response(error_body(code, str(exc.detail)), status_code=status, headers=exc.headers)
 
 
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return Response(error_body("internal", "something went wrong on our side; it was logged"),
-                    status_code=HTTP_500_INTERNAL_SERVER_ERROR)  # fmt: skip
+    return Response(
+        error_body("internal", "something went wrong on our side; it was logged"),
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+    )
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

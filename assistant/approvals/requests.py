@@ -17,9 +17,12 @@ from assistant.errors import NotFound
 from assistant.procedures.registry import Procedure
 
 TARGET_TABLES: dict[str, type[SQLModel]] = {
-    "contacts": Contact, "notes": Note, "tasks": Task, "appointments": Appointment,
+    "contacts": Contact,
+    "notes": Note,
+    "tasks": Task,
+    "appointments": Appointment,
     "email_drafts": EmailDraft,
-}  # fmt: skip
+}
 
 
 class ApprovalOut(BaseModel):
@@ -38,9 +41,23 @@ class ApprovalOut(BaseModel):
     @classmethod
     def of(cls, row: Approval) -> ApprovalOut:
         assert row.id is not None
-        return cls(approval_id=row.id, **row.model_dump(include={
-            "procedure", "args", "summary", "requested_by", "approver_roles", "status",
-            "created_at", "expires_at", "decided_by", "reason"}))  # fmt: skip
+        return cls(
+            approval_id=row.id,
+            **row.model_dump(
+                include={
+                    "procedure",
+                    "args",
+                    "summary",
+                    "requested_by",
+                    "approver_roles",
+                    "status",
+                    "created_at",
+                    "expires_at",
+                    "decided_by",
+                    "reason",
+                }
+            ),
+        )
 
 
 def row_version(row: SQLModel) -> str:
@@ -70,8 +87,12 @@ def target_versions(rows: dict[tuple[str, int], Any]) -> dict[str, str]:
 
 
 def call_hash(procedure: str, args: dict[str, Any], versions: dict[str, str]) -> str:
-    payload = json.dumps({"procedure": procedure, "args": args, "targets": versions},
-                         sort_keys=True, separators=(",", ":"), default=str)  # fmt: skip
+    payload = json.dumps(
+        {"procedure": procedure, "args": args, "targets": versions},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -96,11 +117,17 @@ async def create_request(
     versions = target_versions(rows)
     dumped = args.model_dump(mode="json")
     approval = Approval(
-        procedure=proc.name, args=dumped, summary=summarise(proc, args, rows)[:500],
-        requested_by=requested_by, approver_roles=sorted(r.value for r in proc.approver_roles),
-        call_hash=call_hash(proc.name, dumped, versions), target=versions, source=source,
-        created_at=now, expires_at=now + timedelta(hours=ttl_hours),
-    )  # fmt: skip
+        procedure=proc.name,
+        args=dumped,
+        summary=summarise(proc, args, rows)[:500],
+        requested_by=requested_by,
+        approver_roles=sorted(r.value for r in proc.approver_roles),
+        call_hash=call_hash(proc.name, dumped, versions),
+        target=versions,
+        source=source,
+        created_at=now,
+        expires_at=now + timedelta(hours=ttl_hours),
+    )
     session.add(approval)
     await session.flush()
     return approval
@@ -109,7 +136,10 @@ async def create_request(
 async def approver_ids(session: AsyncSession, approval: Approval) -> list[int]:
     """Active users who may decide this request: the approver roles, never the requester."""
     rows = await session.exec(
-        select(User.id).where(col(User.role).in_(approval.approver_roles),
-                              col(User.is_active).is_(True), User.id != approval.requested_by)
-    )  # fmt: skip
+        select(User.id).where(
+            col(User.role).in_(approval.approver_roles),
+            col(User.is_active).is_(True),
+            User.id != approval.requested_by,
+        )
+    )
     return [uid for uid in rows.all() if uid is not None]

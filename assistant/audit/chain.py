@@ -37,12 +37,20 @@ def link_hash(
 ) -> str:
     payload = json.dumps(
         {
-            "seq": seq, "prev": prev_hash, "actor": actor_id, "role": actor_role,
-            "source": source, "procedure": procedure, "records": record_ids,
-            "outcome": outcome, "at": created_at.astimezone(UTC).isoformat(),
+            "seq": seq,
+            "prev": prev_hash,
+            "actor": actor_id,
+            "role": actor_role,
+            "source": source,
+            "procedure": procedure,
+            "records": record_ids,
+            "outcome": outcome,
+            "at": created_at.astimezone(UTC).isoformat(),
         },
-        sort_keys=True, separators=(",", ":"), default=str,
-    )  # fmt: skip
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -61,18 +69,27 @@ async def append(
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         await session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_LOCK_KEY))  # type: ignore[call-overload]
-    last = (await session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1))).first()
+    last = (
+        await session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1))
+    ).first()
     seq = last.seq + 1 if last else 1
     prev_hash = last.hash if last else GENESIS
     now = now.astimezone(UTC)
     fields: dict[str, Any] = {
-        "actor_id": actor_id, "actor_role": actor_role, "source": source,
-        "procedure": procedure, "record_ids": record_ids, "outcome": outcome,
-    }  # fmt: skip
+        "actor_id": actor_id,
+        "actor_role": actor_role,
+        "source": source,
+        "procedure": procedure,
+        "record_ids": record_ids,
+        "outcome": outcome,
+    }
     event = AuditEvent(
-        seq=seq, prev_hash=prev_hash, created_at=now,
-        hash=link_hash(seq=seq, prev_hash=prev_hash, created_at=now, **fields), **fields,
-    )  # fmt: skip
+        seq=seq,
+        prev_hash=prev_hash,
+        created_at=now,
+        hash=link_hash(seq=seq, prev_hash=prev_hash, created_at=now, **fields),
+        **fields,
+    )
     session.add(event)
     await session.flush()
     return event
@@ -109,10 +126,16 @@ async def verify(session: AsyncSession, batch: int = 1000) -> VerifyReport:
             if event.prev_hash != prev_hash:
                 return VerifyReport(count, event.seq, "its previous-hash does not match the chain")
             recomputed = link_hash(
-                seq=event.seq, prev_hash=event.prev_hash, actor_id=event.actor_id,
-                actor_role=event.actor_role, source=event.source, procedure=event.procedure,
-                record_ids=event.record_ids, outcome=event.outcome, created_at=event.created_at,
-            )  # fmt: skip
+                seq=event.seq,
+                prev_hash=event.prev_hash,
+                actor_id=event.actor_id,
+                actor_role=event.actor_role,
+                source=event.source,
+                procedure=event.procedure,
+                record_ids=event.record_ids,
+                outcome=event.outcome,
+                created_at=event.created_at,
+            )
             if recomputed != event.hash:
                 return VerifyReport(count, event.seq, "its contents do not match its hash")
             prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from assistant.auth.passwords import verify_password
 from assistant.auth.tokens import TOKEN_PREFIX, hash_token
 from assistant.auth.users import normalise_email
-from assistant.db.models import ApiToken, User, WebSession
+from assistant.db.models import ApiToken, Role, User, WebSession
 from assistant.errors import InvalidInput, Unauthenticated
 from assistant.procedures.context import Principal
 
@@ -21,7 +21,9 @@ _TOUCH_EVERY = timedelta(minutes=5)
 
 def principal_of(user: User) -> Principal:
     assert user.id is not None
-    return Principal(user_id=user.id, email=user.email, role=user.role, timezone=user.timezone)
+    return Principal(
+        user_id=user.id, email=user.email, role=Role(user.role), timezone=user.timezone
+    )
 
 
 async def authenticate(
@@ -38,7 +40,9 @@ async def authenticate(
 async def _by_token(session: AsyncSession, token: str, now: datetime) -> Principal:
     if not token.startswith(TOKEN_PREFIX):
         raise Unauthenticated("invalid API token")
-    row = (await session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))).first()
+    row = (
+        await session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    ).first()
     if row is None or row.revoked_at is not None:
         raise Unauthenticated("invalid or revoked API token")
     user = await session.get(User, row.user_id)
@@ -52,7 +56,9 @@ async def _by_token(session: AsyncSession, token: str, now: datetime) -> Princip
 
 
 async def _by_session(session: AsyncSession, cookie: str, now: datetime) -> Principal:
-    row = (await session.exec(select(WebSession).where(WebSession.token_hash == hash_token(cookie)))).first()
+    row = (
+        await session.exec(select(WebSession).where(WebSession.token_hash == hash_token(cookie)))
+    ).first()
     if row is None or row.expires_at <= now:
         raise Unauthenticated("your session has ended; sign in again")
     user = await session.get(User, row.user_id)
@@ -78,14 +84,19 @@ async def login(
     secret = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=hours)
     assert user.id is not None
-    session.add(WebSession(user_id=user.id, token_hash=hash_token(secret), created_at=now,
-                           expires_at=expires))  # fmt: skip
+    session.add(
+        WebSession(
+            user_id=user.id, token_hash=hash_token(secret), created_at=now, expires_at=expires
+        )
+    )
     await session.commit()
     return principal_of(user), secret, expires
 
 
 async def logout(session: AsyncSession, cookie: str) -> None:
-    row = (await session.exec(select(WebSession).where(WebSession.token_hash == hash_token(cookie)))).first()
+    row = (
+        await session.exec(select(WebSession).where(WebSession.token_hash == hash_token(cookie)))
+    ).first()
     if row is not None:
         await session.delete(row)
         await session.commit()

@@ -26,8 +26,9 @@ class LoginThrottle:
         failures = int(await self._redis.get(key) or 0)
         if failures >= self.max_failures:
             ttl = await self._redis.ttl(key)
-            raise RateLimited("too many failed sign-ins; try again later",
-                              retry_after=max(int(ttl), 1))  # fmt: skip
+            raise RateLimited(
+                "too many failed sign-ins; try again later", retry_after=max(int(ttl), 1)
+            )
 
     async def failed(self, email: str) -> None:
         key = self._key(email)

@@ -46,7 +46,13 @@ def main() -> None:
     """Entry point: typed errors become one clear line on stderr and exit code 1."""
     try:
         app()
-    except (AppError, ValidationError, OperationalError, ProgrammingError, RedisServerError,
-            OSError) as exc:  # fmt: skip
+    except (
+        AppError,
+        ValidationError,
+        OperationalError,
+        ProgrammingError,
+        RedisServerError,
+        OSError,
+    ) as exc:
         typer.echo(f"error: {_one_line(exc)}", err=True)
         sys.exit(1)

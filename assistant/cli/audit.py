@@ -21,6 +21,8 @@ def verify_command() -> None:
 
     report = run(go())
     if not report.ok:
-        fail(f"audit chain broken at event {report.broken_seq}: {report.reason} "
-             f"({report.count} events before it are intact)")  # fmt: skip
+        fail(
+            f"audit chain broken at event {report.broken_seq}: {report.reason} "
+            f"({report.count} events before it are intact)"
+        )
     typer.echo(f"audit chain intact: {report.count} events")

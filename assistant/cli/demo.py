@@ -24,8 +24,10 @@ def seed() -> None:
     if not report.created:
         typer.echo("demo data already present; nothing changed")
         return
-    typer.echo(f"seeded {report.contacts} contacts, {report.notes} notes, {report.tasks} tasks, "
-               f"{report.appointments} appointments")  # fmt: skip
+    typer.echo(
+        f"seeded {report.contacts} contacts, {report.notes} notes, {report.tasks} tasks, "
+        f"{report.appointments} appointments"
+    )
     typer.echo("demo users (passwords are shown this once):")
     for email, password in report.passwords.items():
         typer.echo(f"  {email}  {password}")

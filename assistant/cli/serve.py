@@ -22,8 +22,9 @@ def _redis_for(settings: Settings) -> Iterator[Settings]:
         return
     with EmbeddedRedis() as server:
         typer.echo(f"started a Redis-compatible server on {server.url} (keeps nothing on disk)")
-        yield settings.model_copy(update={"redis": settings.redis.model_copy(
-            update={"url": server.url})})  # fmt: skip
+        yield settings.model_copy(
+            update={"redis": settings.redis.model_copy(update={"url": server.url})}
+        )
 
 
 @contextlib.contextmanager
@@ -60,9 +61,13 @@ def serve(
         if with_worker:
             stack.enter_context(_worker_process(settings))
         config = uvicorn.Config(
-            create_app(settings), host=host, port=port, log_level="warning",
-            access_log=False, lifespan="on",
-        )  # fmt: skip
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+        )
         typer.echo(f"serving on http://{host}:{port}")
         uvicorn.Server(config).run()
 

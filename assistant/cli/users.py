@@ -35,9 +35,13 @@ def create(
     async def go() -> int:
         async with db_session(get_settings()) as session:
             user = await user_service.create_user(
-                session, email=email, role=role, password=password, full_name=name,
+                session,
+                email=email,
+                role=role,
+                password=password,
+                full_name=name,
                 timezone=timezone,
-            )  # fmt: skip
+            )
             assert user.id is not None
             return user.id
 
@@ -112,8 +116,10 @@ def create_token(
             return row.id, token
 
     token_id, token = run(go())
-    typer.echo(f"created token {token_id} for {user_service.normalise_email(user)}; "
-               "store it now, it is not shown again:")  # fmt: skip
+    typer.echo(
+        f"created token {token_id} for {user_service.normalise_email(user)}; "
+        "store it now, it is not shown again:"
+    )
     typer.echo(token)
 
 
@@ -129,12 +135,15 @@ def list_tokens(
             emails = {u.id: u.email for u in await user_service.list_users(session)}
             return [
                 (
-                    str(t.id), t.prefix + "...", emails.get(t.user_id, "?"), t.name,
+                    str(t.id),
+                    t.prefix + "...",
+                    emails.get(t.user_id, "?"),
+                    t.name,
                     t.created_at.isoformat(timespec="seconds"),
                     "revoked" if t.revoked_at else "active",
                 )
                 for t in await token_service.list_tokens(session, owner)
-            ]  # fmt: skip
+            ]
 
     table = Table("id", "prefix", "user", "name", "created", "status")
     for row in run(go()):

@@ -64,16 +64,18 @@ def _out(row: Appointment) -> AppointmentOut:
     )
 
 
-async def _overlapping(ctx: CallContext, practitioner_id: int, start: datetime,
-                       end: datetime) -> Appointment | None:  # fmt: skip
+async def _overlapping(
+    ctx: CallContext, practitioner_id: int, start: datetime, end: datetime
+) -> Appointment | None:
     # Appointments last at most 8 hours, so only those starting in [start - 8h, end) can overlap.
     rows = await ctx.session.exec(
         select(Appointment).where(
-            Appointment.practitioner_id == practitioner_id, Appointment.status == "booked",
+            Appointment.practitioner_id == practitioner_id,
+            Appointment.status == "booked",
             col(Appointment.starts_at) < end,
             col(Appointment.starts_at) > start - timedelta(hours=8),
         )
-    )  # fmt: skip
+    )
     for row in rows.all():
         if row.starts_at + timedelta(minutes=row.duration_minutes) > start:
             return row
@@ -81,10 +83,13 @@ async def _overlapping(ctx: CallContext, practitioner_id: int, start: datetime,
 
 
 @procedure(
-    "appointments.book", summary="Book an appointment for a contact", input=AppointmentBook,
-    output=AppointmentOut, roles=STAFF,
+    "appointments.book",
+    summary="Book an appointment for a contact",
+    input=AppointmentBook,
+    output=AppointmentOut,
+    roles=STAFF,
     examples=["book Sam Lee for next Tuesday at 3pm for 45 minutes"],
-)  # fmt: skip
+)
 async def book(ctx: CallContext, args: AppointmentBook) -> AppointmentOut:
     await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     practitioner = args.practitioner_id
@@ -100,19 +105,27 @@ async def book(ctx: CallContext, args: AppointmentBook) -> AppointmentOut:
                 f"overlaps appointment {clash.id} at {clash.starts_at.isoformat()}",
                 fields={"starts_at": "overlaps another appointment"},
             )
-    row = Appointment(contact_id=args.contact_id, practitioner_id=practitioner,
-                      starts_at=args.starts_at, duration_minutes=args.duration_minutes,
-                      kind=args.kind, created_at=ctx.now)  # fmt: skip
+    row = Appointment(
+        contact_id=args.contact_id,
+        practitioner_id=practitioner,
+        starts_at=args.starts_at,
+        duration_minutes=args.duration_minutes,
+        kind=args.kind,
+        created_at=ctx.now,
+    )
     ctx.session.add(row)
     await ctx.session.flush()
     return _out(row)
 
 
 @procedure(
-    "appointments.list", summary="List appointments in a date range, soonest first",
-    input=AppointmentList, output=Page[AppointmentOut], roles=ALL_STAFF,
+    "appointments.list",
+    summary="List appointments in a date range, soonest first",
+    input=AppointmentList,
+    output=Page[AppointmentOut],
+    roles=ALL_STAFF,
     examples=["what's on my schedule friday?", "appointments for Jane Doe"],
-)  # fmt: skip
+)
 async def list_(ctx: CallContext, args: AppointmentList) -> Page[AppointmentOut]:
     query = select(Appointment)
     if not args.include_cancelled:
@@ -132,9 +145,13 @@ async def list_(ctx: CallContext, args: AppointmentList) -> Page[AppointmentOut]
 
 
 @procedure(
-    "appointments.cancel", summary="Cancel an appointment", input=AppointmentRef,
-    output=AppointmentOut, roles=STAFF, examples=["cancel Sam's Tuesday appointment"],
-)  # fmt: skip
+    "appointments.cancel",
+    summary="Cancel an appointment",
+    input=AppointmentRef,
+    output=AppointmentOut,
+    roles=STAFF,
+    examples=["cancel Sam's Tuesday appointment"],
+)
 async def cancel(ctx: CallContext, args: AppointmentRef) -> AppointmentOut:
     row = await get_or_404(ctx.session, Appointment, args.appointment_id, "appointment")
     if row.status == "cancelled":

@@ -22,8 +22,9 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 Phone = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=7, max_length=40,
-                      pattern=r"^\+?[0-9 ().\-/]{7,40}$"),  # fmt: skip
+    StringConstraints(
+        strip_whitespace=True, min_length=7, max_length=40, pattern=r"^\+?[0-9 ().\-/]{7,40}$"
+    ),
 ]
 
 
@@ -57,14 +58,17 @@ def phone_digits(phone: str | None) -> str | None:
 async def get_or_404(session: AsyncSession, model: type[M], record_id: int, what: str) -> M:
     row = await session.get(model, record_id)
     if row is None:
-        raise NotFound(f"{what} {record_id} not found", fields={f"{what.replace(' ', '_')}_id":
-                                                               "not found"})  # fmt: skip
+        raise NotFound(
+            f"{what} {record_id} not found", fields={f"{what.replace(' ', '_')}_id": "not found"}
+        )
     return row
 
 
 async def paginate(
     session: AsyncSession, query: Any, limit: int, offset: int
 ) -> tuple[list[Any], int]:
-    total = (await session.exec(select(func.count()).select_from(query.order_by(None).subquery()))).one()
+    total = (
+        await session.exec(select(func.count()).select_from(query.order_by(None).subquery()))
+    ).one()
     rows = (await session.exec(query.limit(limit).offset(offset))).all()
     return list(rows), int(total)

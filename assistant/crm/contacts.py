@@ -20,7 +20,7 @@ from assistant.crm.common import (
     get_or_404,
     paginate,
     phone_digits,
-)  # fmt: skip
+)
 from assistant.crm.declare import procedure
 from assistant.db.models import (
     Appointment,
@@ -31,7 +31,7 @@ from assistant.db.models import (
     Role,
     Tag,
     Task,
-)  # fmt: skip
+)
 from assistant.errors import Conflict, InvalidInput
 from assistant.procedures.context import CallContext, Principal
 from assistant.procedures.registry import ALL_STAFF
@@ -80,8 +80,11 @@ class ContactRef(Input):
 
 
 class ContactSearch(ListInput):
-    query: str | None = Field(default=None, max_length=200, description="Part of a name, "
-                              "e-mail or phone number; case-insensitive.")  # fmt: skip
+    query: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Part of a name, e-mail or phone number; case-insensitive.",
+    )
     tag: str | None = Field(default=None, max_length=50)
 
 
@@ -117,9 +120,11 @@ class ContactOut(BaseModel):
 
 async def contact_tags(session: AsyncSession, contact_id: int) -> list[str]:
     rows = await session.exec(
-        select(Tag.name).join(ContactTag, col(ContactTag.tag_id) == col(Tag.id))
-        .where(ContactTag.contact_id == contact_id).order_by(Tag.name)
-    )  # fmt: skip
+        select(Tag.name)
+        .join(ContactTag, col(ContactTag.tag_id) == col(Tag.id))
+        .where(ContactTag.contact_id == contact_id)
+        .order_by(Tag.name)
+    )
     return list(rows.all())
 
 
@@ -130,9 +135,10 @@ async def contact_out(session: AsyncSession, contact: Contact, viewer: Principal
     return ContactOut(
         **contact.model_dump(exclude={"enrichment", "phone_digits"}),
         full_name=f"{contact.first_name} {contact.last_name}".strip(),
-        tags=await contact_tags(session, contact.id), enrichment=enrichment,
+        tags=await contact_tags(session, contact.id),
+        enrichment=enrichment,
         profile_summary=summary if viewer.reads_clinical_text else None,
-    )  # fmt: skip
+    )
 
 
 def touch(contact: Contact, now: datetime) -> None:
@@ -151,15 +157,23 @@ async def ensure_tag(session: AsyncSession, name: str) -> Tag:
 
 
 @procedure(
-    "contacts.create", summary="Create a contact (client)", input=ContactCreate,
-    output=ContactOut, roles=STAFF, risk="low",
+    "contacts.create",
+    summary="Create a contact (client)",
+    input=ContactCreate,
+    output=ContactOut,
+    roles=STAFF,
+    risk="low",
     examples=["add a new client Maria Lopez, maria@example.com", "create contact Tom Reed"],
-)  # fmt: skip
+)
 async def create(ctx: CallContext, args: ContactCreate) -> ContactOut:
     from assistant.crm.tags import normalise_tag
 
-    contact = Contact(**args.model_dump(exclude={"tags"}), phone_digits=phone_digits(args.phone),
-                      created_at=ctx.now, updated_at=ctx.now)  # fmt: skip
+    contact = Contact(
+        **args.model_dump(exclude={"tags"}),
+        phone_digits=phone_digits(args.phone),
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
     ctx.session.add(contact)
     await ctx.session.flush()
     for name in {normalise_tag(t) for t in args.tags}:
@@ -170,19 +184,26 @@ async def create(ctx: CallContext, args: ContactCreate) -> ContactOut:
 
 
 @procedure(
-    "contacts.get", summary="Show one contact", input=ContactRef, output=ContactOut,
-    roles=ALL_STAFF, examples=["show me Jane Doe", "open Priya Nair's details"],
-)  # fmt: skip
+    "contacts.get",
+    summary="Show one contact",
+    input=ContactRef,
+    output=ContactOut,
+    roles=ALL_STAFF,
+    examples=["show me Jane Doe", "open Priya Nair's details"],
+)
 async def get(ctx: CallContext, args: ContactRef) -> ContactOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     return await contact_out(ctx.session, contact, ctx.principal)
 
 
 @procedure(
-    "contacts.search", summary="Find contacts by part of a name, e-mail, phone, or by tag",
-    input=ContactSearch, output=Page[ContactOut], roles=ALL_STAFF,
+    "contacts.search",
+    summary="Find contacts by part of a name, e-mail, phone, or by tag",
+    input=ContactSearch,
+    output=Page[ContactOut],
+    roles=ALL_STAFF,
     examples=["find Sam", "who has a gmail address", "list vip clients"],
-)  # fmt: skip
+)
 async def search(ctx: CallContext, args: ContactSearch) -> Page[ContactOut]:
     query = select(Contact)
     if args.query:
@@ -199,10 +220,13 @@ async def search(ctx: CallContext, args: ContactSearch) -> Page[ContactOut]:
     if args.tag:
         from assistant.crm.tags import normalise_tag
 
-        query = query.where(col(Contact.id).in_(
-            select(ContactTag.contact_id).join(Tag, col(Tag.id) == col(ContactTag.tag_id))
-            .where(Tag.name == normalise_tag(args.tag))
-        ))  # fmt: skip
+        query = query.where(
+            col(Contact.id).in_(
+                select(ContactTag.contact_id)
+                .join(Tag, col(Tag.id) == col(ContactTag.tag_id))
+                .where(Tag.name == normalise_tag(args.tag))
+            )
+        )
     query = query.order_by(col(Contact.last_name), col(Contact.first_name), col(Contact.id))
     rows, total = await paginate(ctx.session, query, args.limit, args.offset)
     return Page[ContactOut](
@@ -211,15 +235,20 @@ async def search(ctx: CallContext, args: ContactSearch) -> Page[ContactOut]:
 
 
 @procedure(
-    "contacts.update", summary="Change a contact's name, e-mail, phone, address or birth date",
-    input=ContactUpdate, output=ContactOut, roles=STAFF,
+    "contacts.update",
+    summary="Change a contact's name, e-mail, phone, address or birth date",
+    input=ContactUpdate,
+    output=ContactOut,
+    roles=STAFF,
     examples=["change Tom Reed's phone to 415 555 0132", "update Jane's email to jd@example.com"],
-)  # fmt: skip
+)
 async def update_(ctx: CallContext, args: ContactUpdate) -> ContactOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     if args.expected_version is not None and args.expected_version != contact.version:
-        raise Conflict(f"contact {contact.id} changed since version {args.expected_version} "
-                       f"(now {contact.version}); reload and try again")  # fmt: skip
+        raise Conflict(
+            f"contact {contact.id} changed since version {args.expected_version} "
+            f"(now {contact.version}); reload and try again"
+        )
     changes = args.model_dump(exclude_unset=True, exclude={"contact_id", "expected_version"})
     if changes.get("first_name") is None and "first_name" in changes:
         raise InvalidInput("first_name cannot be empty", fields={"first_name": "required"})
@@ -256,10 +285,16 @@ def _describe_merge(args: ContactMerge, rows: dict[tuple[str, int], Any]) -> str
 
 
 @procedure(
-    "contacts.delete", summary="Delete a contact and all their data for good (right to be "
-    "forgotten)", input=ContactRef, output=Deleted, roles=STAFF, risk="critical",
-    targets=_contact_target, describe=_describe_delete, examples=["delete the contact Ann Smith"],
-)  # fmt: skip
+    "contacts.delete",
+    summary="Delete a contact and all their data for good (right to be forgotten)",
+    input=ContactRef,
+    output=Deleted,
+    roles=STAFF,
+    risk="critical",
+    targets=_contact_target,
+    describe=_describe_delete,
+    examples=["delete the contact Ann Smith"],
+)
 async def delete_(ctx: CallContext, args: ContactRef) -> Deleted:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     for model in (Note, Task, Appointment, EmailDraft, ContactTag):
@@ -272,10 +307,16 @@ async def delete_(ctx: CallContext, args: ContactRef) -> Deleted:
 
 
 @procedure(
-    "contacts.merge", summary="Merge a duplicate contact into another and delete the duplicate",
-    input=ContactMerge, output=ContactOut, roles=STAFF, risk="critical",
-    targets=_merge_targets, describe=_describe_merge, examples=["merge Jon Smith into John Smith"],
-)  # fmt: skip
+    "contacts.merge",
+    summary="Merge a duplicate contact into another and delete the duplicate",
+    input=ContactMerge,
+    output=ContactOut,
+    roles=STAFF,
+    risk="critical",
+    targets=_merge_targets,
+    describe=_describe_merge,
+    examples=["merge Jon Smith into John Smith"],
+)
 async def merge(ctx: CallContext, args: ContactMerge) -> ContactOut:
     keep = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     dup = await get_or_404(ctx.session, Contact, args.duplicate_id, "contact")

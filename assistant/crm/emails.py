@@ -16,16 +16,21 @@ from assistant.procedures.context import CallContext
 
 Purpose = Literal["follow_up", "reminder", "welcome", "custom"]
 TEMPLATES: dict[str, tuple[str, str]] = {
-    "follow_up": ("Following up on your visit",
-                  "Dear {name},\n\nThank you for coming in. We wanted to follow up and see how "
-                  "you are doing.{extra}\n\nPlease reply if you have any questions.\n\nKind regards"),
-    "reminder": ("A reminder from the clinic",
-                 "Dear {name},\n\nThis is a friendly reminder from the clinic.{extra}\n\n"
-                 "Kind regards"),
-    "welcome": ("Welcome to the clinic",
-                "Dear {name},\n\nWelcome! We look forward to seeing you.{extra}\n\nKind regards"),
+    "follow_up": (
+        "Following up on your visit",
+        "Dear {name},\n\nThank you for coming in. We wanted to follow up and see how "
+        "you are doing.{extra}\n\nPlease reply if you have any questions.\n\nKind regards",
+    ),
+    "reminder": (
+        "A reminder from the clinic",
+        "Dear {name},\n\nThis is a friendly reminder from the clinic.{extra}\n\nKind regards",
+    ),
+    "welcome": (
+        "Welcome to the clinic",
+        "Dear {name},\n\nWelcome! We look forward to seeing you.{extra}\n\nKind regards",
+    ),
     "custom": ("A message from the clinic", "Dear {name},\n\n{extra}\n\nKind regards"),
-}  # fmt: skip
+}
 
 
 class DraftCreate(Input):
@@ -67,25 +72,40 @@ def render_template(purpose: str, first_name: str, instructions: str | None) -> 
 
 
 @procedure(
-    "emails.draft", summary="Draft an e-mail to a contact (follow_up, reminder, welcome, custom)",
-    input=DraftCreate, output=DraftOut, roles=STAFF,
+    "emails.draft",
+    summary="Draft an e-mail to a contact (follow_up, reminder, welcome, custom)",
+    input=DraftCreate,
+    output=DraftOut,
+    roles=STAFF,
     examples=["write a follow-up email to Omar about his missed appointment"],
-)  # fmt: skip
+)
 async def draft(ctx: CallContext, args: DraftCreate) -> DraftOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     subject, body = render_template(args.purpose, contact.first_name, args.instructions)
-    row = EmailDraft(contact_id=args.contact_id, author_id=ctx.principal.user_id,
-                     purpose=args.purpose, instructions=args.instructions, subject=subject,
-                     body=body, status="ready", created_at=ctx.now, updated_at=ctx.now)  # fmt: skip
+    row = EmailDraft(
+        contact_id=args.contact_id,
+        author_id=ctx.principal.user_id,
+        purpose=args.purpose,
+        instructions=args.instructions,
+        subject=subject,
+        body=body,
+        status="ready",
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
     ctx.session.add(row)
     await ctx.session.flush()
     return DraftOut.model_validate(row, from_attributes=True)
 
 
 @procedure(
-    "emails.update", summary="Edit a draft's subject or body", input=DraftUpdate, output=DraftOut,
-    roles=STAFF, examples=["change the subject of the draft to 'See you soon'"],
-)  # fmt: skip
+    "emails.update",
+    summary="Edit a draft's subject or body",
+    input=DraftUpdate,
+    output=DraftOut,
+    roles=STAFF,
+    examples=["change the subject of the draft to 'See you soon'"],
+)
 async def update(ctx: CallContext, args: DraftUpdate) -> DraftOut:
     row = await get_or_404(ctx.session, EmailDraft, args.draft_id, "draft")
     if row.status not in ("ready", "pending", "failed"):

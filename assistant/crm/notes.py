@@ -35,28 +35,40 @@ class NoteOut(BaseModel):
 
 
 @procedure(
-    "notes.add", summary="Add a clinical note to a contact", input=NoteAdd, output=NoteOut,
+    "notes.add",
+    summary="Add a clinical note to a contact",
+    input=NoteAdd,
+    output=NoteOut,
     roles=CLINICAL_ROLES,
     examples=["add a note to Jane Doe: prefers morning sessions", "note for Sam Lee: knee better"],
-)  # fmt: skip
+)
 async def add(ctx: CallContext, args: NoteAdd) -> NoteOut:
     await get_or_404(ctx.session, Contact, args.contact_id, "contact")
-    note = Note(contact_id=args.contact_id, author_id=ctx.principal.user_id, body=args.body,
-                created_at=ctx.now)  # fmt: skip
+    note = Note(
+        contact_id=args.contact_id,
+        author_id=ctx.principal.user_id,
+        body=args.body,
+        created_at=ctx.now,
+    )
     ctx.session.add(note)
     await ctx.session.flush()
     return NoteOut.model_validate(note, from_attributes=True)
 
 
 @procedure(
-    "notes.list", summary="List a contact's clinical notes, newest first", input=NoteList,
-    output=Page[NoteOut], roles=CLINICAL_ROLES,
+    "notes.list",
+    summary="List a contact's clinical notes, newest first",
+    input=NoteList,
+    output=Page[NoteOut],
+    roles=CLINICAL_ROLES,
     examples=["show Jane Doe's notes", "what's in Priya's history"],
-)  # fmt: skip
+)
 async def list_(ctx: CallContext, args: NoteList) -> Page[NoteOut]:
     await get_or_404(ctx.session, Contact, args.contact_id, "contact")
-    query = select(Note).where(Note.contact_id == args.contact_id).order_by(
-        col(Note.created_at).desc(), col(Note.id).desc()
+    query = (
+        select(Note)
+        .where(Note.contact_id == args.contact_id)
+        .order_by(col(Note.created_at).desc(), col(Note.id).desc())
     )
     rows, total = await paginate(ctx.session, query, args.limit, args.offset)
     return Page[NoteOut](
@@ -65,9 +77,13 @@ async def list_(ctx: CallContext, args: NoteList) -> Page[NoteOut]:
 
 
 @procedure(
-    "notes.delete", summary="Delete a clinical note", input=NoteRef, output=Deleted,
-    roles=CLINICAL_ROLES, examples=["delete the last note on Sam Lee"],
-)  # fmt: skip
+    "notes.delete",
+    summary="Delete a clinical note",
+    input=NoteRef,
+    output=Deleted,
+    roles=CLINICAL_ROLES,
+    examples=["delete the last note on Sam Lee"],
+)
 async def delete(ctx: CallContext, args: NoteRef) -> Deleted:
     note = await get_or_404(ctx.session, Note, args.note_id, "note")
     await ctx.session.delete(note)

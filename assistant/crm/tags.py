@@ -34,9 +34,13 @@ class TagChange(Input):
 
 
 @procedure(
-    "tags.add", summary="Tag a contact", input=TagChange, output=ContactOut, roles=STAFF,
+    "tags.add",
+    summary="Tag a contact",
+    input=TagChange,
+    output=ContactOut,
+    roles=STAFF,
     examples=["tag Maria Garcia as vip", "mark Sam Lee as new client"],
-)  # fmt: skip
+)
 async def add(ctx: CallContext, args: TagChange) -> ContactOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     tag = await ensure_tag(ctx.session, args.tag)
@@ -50,16 +54,21 @@ async def add(ctx: CallContext, args: TagChange) -> ContactOut:
 
 
 @procedure(
-    "tags.remove", summary="Remove a tag from a contact", input=TagChange, output=ContactOut,
-    roles=STAFF, examples=["remove the vip tag from Maria Garcia", "untag Sam Lee new-client"],
-)  # fmt: skip
+    "tags.remove",
+    summary="Remove a tag from a contact",
+    input=TagChange,
+    output=ContactOut,
+    roles=STAFF,
+    examples=["remove the vip tag from Maria Garcia", "untag Sam Lee new-client"],
+)
 async def remove(ctx: CallContext, args: TagChange) -> ContactOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     tag = (await ctx.session.exec(select(Tag).where(Tag.name == args.tag))).first()
     if tag is not None and await ctx.session.get(ContactTag, (contact.id, tag.id)) is not None:
         await ctx.session.exec(  # type: ignore[call-overload]
-            delete(ContactTag).where(col(ContactTag.contact_id) == contact.id,
-                                     col(ContactTag.tag_id) == tag.id)  # fmt: skip
+            delete(ContactTag).where(
+                col(ContactTag.contact_id) == contact.id, col(ContactTag.tag_id) == tag.id
+            )
         )
         touch(contact, ctx.now)
         ctx.session.add(contact)

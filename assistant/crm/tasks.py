@@ -53,27 +53,40 @@ def _out(task: Task) -> TaskOut:
 
 
 @procedure(
-    "tasks.create", summary="Create a task (a to-do), optionally about a contact and due at a time",
-    input=TaskCreate, output=TaskOut, roles=STAFF,
+    "tasks.create",
+    summary="Create a task (a to-do), optionally about a contact and due at a time",
+    input=TaskCreate,
+    output=TaskOut,
+    roles=STAFF,
     examples=["remind me to call Priya's insurer tomorrow", "add a task: send intake form to Tom"],
-)  # fmt: skip
+)
 async def create(ctx: CallContext, args: TaskCreate) -> TaskOut:
     if args.contact_id is not None:
         await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     assignee = args.assignee_id or ctx.principal.user_id
     if args.assignee_id is not None:
         await get_or_404(ctx.session, User, args.assignee_id, "assignee")
-    task = Task(title=args.title, contact_id=args.contact_id, due_at=args.due_at,
-                assignee_id=assignee, created_by=ctx.principal.user_id, created_at=ctx.now)  # fmt: skip
+    task = Task(
+        title=args.title,
+        contact_id=args.contact_id,
+        due_at=args.due_at,
+        assignee_id=assignee,
+        created_by=ctx.principal.user_id,
+        created_at=ctx.now,
+    )
     ctx.session.add(task)
     await ctx.session.flush()
     return _out(task)
 
 
 @procedure(
-    "tasks.list", summary="List tasks, open ones by default", input=TaskList, output=Page[TaskOut],
-    roles=ALL_STAFF, examples=["what's on my to-do list", "open tasks for Jane Doe"],
-)  # fmt: skip
+    "tasks.list",
+    summary="List tasks, open ones by default",
+    input=TaskList,
+    output=Page[TaskOut],
+    roles=ALL_STAFF,
+    examples=["what's on my to-do list", "open tasks for Jane Doe"],
+)
 async def list_(ctx: CallContext, args: TaskList) -> Page[TaskOut]:
     query = select(Task)
     if args.status != "all":
@@ -91,9 +104,13 @@ async def list_(ctx: CallContext, args: TaskList) -> Page[TaskOut]:
 
 
 @procedure(
-    "tasks.complete", summary="Mark a task as done", input=TaskRef, output=TaskOut, roles=STAFF,
+    "tasks.complete",
+    summary="Mark a task as done",
+    input=TaskRef,
+    output=TaskOut,
+    roles=STAFF,
     examples=["mark the insurance call task as done"],
-)  # fmt: skip
+)
 async def complete(ctx: CallContext, args: TaskRef) -> TaskOut:
     task = await get_or_404(ctx.session, Task, args.task_id, "task")
     if task.status == "done":

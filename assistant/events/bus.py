@@ -41,8 +41,10 @@ class EventBus:
     ) -> list[Event]:
         """Add events inside the caller's transaction; call `notify` after it commits."""
         now = self._clock.now()
-        rows = [Event(user_id=uid, kind=kind, data=data, created_at=now)
-                for uid in dict.fromkeys(user_ids)]  # fmt: skip
+        rows = [
+            Event(user_id=uid, kind=kind, data=data, created_at=now)
+            for uid in dict.fromkeys(user_ids)
+        ]
         session.add_all(rows)
         await session.flush()
         return rows
@@ -62,16 +64,20 @@ class EventBus:
         async with self._sessions() as session:
             rows = await session.exec(
                 select(Event)
-                .where(Event.user_id == user_id, col(Event.id) > last_id,
-                       col(Event.created_at) >= since)
+                .where(
+                    Event.user_id == user_id,
+                    col(Event.id) > last_id,
+                    col(Event.created_at) >= since,
+                )
                 .order_by(col(Event.id))
-            )  # fmt: skip
+            )
             return list(rows.all())
 
     async def latest_id(self, user_id: int) -> int:
         async with self._sessions() as session:
-            value = (await session.exec(
-                select(func.max(Event.id)).where(Event.user_id == user_id))).one()  # fmt: skip
+            value = (
+                await session.exec(select(func.max(Event.id)).where(Event.user_id == user_id))
+            ).one()
             return int(value or 0)
 
     async def subscribe(
@@ -87,8 +93,9 @@ class EventBus:
                     assert event.id is not None
                     cursor = event.id
                     yield event
-                message = await pubsub.get_message(ignore_subscribe_messages=True,
-                                                   timeout=keepalive)  # fmt: skip
+                message = await pubsub.get_message(
+                    ignore_subscribe_messages=True, timeout=keepalive
+                )
                 if message is None:
                     yield None
         finally:

@@ -104,12 +104,14 @@ class Executor:
         try:
             return await self._run(principal, proc, parsed, source)
         except AppError as exc:
-            await self._audit_failure(principal, proc, record_ids(proc, parsed, None), source,
-                                      exc.code)  # fmt: skip
+            await self._audit_failure(
+                principal, proc, record_ids(proc, parsed, None), source, exc.code
+            )
             raise
 
-    async def _run(self, principal: Principal, proc: Procedure, args: BaseModel,
-                   source: Source) -> Done:  # fmt: skip
+    async def _run(
+        self, principal: Principal, proc: Procedure, args: BaseModel, source: Source
+    ) -> Done:
         rt = self.runtime
         async with rt.sessions() as session, session.begin():
             ctx = CallContext(principal, session, rt.clock.now(), source)
@@ -117,44 +119,78 @@ class Executor:
             output = proc.output.model_validate(result.model_dump())
             records = record_ids(proc, args, output)
             await chain.append(
-                session, actor_id=principal.user_id, actor_role=principal.role, source=source,
-                procedure=proc.name, record_ids=records, outcome="ok", now=ctx.now,
-            )  # fmt: skip
-            events = [e for uids, kind, data in ctx.events
-                      for e in await rt.bus.store(session, uids, kind, data)]  # fmt: skip
+                session,
+                actor_id=principal.user_id,
+                actor_role=principal.role,
+                source=source,
+                procedure=proc.name,
+                record_ids=records,
+                outcome="ok",
+                now=ctx.now,
+            )
+            events = [
+                e
+                for uids, kind, data in ctx.events
+                for e in await rt.bus.store(session, uids, kind, data)
+            ]
         await rt.bus.notify(events)
         return Done(proc.name, output, records)
 
-    async def _request_approval(self, principal: Principal, proc: Procedure, args: BaseModel,
-                                source: Source) -> Pending:  # fmt: skip
+    async def _request_approval(
+        self, principal: Principal, proc: Procedure, args: BaseModel, source: Source
+    ) -> Pending:
         rt = self.runtime
         async with rt.sessions() as session, session.begin():
             now = rt.clock.now()
             approval = await create_request(
-                session, proc=proc, args=args, requested_by=principal.user_id, source=source,
-                now=now, ttl_hours=rt.settings.approval.ttl_hours,
-            )  # fmt: skip
+                session,
+                proc=proc,
+                args=args,
+                requested_by=principal.user_id,
+                source=source,
+                now=now,
+                ttl_hours=rt.settings.approval.ttl_hours,
+            )
             assert approval.id is not None
             await chain.append(
-                session, actor_id=principal.user_id, actor_role=principal.role, source=source,
-                procedure=proc.name, record_ids={**record_ids(proc, args, None),
-                                                 "approval_id": approval.id},
-                outcome="approval_requested", now=now,
-            )  # fmt: skip
+                session,
+                actor_id=principal.user_id,
+                actor_role=principal.role,
+                source=source,
+                procedure=proc.name,
+                record_ids={**record_ids(proc, args, None), "approval_id": approval.id},
+                outcome="approval_requested",
+                now=now,
+            )
             out = ApprovalOut.of(approval)
-            data = {"approval_id": approval.id, "procedure": proc.name, "summary": out.summary,
-                    "approver_roles": out.approver_roles,
-                    "expires_at": out.expires_at.isoformat()}  # fmt: skip
+            data = {
+                "approval_id": approval.id,
+                "procedure": proc.name,
+                "summary": out.summary,
+                "approver_roles": out.approver_roles,
+                "expires_at": out.expires_at.isoformat(),
+            }
             recipients = [principal.user_id, *await approver_ids(session, approval)]
             events = await rt.bus.store(session, recipients, "approval.required", data)
         await rt.bus.notify(events)
         return Pending(proc.name, out)
 
-    async def _audit_failure(self, principal: Principal, proc: Procedure, records: dict[str, int],
-                             source: Source, outcome: str) -> None:  # fmt: skip
+    async def _audit_failure(
+        self,
+        principal: Principal,
+        proc: Procedure,
+        records: dict[str, int],
+        source: Source,
+        outcome: str,
+    ) -> None:
         async with self.runtime.sessions() as session, session.begin():
             await chain.append(
-                session, actor_id=principal.user_id, actor_role=principal.role, source=source,
-                procedure=proc.name, record_ids=records, outcome=outcome,
+                session,
+                actor_id=principal.user_id,
+                actor_role=principal.role,
+                source=source,
+                procedure=proc.name,
+                record_ids=records,
+                outcome=outcome,
                 now=self.runtime.clock.now(),
-            )  # fmt: skip
+            )

@@ -113,15 +113,27 @@ class Registry:
         approver_roles: frozenset[Role] | set[Role] = APPROVERS,
         targets: Callable[[In], list[tuple[str, int]]] | None = None,
         describe: Callable[[In, dict[tuple[str, int], Any]], str] | None = None,
-    ) -> Callable[[Callable[[CallContext, In], Awaitable[Out]]], Callable[[CallContext, In], Awaitable[Out]]]:
+    ) -> Callable[
+        [Callable[[CallContext, In], Awaitable[Out]]], Callable[[CallContext, In], Awaitable[Out]]
+    ]:
         def decorate(
             fn: Callable[[CallContext, In], Awaitable[Out]],
         ) -> Callable[[CallContext, In], Awaitable[Out]]:
-            self.add(Procedure(
-                name=name, summary=summary, input=input, output=output, roles=frozenset(roles),
-                risk=risk, handler=fn, examples=tuple(examples),
-                approver_roles=frozenset(approver_roles), targets=targets, describe=describe,
-            ))  # fmt: skip
+            self.add(
+                Procedure(
+                    name=name,
+                    summary=summary,
+                    input=input,
+                    output=output,
+                    roles=frozenset(roles),
+                    risk=risk,
+                    handler=fn,
+                    examples=tuple(examples),
+                    approver_roles=frozenset(approver_roles),
+                    targets=targets,
+                    describe=describe,
+                )
+            )
             return fn
 
         return decorate

@@ -6,7 +6,7 @@ from typing import Literal
 
 from litestar import get
 from litestar.params import FromQuery
-from sqlalchemy import or_
+from sqlalchemy import String, cast, or_
 from sqlmodel import col, select
 
 from assistant.approvals.requests import ApprovalOut
@@ -32,7 +32,7 @@ async def list_approvals(
         raise InvalidInput("limit is 1-200 and offset >= 0", fields={"limit": "1-200"})
     visible = or_(
         col(Approval.requested_by) == principal.user_id,
-        col(Approval.approver_roles).contains(principal.role.value),
+        cast(col(Approval.approver_roles), String).contains(f'"{principal.role}"'),
     )
     query = select(Approval).where(visible)
     if status != "all":
@@ -40,8 +40,9 @@ async def list_approvals(
     async with runtime.sessions() as session:
         from assistant.crm.common import paginate
 
-        rows, total = await paginate(session, query.order_by(col(Approval.id).desc()), limit,
-                                     offset)  # fmt: skip
+        rows, total = await paginate(
+            session, query.order_by(col(Approval.id).desc()), limit, offset
+        )
     return Page[ApprovalOut](items=[ApprovalOut.of(r) for r in rows], total=total)
 
 

@@ -32,13 +32,15 @@ async def events(
         keepalive = runtime.settings.events.keepalive_seconds
         async for event in runtime.bus.subscribe(principal.user_id, last_id, keepalive):
             if event is None:
-                yield ServerSentEventMessage(comment="keep-alive")
+                yield ServerSentEventMessage(data=None, comment="keep-alive")
                 continue
-            yield ServerSentEventMessage(data=json.dumps(event.data), event=event.kind,
-                                         id=str(event.id))  # fmt: skip
+            yield ServerSentEventMessage(
+                data=json.dumps(event.data), event=event.kind, id=str(event.id)
+            )
 
-    return ServerSentEvent(stream(), headers={"Cache-Control": "no-store",
-                                              "X-Accel-Buffering": "no"})  # fmt: skip
+    return ServerSentEvent(
+        stream(), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    )
 
 
 routes = [events]

@@ -30,8 +30,10 @@ async def readyz(runtime: RuntimeDep) -> Response[dict[str, Any]]:
     except Exception as exc:  # readiness reports any failure instead of raising
         checks["redis"] = f"unavailable: {type(exc).__name__}"
     ready = all(value == "ok" for value in checks.values())
-    return Response({"status": "ok" if ready else "unavailable", "checks": checks},
-                    status_code=200 if ready else 503)  # fmt: skip
+    return Response(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status_code=200 if ready else 503,
+    )
 
 
 routes = [healthz, readyz]

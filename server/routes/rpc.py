@@ -50,20 +50,30 @@ def _route(proc: Procedure) -> HTTPRouteHandler:
         return Response(result.approval.model_dump(mode="json"), status_code=202)
 
     handler.__annotations__ = {
-        "data": JSONBody[proc.input], "principal": NamedDependency[Principal],
-        "executor": NamedDependency[Executor], "return": Response[proc.output],  # type: ignore[name-defined]
-    }  # fmt: skip
+        "data": JSONBody[proc.input],
+        "principal": NamedDependency[Principal],
+        "executor": NamedDependency[Executor],
+        "return": Response[proc.output],  # type: ignore[name-defined]
+    }
     handler.__name__ = f"rpc_{proc.tool_name}"
     description = f"Roles: {', '.join(sorted(proc.roles))}. Risk: {proc.risk}."
     if proc.risk == "critical":
         description += " Answers 202 with a pending approval instead of running."
     return post(
-        f"/api/rpc/{proc.name}", name=f"rpc:{proc.name}", summary=proc.summary,
-        description=description, tags=[proc.resource], operation_id=proc.tool_name,
-        guards=[_guard_for(proc)], status_code=200,
-        responses={202: ResponseSpec(data_container=ApprovalOut,
-                                     description="Waiting for a second person's approval")},
-    )(handler)  # fmt: skip
+        f"/api/rpc/{proc.name}",
+        name=f"rpc:{proc.name}",
+        summary=proc.summary,
+        description=description,
+        tags=[proc.resource],
+        operation_id=proc.tool_name,
+        guards=[_guard_for(proc)],
+        status_code=200,
+        responses={
+            202: ResponseSpec(
+                data_container=ApprovalOut, description="Waiting for a second person's approval"
+            )
+        },
+    )(handler)
 
 
 @post("/api/rpc/{name:str}", tags=["rpc"], summary="Unknown procedure", include_in_schema=False)
@@ -75,10 +85,14 @@ async def unknown_procedure(name: FromPath[str]) -> None:
 async def list_procedures(principal: PrincipalDep, executor: ExecutorDep) -> list[ProcedureInfo]:
     return [
         ProcedureInfo(
-            name=p.name, summary=p.summary, risk=p.risk, needs_approval=executor.needs_approval(p),
-            tool_name=p.tool_name, input_schema=p.input.model_json_schema(),
+            name=p.name,
+            summary=p.summary,
+            risk=p.risk,
+            needs_approval=executor.needs_approval(p),
+            tool_name=p.tool_name,
+            input_schema=p.input.model_json_schema(),
             output_schema=p.output.model_json_schema(),
-        )  # fmt: skip
+        )
         for p in executor.registry
         if executor.may_call(principal, p)
     ]

@@ -29,33 +29,48 @@ class Me(BaseModel):
 
 
 def _me(principal: Principal) -> Me:
-    return Me(user_id=principal.user_id, email=principal.email, role=principal.role,
-              timezone=principal.timezone)  # fmt: skip
+    return Me(
+        user_id=principal.user_id,
+        email=principal.email,
+        role=principal.role,
+        timezone=principal.timezone,
+    )
 
 
-@post("/login", tags=["auth"], summary="Sign in; sets an HttpOnly session cookie",
-      status_code=200)  # fmt: skip
-async def login(data: JSONBody[LoginIn], request: Request[Any, Any, Any], runtime: RuntimeDep) -> Response[Me]:
+@post("/login", tags=["auth"], summary="Sign in; sets an HttpOnly session cookie", status_code=200)
+async def login(
+    data: JSONBody[LoginIn], request: Request[Any, Any, Any], runtime: RuntimeDep
+) -> Response[Me]:
     settings = runtime.settings
-    throttle = LoginThrottle(runtime.redis, settings.secret_key.get_secret_value(),
-                             settings.auth.login_max_failures,
-                             settings.auth.login_lockout_seconds)  # fmt: skip
+    throttle = LoginThrottle(
+        runtime.redis,
+        settings.secret_key.get_secret_value(),
+        settings.auth.login_max_failures,
+        settings.auth.login_lockout_seconds,
+    )
     await throttle.check(data.email)
     async with runtime.sessions() as session:
         try:
             principal, secret, expires = await auth.login(
-                session, email=data.email, password=data.password, now=runtime.clock.now(),
+                session,
+                email=data.email,
+                password=data.password,
+                now=runtime.clock.now(),
                 hours=settings.auth.session_hours,
-            )  # fmt: skip
+            )
         except Unauthenticated:
             await throttle.failed(data.email)
             raise
     await throttle.succeeded(data.email)
     cookie = Cookie(
-        key=auth.SESSION_COOKIE, value=secret, httponly=True, samesite="lax", path="/",
+        key=auth.SESSION_COOKIE,
+        value=secret,
+        httponly=True,
+        samesite="lax",
+        path="/",
         secure=request.url.scheme == "https",
         max_age=int((expires - runtime.clock.now()).total_seconds()),
-    )  # fmt: skip
+    )
     return Response(_me(principal), cookies=[cookie])
 
 
@@ -65,9 +80,19 @@ async def logout(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Respon
     if cookie:
         async with runtime.sessions() as session:
             await auth.logout(session, cookie)
-    return Response({"signed_out": True},
-                    cookies=[Cookie(key=auth.SESSION_COOKIE, value="", max_age=0, path="/",
-                                    httponly=True, samesite="lax")])  # fmt: skip
+    return Response(
+        {"signed_out": True},
+        cookies=[
+            Cookie(
+                key=auth.SESSION_COOKIE,
+                value="",
+                max_age=0,
+                path="/",
+                httponly=True,
+                samesite="lax",
+            )
+        ],
+    )
 
 
 @get("/api/me", tags=["auth"], summary="Who the caller is")

@@ -38,9 +38,13 @@ def test_make_run_serves_and_stops_cleanly_on_sigint(tmp_path: Path) -> None:
     env["ASSISTANT_DATA_DIR"] = str(tmp_path / "var")
     process = subprocess.Popen(
         ["make", "--no-print-directory", "run", f"PORT={port}"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,  # its own process group, like a terminal's foreground job
-    )  # fmt: skip
+    )
     seen: dict[int, psutil.Process] = {}
     try:
         deadline = time.monotonic() + 240

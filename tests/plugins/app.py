@@ -12,6 +12,9 @@ from litestar.testing import AsyncTestClient
 from assistant.auth.tokens import create_token
 from assistant.auth.users import create_user
 from assistant.db.engine import create_engine, session_factory
+from assistant.procedures.executor import Executor
+from assistant.procedures.registry import load_registry
+from assistant.runtime import Runtime
 from assistant.settings import Settings
 from server.app import create_app
 
@@ -31,24 +34,29 @@ class Member:
 
 
 @pytest.fixture(scope="session")
-def app_settings(migrated_db_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Settings:  # fmt: skip
+def app_settings(
+    migrated_db_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
     return Settings(
-        environment="test", data_dir=tmp_path_factory.mktemp("var"),
-        database={"url": migrated_db_url}, redis={"url": redis_url},
+        environment="test",
+        data_dir=tmp_path_factory.mktemp("var"),
+        database={"url": migrated_db_url},
+        redis={"url": redis_url},
         auth={"login_max_failures": 3, "login_lockout_seconds": 60},
         events={"keepalive_seconds": 0.5},
-    )  # fmt: skip
+    )
 
 
-async def make_member(settings: Settings, role: str, password: str = "correct horse battery"
-                      ) -> Member:  # fmt: skip
+async def make_member(
+    settings: Settings, role: str, password: str = "correct horse battery"
+) -> Member:
     engine = create_engine(settings.database_url)
     try:
         async with session_factory(engine)() as session, session.begin():
             email = f"{role}-{uuid.uuid4().hex[:8]}@clinic.example.com"
-            user = await create_user(session, email=email, role=role, password=password,
-                                     timezone="America/New_York")  # fmt: skip
+            user = await create_user(
+                session, email=email, role=role, password=password, timezone="America/New_York"
+            )
             _, token = await create_token(session, user, "tests")
             assert user.id is not None
             return Member(user.id, email, role, token)
@@ -68,3 +76,17 @@ async def staff(app_settings: Settings) -> dict[str, Member]:
 async def client(app_settings: Settings) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
     async with AsyncTestClient(app=create_app(app_settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+async def runtime(app_settings: Settings) -> AsyncIterator[Runtime]:
+    """The same database and Redis as the app, owned by the test's event loop (the test
+    client runs the app on a loop of its own)."""
+    rt = Runtime.create(app_settings)
+    yield rt
+    await rt.close()
+
+
+@pytest.fixture(scope="session")
+def executor(runtime: Runtime) -> Executor:
+    return Executor(runtime, load_registry())

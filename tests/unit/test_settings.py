@@ -46,8 +46,11 @@ def test_contract_names_map_to_nested_fields(monkeypatch: pytest.MonkeyPatch) ->
     assert s.nlu_dir == Path("/srv/nlu")
     assert s.keys_path == Path("/srv/keys.json")
     assert (s.smtp.host, s.smtp.port, s.smtp.username, s.smtp.starttls) == (
-        "mail.local", 2525, "clinic", True,
-    )  # fmt: skip
+        "mail.local",
+        2525,
+        "clinic",
+        True,
+    )
     assert s.smtp.password is not None and s.smtp.password.get_secret_value() == "pw"
     assert s.approval.ttl_hours == 6
 

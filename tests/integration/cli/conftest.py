@@ -28,8 +28,12 @@ def cli(empty_db_url: str, tmp_path: Path) -> Cli:
     def run(*args: str, stdin: str = "", check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             [sys.executable, "-m", "assistant", *args],
-            input=stdin, capture_output=True, text=True, env=env, timeout=120,
-        )  # fmt: skip
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
         if check and result.returncode != 0:
             raise AssertionError(f"assistant {' '.join(args)} failed: {result.stderr}")
         return result

@@ -38,8 +38,14 @@ async def _names(url: str) -> set[str]:
 
 
 def _assistant(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True,
-                          text=True, env=env, timeout=120, check=True)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
 
 
 def test_upgrade_then_seed_twice(empty_db_url: str, tmp_path: Path) -> None:
@@ -54,8 +60,18 @@ def test_upgrade_then_seed_twice(empty_db_url: str, tmp_path: Path) -> None:
     assert counts["User"] == 5 and counts["Contact"] == 50
     assert counts["Note"] > 10 and counts["Task"] > 5 and counts["Appointment"] > 20
     names = asyncio.run(_names(empty_db_url))
-    for person in ("Jane Doe", "Sam Lee", "Sam Patel", "Priya Nair", "Tom Reed", "Maria Garcia",
-                   "Ann Smith", "Omar Haddad", "John Smith", "Jon Smith"):  # fmt: skip
+    for person in (
+        "Jane Doe",
+        "Sam Lee",
+        "Sam Patel",
+        "Priya Nair",
+        "Tom Reed",
+        "Maria Garcia",
+        "Ann Smith",
+        "Omar Haddad",
+        "John Smith",
+        "Jon Smith",
+    ):
         assert person in names
 
     second = _assistant(env, "demo", "seed").stdout
@@ -66,8 +82,13 @@ def test_upgrade_then_seed_twice(empty_db_url: str, tmp_path: Path) -> None:
 
 def test_commands_before_upgrade_say_what_to_do(tmp_path: Path) -> None:
     env = _env(f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}", tmp_path)
-    result = subprocess.run([sys.executable, "-m", "assistant", "users", "list"],
-                            capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "users", "list"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "assistant db upgrade" in result.stderr
     assert "Traceback" not in result.stderr

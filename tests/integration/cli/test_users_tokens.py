@@ -22,10 +22,17 @@ async def _rows(url: str, model: type) -> list:  # type: ignore[type-arg]
         await engine.dispose()
 
 
-
 def test_user_lifecycle(cli: Cli, empty_db_url: str) -> None:
-    out = cli("users", "create", "--email", "Pat@Clinic.example.com", "--role", "practitioner",
-              "--timezone", "Europe/London").stdout  # fmt: skip
+    out = cli(
+        "users",
+        "create",
+        "--email",
+        "Pat@Clinic.example.com",
+        "--role",
+        "practitioner",
+        "--timezone",
+        "Europe/London",
+    ).stdout
     assert "created user 1 pat@clinic.example.com (practitioner)" in out
     generated = out.strip().splitlines()[-1].removeprefix("password: ")
 
@@ -38,8 +45,13 @@ def test_user_lifecycle(cli: Cli, empty_db_url: str) -> None:
     listed = cli("users", "list").stdout
     assert "pat@clinic.example.com" in listed and "active" in listed
 
-    cli("users", "set-password", "pat@clinic.example.com", "--password-stdin",
-        stdin="a brand new passphrase\n")  # fmt: skip
+    cli(
+        "users",
+        "set-password",
+        "pat@clinic.example.com",
+        "--password-stdin",
+        stdin="a brand new passphrase\n",
+    )
     [user] = asyncio.run(_rows(empty_db_url, User))
     assert verify_password(user.password_hash, "a brand new passphrase")
     assert not verify_password(user.password_hash, generated)
@@ -72,30 +84,52 @@ def test_token_lifecycle_stores_only_a_hash(cli: Cli, empty_db_url: str) -> None
 def test_errors_are_one_line_without_traceback(cli: Cli) -> None:
     cli("users", "create", "--email", "a@clinic.example.com", "--role", "owner")
     cases = [
-        (("users", "create", "--email", "a@clinic.example.com", "--role", "owner"),
-         "already exists"),
+        (
+            ("users", "create", "--email", "a@clinic.example.com", "--role", "owner"),
+            "already exists",
+        ),
         (("users", "create", "--email", "not-an-email", "--role", "owner"), "valid e-mail"),
-        (("users", "create", "--email", "b@clinic.example.com", "--role", "boss"),
-         "unknown role"),
-        (("users", "create", "--email", "b@clinic.example.com", "--role", "viewer",
-          "--timezone", "Mars/Olympus"), "unknown timezone"),
+        (("users", "create", "--email", "b@clinic.example.com", "--role", "boss"), "unknown role"),
+        (
+            (
+                "users",
+                "create",
+                "--email",
+                "b@clinic.example.com",
+                "--role",
+                "viewer",
+                "--timezone",
+                "Mars/Olympus",
+            ),
+            "unknown timezone",
+        ),
         (("users", "disable", "nobody@clinic.example.com"), "no user"),
         (("tokens", "revoke", "999"), "no API token"),
         (("tokens", "create", "--user", "nobody@clinic.example.com"), "no user"),
-    ]  # fmt: skip
+    ]
     for args, message in cases:
         result = cli(*args, check=False)
         assert result.returncode == 1, args
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], (
-            args, result.stderr,
-        )  # fmt: skip
+            args,
+            result.stderr,
+        )
         assert "Traceback" not in result.stderr
 
 
 def test_short_password_from_stdin_is_refused(cli: Cli) -> None:
-    result = cli("users", "create", "--email", "c@clinic.example.com", "--role", "viewer",
-                 "--password-stdin", stdin="short\n", check=False)  # fmt: skip
+    result = cli(
+        "users",
+        "create",
+        "--email",
+        "c@clinic.example.com",
+        "--role",
+        "viewer",
+        "--password-stdin",
+        stdin="short\n",
+        check=False,
+    )
     assert result.returncode == 1
     assert "at least 10 characters" in result.stderr
     assert "c@clinic.example.com" not in cli("users", "list").stdout

@@ -31,7 +31,9 @@ async def test_datetimes_come_back_aware_in_utc(session: AsyncSession) -> None:
     session.add(Appointment(contact_id=contact.id, starts_at=starts))
     await session.flush()
     session.expunge_all()
-    row = (await session.exec(select(Appointment).where(Appointment.contact_id == contact.id))).one()
+    row = (
+        await session.exec(select(Appointment).where(Appointment.contact_id == contact.id))
+    ).one()
     assert row.starts_at == starts
     assert row.starts_at.tzinfo == UTC
 

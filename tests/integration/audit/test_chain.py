@@ -1,0 +1,130 @@
+"""The audit chain: written by every call, verified by the CLI, broken by tampering, safe
+when several processes append at once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlmodel import col, select
+
+from assistant.audit import chain
+from assistant.db import migrate
+from assistant.db.engine import create_engine, session_factory
+from assistant.db.models import AuditEvent
+from assistant.db.types import utcnow
+from assistant.runtime import Runtime
+from tests.plugins.app import Member
+from tests.plugins.records import Records
+
+
+def _cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env["ASSISTANT_DATABASE_URL"] = db_url
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+async def _append(db_url: str, n: int) -> None:
+    engine = create_engine(db_url)
+    try:
+        for i in range(n):
+            async with session_factory(engine)() as session, session.begin():
+                await chain.append(
+                    session,
+                    actor_id=1,
+                    actor_role="owner",
+                    source="http",
+                    procedure="contacts.get",
+                    record_ids={"contact_id": i},
+                    outcome="ok",
+                    now=utcnow(),
+                )
+    finally:
+        await engine.dispose()
+
+
+async def test_calls_are_audited_without_clinical_text(
+    client: AsyncTestClient,
+    staff: dict[str, Member],
+    runtime: Runtime,  # type: ignore[type-arg]
+) -> None:
+    records = Records(client, staff["practitioner"])
+    contact = await records.contact()
+    secret = "patient disclosed a confidential diagnosis"
+    note = await records.note(contact["id"], secret)
+    denied = await client.post(
+        "/api/rpc/notes.list", json={"contact_id": contact["id"]}, headers=staff["viewer"].headers
+    )
+    assert denied.status_code == 403
+    async with runtime.sessions() as session:
+        rows = (await session.exec(select(AuditEvent).order_by(col(AuditEvent.seq)))).all()
+    mine = [r for r in rows if r.actor_id == staff["practitioner"].user_id]
+    added = next(r for r in mine if r.procedure == "notes.add")
+    assert added.record_ids == {"contact_id": contact["id"], "note_id": note["id"]}
+    assert added.outcome == "ok" and added.source == "http" and added.actor_role == "practitioner"
+    refused = [r for r in rows if r.actor_id == staff["viewer"].user_id and r.outcome == "denied"]
+    assert any(r.procedure == "notes.list" for r in refused)
+    assert not any(secret in str(r.model_dump()) for r in rows)
+
+
+def test_verify_passes_then_names_the_tampered_event(empty_db_url: str) -> None:
+    migrate.upgrade(empty_db_url)
+    asyncio.run(_append(empty_db_url, 5))
+    ok = _cli(empty_db_url, "audit", "verify")
+    assert ok.returncode == 0 and "intact: 5 events" in ok.stdout
+
+    async def tamper(sql: str) -> None:
+        engine = create_engine(empty_db_url)
+        async with engine.begin() as conn:
+            await conn.execute(text(sql))
+        await engine.dispose()
+
+    asyncio.run(tamper("UPDATE audit_events SET outcome = 'denied' WHERE seq = 3"))
+    broken = _cli(empty_db_url, "audit", "verify")
+    assert broken.returncode == 1
+    assert "broken at event 3" in broken.stderr and "do not match its hash" in broken.stderr
+    assert "Traceback" not in broken.stderr
+
+    asyncio.run(tamper("UPDATE audit_events SET outcome = 'ok' WHERE seq = 3"))
+    assert _cli(empty_db_url, "audit", "verify").returncode == 0
+    asyncio.run(tamper("DELETE FROM audit_events WHERE seq = 2"))
+    gone = _cli(empty_db_url, "audit", "verify")
+    assert gone.returncode == 1 and "broken at event 2" in gone.stderr
+
+
+def test_two_processes_appending_at_once_keep_the_chain(empty_db_url: str, tmp_path: Path) -> None:
+    migrate.upgrade(empty_db_url)
+    script = tmp_path / "writer.py"
+    script.write_text(
+        textwrap.dedent("""
+        import asyncio, sys
+        from tests.integration.audit.test_chain import _append
+        asyncio.run(_append(sys.argv[1], 40))
+    """)
+    )
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    writers = [
+        subprocess.Popen(
+            [sys.executable, str(script), empty_db_url], env=env, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    for writer in writers:
+        _, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+    result = _cli(empty_db_url, "audit", "verify")
+    assert result.returncode == 0, result.stderr
+    assert "intact: 80 events" in result.stdout

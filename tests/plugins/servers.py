@@ -1,0 +1,89 @@
+"""Real `assistant serve` processes for tests that cross process boundaries."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from assistant.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(settings: Settings, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(
+        ASSISTANT_ENVIRONMENT="test",
+        ASSISTANT_DATABASE_URL=settings.database_url,
+        ASSISTANT_REDIS_URL=settings.redis.url or "",
+        ASSISTANT_DATA_DIR=str(settings.data_dir),
+        ASSISTANT_EVENTS_KEEPALIVE_SECONDS="0.5",
+    )
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def running_server(settings: Settings, **extra: str) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
+        env=server_env(settings, **extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass  # not listening yet
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {process.communicate()[0]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+@dataclass
+class SSE:
+    id: str | None
+    event: str
+    data: dict[str, Any]
+
+
+async def sse_events(response: httpx.Response) -> AsyncIterator[SSE | None]:
+    """Parse an SSE stream; yields None for a keep-alive comment."""
+    fields: dict[str, str] = {}
+    async for line in response.aiter_lines():
+        if line.startswith(":"):
+            yield None
+        elif line == "":
+            if "data" in fields:
+                yield SSE(
+                    fields.get("id"), fields.get("event", "message"), json.loads(fields["data"])
+                )
+            fields = {}
+        else:
+            key, _, value = line.partition(":")
+            fields[key] = value.removeprefix(" ")
