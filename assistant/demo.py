@@ -120,6 +120,7 @@ async def seed_demo(session: AsyncSession, now: datetime) -> SeedReport:
     tz = ZoneInfo(CLINIC_TZ)
     today = now.astimezone(tz).date()
     for contact in contacts:
+        assert contact.id is not None
         for text in rng.sample(NOTE_TEXTS, rng.randint(0, 2)):
             session.add(
                 Note(
@@ -174,4 +175,4 @@ async def _tag(session: AsyncSession, tags: dict[str, Tag], contact: Contact, na
         )
         session.add(tags[name])
         await session.flush()
-    session.add(ContactTag(contact_id=contact.id, tag_id=tags[name].id))
+    session.add(ContactTag.link(contact, tags[name]))

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, EmailStr, Field, field_validator, model_validator
 from sqlalchemy import delete, func, or_, update
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.crm.common import (
@@ -37,6 +37,13 @@ from assistant.procedures.context import CallContext, Principal
 from assistant.procedures.registry import ALL_STAFF
 
 STAFF = ALL_STAFF - {Role.viewer}
+# The contact_id columns of everything a contact owns: moved on merge, deleted with it.
+OWNED_BY_CONTACT: tuple[tuple[type[SQLModel], Any], ...] = (
+    (Note, col(Note.contact_id)),
+    (Task, col(Task.contact_id)),
+    (Appointment, col(Appointment.contact_id)),
+    (EmailDraft, col(EmailDraft.contact_id)),
+)
 Name = Field(min_length=1, max_length=100)
 
 
@@ -178,7 +185,7 @@ async def create(ctx: CallContext, args: ContactCreate) -> ContactOut:
     await ctx.session.flush()
     for name in {normalise_tag(t) for t in args.tags}:
         tag = await ensure_tag(ctx.session, name)
-        ctx.session.add(ContactTag(contact_id=contact.id, tag_id=tag.id))
+        ctx.session.add(ContactTag.link(contact, tag))
     await ctx.session.flush()
     return await contact_out(ctx.session, contact, ctx.principal)
 
@@ -297,10 +304,12 @@ def _describe_merge(args: ContactMerge, rows: dict[tuple[str, int], Any]) -> str
 )
 async def delete_(ctx: CallContext, args: ContactRef) -> Deleted:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
-    for model in (Note, Task, Appointment, EmailDraft, ContactTag):
-        await ctx.session.exec(  # type: ignore[call-overload]
-            delete(model).where(model.contact_id == contact.id)  # type: ignore[attr-defined]
-        )
+    owned: tuple[tuple[type[SQLModel], Any], ...] = (
+        *OWNED_BY_CONTACT,
+        (ContactTag, col(ContactTag.contact_id)),
+    )
+    for model, column in owned:
+        await ctx.session.exec(delete(model).where(column == contact.id))
     await ctx.session.delete(contact)
     await ctx.session.flush()
     return Deleted(id=args.contact_id)
@@ -320,21 +329,19 @@ async def delete_(ctx: CallContext, args: ContactRef) -> Deleted:
 async def merge(ctx: CallContext, args: ContactMerge) -> ContactOut:
     keep = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     dup = await get_or_404(ctx.session, Contact, args.duplicate_id, "contact")
-    for model in (Note, Task, Appointment, EmailDraft):
-        await ctx.session.exec(  # type: ignore[call-overload]
-            update(model).where(model.contact_id == dup.id).values(contact_id=keep.id)  # type: ignore[attr-defined]
-        )
+    for model, column in OWNED_BY_CONTACT:
+        await ctx.session.exec(update(model).where(column == dup.id).values(contact_id=keep.id))
     keep_tags = set(await contact_tags(ctx.session, args.contact_id))
     for name in await contact_tags(ctx.session, args.duplicate_id):
         if name not in keep_tags:
             tag = await ensure_tag(ctx.session, name)
-            ctx.session.add(ContactTag(contact_id=keep.id, tag_id=tag.id))
+            ctx.session.add(ContactTag.link(keep, tag))
     for field in ("last_name", "email", "phone", "date_of_birth", "address"):
         if not getattr(keep, field) and getattr(dup, field):
             setattr(keep, field, getattr(dup, field))
     keep.phone_digits = phone_digits(keep.phone)
     keep.enrichment = {**dup.enrichment, **keep.enrichment}
-    await ctx.session.exec(delete(ContactTag).where(col(ContactTag.contact_id) == dup.id))  # type: ignore[call-overload]
+    await ctx.session.exec(delete(ContactTag).where(col(ContactTag.contact_id) == dup.id))
     await ctx.session.delete(dup)
     touch(keep, ctx.now)
     ctx.session.add(keep)

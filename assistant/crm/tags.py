@@ -46,7 +46,7 @@ async def add(ctx: CallContext, args: TagChange) -> ContactOut:
     tag = await ensure_tag(ctx.session, args.tag)
     exists = await ctx.session.get(ContactTag, (contact.id, tag.id))
     if exists is None:
-        ctx.session.add(ContactTag(contact_id=contact.id, tag_id=tag.id))
+        ctx.session.add(ContactTag.link(contact, tag))
         touch(contact, ctx.now)
         ctx.session.add(contact)
         await ctx.session.flush()
@@ -65,7 +65,7 @@ async def remove(ctx: CallContext, args: TagChange) -> ContactOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     tag = (await ctx.session.exec(select(Tag).where(Tag.name == args.tag))).first()
     if tag is not None and await ctx.session.get(ContactTag, (contact.id, tag.id)) is not None:
-        await ctx.session.exec(  # type: ignore[call-overload]
+        await ctx.session.exec(
             delete(ContactTag).where(
                 col(ContactTag.contact_id) == contact.id, col(ContactTag.tag_id) == tag.id
             )

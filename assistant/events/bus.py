@@ -100,11 +100,11 @@ class EventBus:
                     yield None
         finally:
             await pubsub.unsubscribe()
-            await pubsub.aclose()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def purge(self) -> int:
         """Drop events older than twice the replay window."""
         cutoff = self._clock.now() - 2 * self.replay
         async with self._sessions() as session, session.begin():
-            result = await session.exec(delete(Event).where(col(Event.created_at) < cutoff))  # type: ignore[call-overload]
+            result = await session.exec(delete(Event).where(col(Event.created_at) < cutoff))
             return int(result.rowcount or 0)

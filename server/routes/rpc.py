@@ -50,7 +50,7 @@ def _route(proc: Procedure) -> HTTPRouteHandler:
         return Response(result.approval.model_dump(mode="json"), status_code=202)
 
     handler.__annotations__ = {
-        "data": JSONBody[proc.input],
+        "data": JSONBody[proc.input],  # type: ignore[misc,name-defined]
         "principal": NamedDependency[Principal],
         "executor": NamedDependency[Executor],
         "return": Response[proc.output],  # type: ignore[name-defined]

@@ -44,6 +44,11 @@ class ContactTag(SQLModel, table=True):
     contact_id: int = Field(foreign_key="contacts.id", primary_key=True, ondelete="CASCADE")
     tag_id: int = Field(foreign_key="tags.id", primary_key=True, ondelete="CASCADE")
 
+    @classmethod
+    def link(cls, contact: Contact, tag: Tag) -> ContactTag:
+        assert contact.id is not None and tag.id is not None, "flush both before linking"
+        return cls(contact_id=contact.id, tag_id=tag.id)
+
 
 class Note(SQLModel, table=True):
     __tablename__ = "notes"

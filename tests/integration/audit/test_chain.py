@@ -71,7 +71,9 @@ async def test_calls_are_audited_without_clinical_text(
     async with runtime.sessions() as session:
         rows = (await session.exec(select(AuditEvent).order_by(col(AuditEvent.seq)))).all()
     mine = [r for r in rows if r.actor_id == staff["practitioner"].user_id]
-    added = next(r for r in mine if r.procedure == "notes.add")
+    added = next(
+        r for r in mine if r.procedure == "notes.add" and r.record_ids.get("note_id") == note["id"]
+    )
     assert added.record_ids == {"contact_id": contact["id"], "note_id": note["id"]}
     assert added.outcome == "ok" and added.source == "http" and added.actor_role == "practitioner"
     refused = [r for r in rows if r.actor_id == staff["viewer"].user_id and r.outcome == "denied"]
