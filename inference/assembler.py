@@ -60,7 +60,9 @@ class ReplyAssembler:
     def finish(self, reason: FinishReason) -> tuple[list[Event], FinishReason]:
         """Flush what is held; parse the call. A call cut off by max_tokens is an error."""
         if self.mode != "call":
-            tail = [] if self.stopped or not self._pending else [TextDelta(self._pending)]
+            tail: list[Event] = (
+                [] if self.stopped or not self._pending else [TextDelta(self._pending)]
+            )
             self._pending = ""
             return tail, "stop" if self.stopped else reason
         if not self._call.strip():

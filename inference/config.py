@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from inference.base import ModelLoadError
 
 
 @dataclass(slots=True)
@@ -31,3 +34,16 @@ class EngineConfig:
 
     def api_key_for(self, index: int) -> str | None:
         return self.api_keys[index] if index < len(self.api_keys) and self.api_keys[index] else None
+
+    def model_path(self, engine: str, *, inside: str | None = None) -> Path:
+        """The configured model as an existing path: a file, or a directory holding `inside`.
+
+        Raises ModelLoadError naming the path, the one error users see for a wrong path."""
+        if not self.model:
+            raise ModelLoadError(f"no model configured for the {engine} engine")
+        path = Path(self.model).expanduser()
+        if inside is not None and not (path / inside).is_file():
+            raise ModelLoadError(f"model directory not found (no {inside}): {path}")
+        if inside is None and not path.is_file():
+            raise ModelLoadError(f"model file not found: {path}")
+        return path

@@ -8,7 +8,7 @@ are ignored, as JSON Schema itself prescribes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 _TYPES: dict[str, tuple[type, ...]] = {
@@ -77,11 +77,11 @@ def _string(value: str, schema: Mapping[str, Any], path: str) -> list[str]:
 
 
 def _number(value: float, schema: Mapping[str, Any], path: str) -> list[str]:
-    checks = (
-        ("minimum", lambda b: value >= b),
-        ("maximum", lambda b: value <= b),
-        ("exclusiveMinimum", lambda b: value > b),
-        ("exclusiveMaximum", lambda b: value < b),
+    checks: tuple[tuple[str, Callable[[float], bool]], ...] = (
+        ("minimum", lambda bound: value >= bound),
+        ("maximum", lambda bound: value <= bound),
+        ("exclusiveMinimum", lambda bound: value > bound),
+        ("exclusiveMaximum", lambda bound: value < bound),
     )
     return [f"{path}: violates {key} {schema[key]}" for key, ok in checks
             if key in schema and not ok(schema[key])]

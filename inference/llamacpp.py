@@ -133,11 +133,7 @@ class LlamaCppEngine:
     async def start(self) -> None:
         if self._pool is not None:
             return
-        if not self.config.model:
-            raise ModelLoadError("no model configured: the llamacpp engine needs a GGUF file")
-        path = Path(self.config.model).expanduser()
-        if not path.is_file():
-            raise ModelLoadError(f"model file not found: {path}")
+        path = self.config.model_path(self.name)
         _llama_cpp()
         route_native_logs()
         slots = [
@@ -178,7 +174,9 @@ class LlamaCppEngine:
 
     def prompt_tokens(self, req: ChatRequest) -> list[int]:
         """The prompt as llama.cpp sees it (the same rendering llama_cpp.server uses)."""
-        llm = self._slots[0].llm if self._pool else self.pool
+        if not self._slots:
+            raise EngineUnavailable("the llamacpp engine is not started")
+        llm = self._slots[0].llm
         tools = [t.to_openai() for t in req.tools] or None
         rendered = self._formatter(messages=list(req.messages), tools=tools)
         # Tokenizing reads only the vocabulary, never a context, so any slot's model serves.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -121,10 +121,3 @@ async def events_from_thread(produce: Producer, stop: threading.Event) -> AsyncI
         stop.set()
         await asyncio.shield(thread)
 
-
-def iterate_until(items: Iterator[T], stop: threading.Event) -> Iterator[T]:
-    """Stop a blocking iterator between items once `stop` is set."""
-    for item in items:
-        if stop.is_set():
-            raise Stopped
-        yield item

@@ -22,6 +22,7 @@ from inference.base import Tool, ToolCall, ToolCallError
 MAX_STRING_CHARS = 48
 """Bound for string arguments without their own maxLength/enum/pattern: keeps a call finite."""
 MAX_ARRAY_ITEMS = 8
+MAX_ENUM_RANGE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,12 @@ def _bound(node: Any) -> None:
     free = not ({"enum", "const", "pattern", "format"} & node.keys())
     if "string" in kinds and free:
         node["maxLength"] = min(node.get("maxLength", MAX_STRING_CHARS), MAX_STRING_CHARS)
+    if kinds == {"integer"} and "minimum" in node and "maximum" in node and free:
+        # llama-cpp-python's schema converter ignores numeric bounds; a small range as an enum
+        # is enforced by every grammar backend.
+        low, high = int(node["minimum"]), int(node["maximum"])
+        if high - low <= MAX_ENUM_RANGE:
+            node["enum"] = list(range(low, high + 1))
     if "array" in kinds:
         node["maxItems"] = min(node.get("maxItems", MAX_ARRAY_ITEMS), MAX_ARRAY_ITEMS)
     if "object" in kinds or "properties" in node:
@@ -154,5 +161,7 @@ def parse_call(text: str, tools: Sequence[Tool], fmt: ToolCallFormat, index: int
         raise ToolCallError(f"the tool call is not valid JSON ({exc}): {body[:80]!r}") from exc
     if not isinstance(obj, dict) or not isinstance(obj.get("name"), str):
         raise ToolCallError("the tool call has no function name")
-    args = obj.get(fmt.args_key, obj.get("arguments", obj.get("parameters", {})))
+    args: str | Mapping[str, Any] = next(
+        (obj[key] for key in (fmt.args_key, "arguments", "parameters") if key in obj), {}
+    )
     return build_call(obj["name"], args, tools, index)

@@ -1,3 +1,3 @@
 from __future__ import annotations
 
-pytest_plugins = ["tests.plugins.services", "tests.plugins.app"]
+pytest_plugins = ["tests.plugins.services", "tests.plugins.app", "tests.plugins.models"]

@@ -8,7 +8,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from assistant.cli import audit, db, demo, serve, users
+from assistant.cli import audit, db, demo, models, serve, users
 from assistant.errors import AppError
 from assistant.redis_server import RedisServerError
 
@@ -25,6 +25,8 @@ app.add_typer(demo.demo_app, name="demo")
 app.add_typer(users.users_app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.add_typer(audit.audit_app, name="audit")
+app.add_typer(models.app, name="models")
+app.command("chat")(models.chat_command)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -22,7 +22,9 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-CATALOG_OPTION = typer.Option(None, "--catalog", help="Catalog file (default: models/catalog.toml).")
+CATALOG_OPTION = typer.Option(
+    None, "--catalog", help="Catalog file (default: models/catalog.toml)."
+)
 DIR_OPTION = typer.Option(
     None, "--models-dir", help="Where model files live (default: models/ under the data dir)."
 )
@@ -48,7 +50,9 @@ def _catalog(path: Path | None) -> dict[str, object]:
 
 
 @app.command("list")
-def list_models(catalog: Path | None = CATALOG_OPTION, models_dir: Path | None = DIR_OPTION) -> None:
+def list_models(
+    catalog: Path | None = CATALOG_OPTION, models_dir: Path | None = DIR_OPTION
+) -> None:
     """Show the catalog and which model files are present locally."""
     from rich.console import Console
     from rich.table import Table
@@ -63,9 +67,14 @@ def list_models(catalog: Path | None = CATALOG_OPTION, models_dir: Path | None =
     for status in local_status(entries, directory):
         entry = status.entry
         local = f"present ({status.size / 1e6:.1f} MB)" if status.present else "missing"
-        table.add_row(entry.name, entry.gguf_file, str(entry.context_length),
-                      entry.tool_call_format, "verified" if entry.verified else "unverified",
-                      local)
+        table.add_row(
+            entry.name,
+            entry.gguf_file,
+            str(entry.context_length),
+            entry.tool_call_format,
+            "verified" if entry.verified else "unverified",
+            local,
+        )
     Console(width=160).print(table)
 
 
@@ -88,9 +97,11 @@ def pull_model(
     with Progress(*columns, transient=True) as bar:
         task = bar.add_task("download", total=None)
         try:
-            result = pull(entry, _models_dir(models_dir),
-                          progress=lambda done, total: bar.update(task, completed=done,
-                                                                  total=total))
+            result = pull(
+                entry,
+                _models_dir(models_dir),
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
         except InferenceError as exc:
             bar.stop()
             _fail(str(exc))
@@ -99,12 +110,16 @@ def pull_model(
     if result.verified:
         typer.echo(f"sha256 verified: {result.sha256}")
     else:
-        typer.echo(f"checksum unverified: the catalog has no confirmed sha256 for {name}; "
-                   f"sha256 of this file: {result.sha256}")
+        typer.echo(
+            f"checksum unverified: the catalog has no confirmed sha256 for {name}; "
+            f"sha256 of this file: {result.sha256}"
+        )
 
 
 @app.command("verify")
-def verify_models(catalog: Path | None = CATALOG_OPTION, models_dir: Path | None = DIR_OPTION) -> None:
+def verify_models(
+    catalog: Path | None = CATALOG_OPTION, models_dir: Path | None = DIR_OPTION
+) -> None:
     """Re-check the sha256 of every model file present; exit 1 on a mismatch."""
     from inference.catalog import CatalogEntry, verify
 
@@ -153,10 +168,15 @@ def chat_command(
     from inference.base import ChatRequest, InferenceError
 
     config = engine_config(get_settings())
-    config = dataclasses.replace(config, engine=engine or config.engine,
-                                 model=model or config.model, max_tokens=max_tokens)
-    request = ChatRequest([{"role": "user", "content": message}], max_tokens=max_tokens,
-                          temperature=temperature, seed=seed)
+    config = dataclasses.replace(
+        config, engine=engine or config.engine, model=model or config.model, max_tokens=max_tokens
+    )
+    request = ChatRequest(
+        [{"role": "user", "content": message}],
+        max_tokens=max_tokens,
+        temperature=temperature,
+        seed=seed,
+    )
     try:
         asyncio.run(_chat(config, request))
     except InferenceError as exc:
