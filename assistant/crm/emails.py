@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -12,6 +12,7 @@ from assistant.crm.contacts import STAFF
 from assistant.crm.declare import procedure
 from assistant.db.models import Contact, EmailDraft
 from assistant.errors import Conflict
+from assistant.llm import describe_engine
 from assistant.procedures.context import CallContext
 
 Purpose = Literal["follow_up", "reminder", "welcome", "custom"]
@@ -82,6 +83,7 @@ def render_template(purpose: str, first_name: str, instructions: str | None) -> 
 async def draft(ctx: CallContext, args: DraftCreate) -> DraftOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     subject, body = render_template(args.purpose, contact.first_name, args.instructions)
+    with_model = ctx.settings is not None and describe_engine(ctx.settings)[0] is not None
     row = EmailDraft(
         contact_id=args.contact_id,
         author_id=ctx.principal.user_id,
@@ -89,12 +91,14 @@ async def draft(ctx: CallContext, args: DraftCreate) -> DraftOut:
         instructions=args.instructions,
         subject=subject,
         body=body,
-        status="ready",
+        status="pending" if with_model else "ready",
         created_at=ctx.now,
         updated_at=ctx.now,
     )
     ctx.session.add(row)
     await ctx.session.flush()
+    if with_model:  # the template stands until the model's draft replaces it
+        await ctx.enqueue("email.draft", {"draft_id": row.id})
     return DraftOut.model_validate(row, from_attributes=True)
 
 
@@ -118,4 +122,40 @@ async def update(ctx: CallContext, args: DraftUpdate) -> DraftOut:
     row.updated_at = ctx.now
     ctx.session.add(row)
     await ctx.session.flush()
+    return DraftOut.model_validate(row, from_attributes=True)
+
+
+class DraftRef(Input):
+    draft_id: Id
+
+
+def _draft_target(args: DraftRef) -> list[tuple[str, int]]:
+    return [("email_drafts", args.draft_id)]
+
+
+def _describe_send(args: DraftRef, rows: dict[tuple[str, int], Any]) -> str:
+    draft = rows[("email_drafts", args.draft_id)]
+    purpose = draft.purpose.replace("_", "-")
+    return f"Send e-mail draft #{draft.id} ({purpose}) to contact #{draft.contact_id}"
+
+
+@procedure(
+    "emails.send",
+    summary="Send an e-mail draft to its contact (after approval)",
+    input=DraftRef,
+    output=DraftOut,
+    roles=STAFF,
+    risk="critical",
+    targets=_draft_target,
+    describe=_describe_send,
+    examples=["send the follow-up email to Omar"],
+)
+async def send(ctx: CallContext, args: DraftRef) -> DraftOut:
+    row = await get_or_404(ctx.session, EmailDraft, args.draft_id, "draft")
+    if row.status != "ready":
+        raise Conflict(f"draft {row.id} is {row.status}; only a ready draft can be sent")
+    row.status, row.updated_at = "queued", ctx.now
+    ctx.session.add(row)
+    await ctx.session.flush()
+    await ctx.enqueue("email.send", {"draft_id": row.id}, key=f"email-send:{row.id}:{row.version}")
     return DraftOut.model_validate(row, from_attributes=True)

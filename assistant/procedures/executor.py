@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from pydantic import BaseModel, ValidationError
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.approvals.requests import ApprovalOut, approver_ids, create_request
 from assistant.audit import chain
+from assistant.db.models import Event, Job
 from assistant.errors import AppError, InvalidInput, NotFound, PermissionDenied
 from assistant.procedures.context import CallContext, Principal, Source
 from assistant.procedures.registry import Procedure, Registry
@@ -25,6 +27,21 @@ class Done:
     procedure: str
     output: BaseModel
     records: dict[str, int]
+
+
+@dataclass(frozen=True)
+class AfterCommit:
+    """Side effects that must wait for the commit: events to announce, jobs to queue."""
+
+    events: list[Event]
+    jobs: list[Job]
+
+    async def publish(self, runtime: Runtime) -> None:
+        from assistant.jobs.queue import push
+
+        await runtime.bus.notify(self.events)
+        for job in self.jobs:
+            await push(runtime, job)
 
 
 @dataclass(frozen=True)
@@ -114,27 +131,41 @@ class Executor:
     ) -> Done:
         rt = self.runtime
         async with rt.sessions() as session, session.begin():
-            ctx = CallContext(principal, session, rt.clock.now(), source)
-            result = await proc.handler(ctx, args)
-            output = proc.output.model_validate(result.model_dump())
-            records = record_ids(proc, args, output)
-            await chain.append(
-                session,
-                actor_id=principal.user_id,
-                actor_role=principal.role,
-                source=source,
-                procedure=proc.name,
-                record_ids=records,
-                outcome="ok",
-                now=ctx.now,
-            )
-            events = [
-                e
-                for uids, kind, data in ctx.events
-                for e in await rt.bus.store(session, uids, kind, data)
-            ]
-        await rt.bus.notify(events)
-        return Done(proc.name, output, records)
+            done, after = await self.run_in(session, principal, proc, args, source)
+        await after.publish(rt)
+        return done
+
+    async def run_in(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        proc: Procedure,
+        args: BaseModel,
+        source: Source,
+    ) -> tuple[Done, AfterCommit]:
+        """Run inside the caller's transaction (the approval runner marks the approval in the
+        same one); publish the returned events and jobs only after it commits."""
+        rt = self.runtime
+        ctx = CallContext(principal, session, rt.clock.now(), source, settings=rt.settings)
+        result = await proc.handler(ctx, args)
+        output = proc.output.model_validate(result.model_dump())
+        records = record_ids(proc, args, output)
+        await chain.append(
+            session,
+            actor_id=principal.user_id,
+            actor_role=principal.role,
+            source=source,
+            procedure=proc.name,
+            record_ids=records,
+            outcome="ok",
+            now=ctx.now,
+        )
+        events = [
+            e
+            for uids, kind, data in ctx.events
+            for e in await rt.bus.store(session, uids, kind, data)
+        ]
+        return Done(proc.name, output, records), AfterCommit(events, ctx.jobs)
 
     async def _request_approval(
         self, principal: Principal, proc: Procedure, args: BaseModel, source: Source

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from litestar import get
-from litestar.params import FromQuery
-from sqlalchemy import String, cast, or_
+from litestar import get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
+from assistant.approvals.decide import decide, load_visible, visible_to
 from assistant.approvals.requests import ApprovalOut
 from assistant.crm.common import Page
 from assistant.db.models import Approval
@@ -30,11 +31,7 @@ async def list_approvals(
 ) -> Page[ApprovalOut]:
     if not 1 <= limit <= 200 or offset < 0:
         raise InvalidInput("limit is 1-200 and offset >= 0", fields={"limit": "1-200"})
-    visible = or_(
-        col(Approval.requested_by) == principal.user_id,
-        cast(col(Approval.approver_roles), String).contains(f'"{principal.role}"'),
-    )
-    query = select(Approval).where(visible)
+    query = select(Approval).where(visible_to(principal))
     if status != "all":
         query = query.where(Approval.status == status)
     async with runtime.sessions() as session:
@@ -46,4 +43,50 @@ async def list_approvals(
     return Page[ApprovalOut](items=[ApprovalOut.of(r) for r in rows], total=total)
 
 
-routes = [list_approvals]
+class Decision(BaseModel):
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class Rejection(BaseModel):
+    reason: str = Field(min_length=1, max_length=500, description="Why it was rejected.")
+
+
+@get("/api/approvals/{approval_id:int}", tags=["approvals"], summary="One approval request")
+async def get_approval(
+    approval_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
+) -> ApprovalOut:
+    async with runtime.sessions() as session:
+        return ApprovalOut.of(await load_visible(session, principal, approval_id))
+
+
+@post(
+    "/api/approvals/{approval_id:int}/approve",
+    tags=["approvals"],
+    status_code=200,
+    summary="Approve: the exact approved call runs once in the background",
+)
+async def approve(
+    approval_id: FromPath[int],
+    data: JSONBody[Decision],
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+) -> ApprovalOut:
+    return await decide(runtime, principal, approval_id, "approve", data.reason)
+
+
+@post(
+    "/api/approvals/{approval_id:int}/reject",
+    tags=["approvals"],
+    status_code=200,
+    summary="Reject with a reason",
+)
+async def reject(
+    approval_id: FromPath[int],
+    data: JSONBody[Rejection],
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+) -> ApprovalOut:
+    return await decide(runtime, principal, approval_id, "reject", data.reason)
+
+
+routes = [list_approvals, get_approval, approve, reject]

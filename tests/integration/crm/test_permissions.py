@@ -15,28 +15,33 @@ from assistant.procedures.registry import load_registry
 from tests.plugins.app import Member
 from tests.plugins.records import Records
 
-#                       owner practitioner front_desk viewer
+# fmt: off
+#                        owner practitioner front_desk viewer
 EXPECTED: dict[str, tuple[str, str, str, str]] = {
-    "contacts.create": ("R", "R", "R", "-"),
-    "contacts.get": ("R", "R", "R", "R"),
-    "contacts.search": ("R", "R", "R", "R"),
-    "contacts.update": ("R", "R", "R", "-"),
-    "contacts.delete": ("A", "A", "A", "-"),
-    "contacts.merge": ("A", "A", "A", "-"),
-    "tags.add": ("R", "R", "R", "-"),
-    "tags.remove": ("R", "R", "R", "-"),
-    "notes.add": ("R", "R", "-", "-"),
-    "notes.list": ("R", "R", "-", "-"),
-    "notes.delete": ("R", "R", "-", "-"),
-    "tasks.create": ("R", "R", "R", "-"),
-    "tasks.list": ("R", "R", "R", "R"),
-    "tasks.complete": ("R", "R", "R", "-"),
-    "appointments.book": ("R", "R", "R", "-"),
-    "appointments.list": ("R", "R", "R", "R"),
+    "contacts.create":     ("R", "R", "R", "-"),
+    "contacts.get":        ("R", "R", "R", "R"),
+    "contacts.search":     ("R", "R", "R", "R"),
+    "contacts.update":     ("R", "R", "R", "-"),
+    "contacts.delete":     ("A", "A", "A", "-"),
+    "contacts.merge":      ("A", "A", "A", "-"),
+    "contacts.enrich":     ("R", "R", "R", "-"),
+    "contacts.enrich_all": ("A", "A", "-", "-"),
+    "tags.add":            ("R", "R", "R", "-"),
+    "tags.remove":         ("R", "R", "R", "-"),
+    "notes.add":           ("R", "R", "-", "-"),
+    "notes.list":          ("R", "R", "-", "-"),
+    "notes.delete":        ("R", "R", "-", "-"),
+    "tasks.create":        ("R", "R", "R", "-"),
+    "tasks.list":          ("R", "R", "R", "R"),
+    "tasks.complete":      ("R", "R", "R", "-"),
+    "appointments.book":   ("R", "R", "R", "-"),
+    "appointments.list":   ("R", "R", "R", "R"),
     "appointments.cancel": ("R", "R", "R", "-"),
-    "emails.draft": ("R", "R", "R", "-"),
-    "emails.update": ("R", "R", "R", "-"),
+    "emails.draft":        ("R", "R", "R", "-"),
+    "emails.update":       ("R", "R", "R", "-"),
+    "emails.send":         ("A", "A", "A", "-"),
 }
+# fmt: on
 ROLES = ("owner", "practitioner", "front_desk", "viewer")
 STATUS = {"R": 200, "A": 202, "-": 403}
 
@@ -47,7 +52,7 @@ async def valid_args(name: str, records: Records) -> dict[str, Any]:
         return {"first_name": "Perm", "last_name": "Check"}
     if name == "contacts.search":
         return {"query": "perm"}
-    if name in ("tasks.list", "appointments.list"):
+    if name in ("tasks.list", "appointments.list", "contacts.enrich_all"):
         return {}
     if name == "tasks.create":
         return {"title": "call back"}
@@ -56,6 +61,7 @@ async def valid_args(name: str, records: Records) -> dict[str, Any]:
         "contacts.get": {"contact_id": contact},
         "contacts.update": {"contact_id": contact, "phone": "+1 415 555 0199"},
         "contacts.delete": {"contact_id": contact},
+        "contacts.enrich": {"contact_id": contact},
         "tags.add": {"contact_id": contact, "tag": "vip"},
         "tags.remove": {"contact_id": contact, "tag": "vip"},
         "notes.add": {"contact_id": contact, "body": "feels better"},
@@ -77,6 +83,8 @@ async def valid_args(name: str, records: Records) -> dict[str, Any]:
         return {"task_id": (await records.task(contact_id=contact))["id"]}
     if name == "appointments.cancel":
         return {"appointment_id": (await records.appointment(contact))["id"]}
+    if name == "emails.send":
+        return {"draft_id": (await records.draft(contact))["id"]}
     if name == "emails.update":
         return {"draft_id": (await records.draft(contact))["id"], "subject": "Hello"}
     raise AssertionError(f"no arguments written for {name}")

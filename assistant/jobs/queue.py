@@ -1,0 +1,151 @@
+"""Jobs as database rows; the queue message carries only the row id (no personal data).
+
+Delivery is at least once: a job is (re-)enqueued under an arq id derived from its attempt
+number, the runner claims it with a lease, and the reconciler re-enqueues only work whose
+lease expired or whose queue entry vanished (e.g. Redis was flushed).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from arq.connections import ArqRedis
+from pydantic import BaseModel
+from sqlalchemy import or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from assistant.db.models import Job
+from assistant.runtime import Runtime
+
+RUN_JOB = "run_job"
+ARQ_JOB_KEY = "arq:job:"
+
+
+class JobOut(BaseModel):
+    job_id: int
+    kind: str
+    status: str
+    done: int
+    total: int
+    attempts: int
+    result: dict[str, Any] | None
+    error: str | None
+
+    @classmethod
+    def of(cls, job: Job) -> JobOut:
+        assert job.id is not None
+        return cls(
+            job_id=job.id,
+            **job.model_dump(
+                include={"kind", "status", "done", "total", "attempts", "result", "error"}
+            ),
+        )
+
+
+def arq_id(job: Job) -> str:
+    return f"job:{job.id}:{job.attempts}"
+
+
+def arq_pool(runtime: Runtime) -> ArqRedis:
+    return ArqRedis(
+        connection_pool=runtime.redis.connection_pool,
+        default_queue_name=runtime.settings.jobs.queue,
+    )
+
+
+async def add_job(
+    session: AsyncSession,
+    *,
+    kind: str,
+    user_id: int | None,
+    params: dict[str, Any],
+    idempotency_key: str | None = None,
+    now: Any,
+) -> Job:
+    """Create the row inside the caller's transaction; `push` it after commit.
+
+    An idempotency key makes the same request return the same job instead of a second one.
+    """
+    if idempotency_key is not None:
+        found = (
+            await session.exec(select(Job).where(Job.idempotency_key == idempotency_key))
+        ).first()
+        if found is not None:
+            return found
+    job = Job(
+        kind=kind,
+        user_id=user_id,
+        params=params,
+        idempotency_key=idempotency_key,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(job)
+    await session.flush()
+    return job
+
+
+async def push(runtime: Runtime, job: Job, defer_seconds: float | None = None) -> None:
+    """Put the job's id on the queue (arq ignores a second push of the same attempt id)."""
+    await arq_pool(runtime).enqueue_job(
+        RUN_JOB,
+        job.id,
+        _job_id=arq_id(job),
+        _queue_name=runtime.settings.jobs.queue,
+        _defer_by=timedelta(seconds=defer_seconds) if defer_seconds else None,
+    )
+
+
+async def enqueue(
+    runtime: Runtime,
+    *,
+    kind: str,
+    user_id: int | None,
+    params: dict[str, Any],
+    idempotency_key: str | None = None,
+) -> Job:
+    async with runtime.sessions() as session, session.begin():
+        job = await add_job(
+            session,
+            kind=kind,
+            user_id=user_id,
+            params=params,
+            idempotency_key=idempotency_key,
+            now=runtime.clock.now(),
+        )
+    await push(runtime, job)
+    return job
+
+
+async def reconcile(runtime: Runtime) -> list[int]:
+    """Re-enqueue jobs whose lease expired or whose queue entry is gone; returns their ids."""
+    now = runtime.clock.now()
+    settle = timedelta(seconds=runtime.settings.jobs.reconcile_after_seconds)
+    async with runtime.sessions() as session, session.begin():
+        rows = (
+            await session.exec(
+                select(Job).where(
+                    or_(
+                        col(Job.status).in_(("running", "cancelling"))
+                        & (col(Job.lease_until) < now),
+                        (col(Job.status) == "queued") & (col(Job.updated_at) < now - settle),
+                    )
+                )
+            )
+        ).all()
+        revived: list[Job] = []
+        for job in rows:
+            if job.status == "cancelling":
+                job.status, job.lease_until = "cancelled", None  # its worker died mid-cancel
+            elif job.status == "queued" and await runtime.redis.exists(ARQ_JOB_KEY + arq_id(job)):
+                continue  # still waiting in Redis: nothing lost
+            else:
+                job.status, job.lease_until = "queued", None
+                revived.append(job)
+            job.updated_at = now
+            session.add(job)
+    for job in revived:
+        await push(runtime, job)
+    return [job.id for job in revived if job.id is not None]

@@ -1,0 +1,175 @@
+"""Running one job: claim it with a lease, heartbeat, report progress, retry with backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, update
+from sqlmodel import col
+
+from assistant.db.models import Job
+from assistant.jobs.queue import push
+from assistant.jobs.registry import JobKinds
+from assistant.procedures.executor import Executor
+from assistant.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+
+class JobCancelled(Exception):
+    """Raised inside a handler when someone asked to cancel the job."""
+
+
+class PermanentJobError(Exception):
+    """A failure that retrying cannot fix: the job ends `failed` at once."""
+
+
+@dataclass
+class JobContext:
+    runtime: Runtime
+    executor: Executor
+    job_id: int
+    user_id: int | None
+    kind: str
+    attempt: int
+    engine: Any = None
+
+    async def progress(self, done: int, total: int) -> None:
+        """Record progress (extends the lease) and stop if a cancel was requested."""
+        rt = self.runtime
+        now = rt.clock.now()
+        async with rt.sessions() as session, session.begin():
+            job = await session.get(Job, self.job_id)
+            assert job is not None
+            job.done, job.total, job.heartbeat_at, job.updated_at = done, total, now, now
+            job.lease_until = now + timedelta(seconds=rt.settings.jobs.lease_seconds)
+            session.add(job)
+            cancelling = job.status == "cancelling"
+        await publish_progress(rt, job)
+        if cancelling:
+            raise JobCancelled()
+
+
+async def publish_progress(runtime: Runtime, job: Job) -> None:
+    if job.user_id is None:
+        return
+    await runtime.bus.publish(
+        [job.user_id],
+        "job.progress",
+        {
+            "job_id": job.id,
+            "kind": job.kind,
+            "done": job.done,
+            "total": job.total,
+            "status": "running" if job.status == "cancelling" else job.status,
+        },
+    )
+
+
+async def _claim(runtime: Runtime, job_id: int) -> Job | None:
+    """Take the job if it is queued or its lease expired; exactly one worker wins."""
+    now = runtime.clock.now()
+    lease = now + timedelta(seconds=runtime.settings.jobs.lease_seconds)
+    async with runtime.sessions() as session, session.begin():
+        result = await session.exec(
+            update(Job)
+            .where(
+                col(Job.id) == job_id,
+                or_(
+                    col(Job.status) == "queued",
+                    (col(Job.status) == "running") & (col(Job.lease_until) < now),
+                ),
+            )
+            .values(
+                status="running",
+                attempts=col(Job.attempts) + 1,
+                lease_until=lease,
+                heartbeat_at=now,
+                updated_at=now,
+            )
+        )
+        if not result.rowcount:
+            return None
+        return await session.get(Job, job_id)
+
+
+async def _heartbeat(runtime: Runtime, job_id: int) -> None:
+    every = runtime.settings.jobs.lease_seconds / 3
+    while True:
+        await asyncio.sleep(every)
+        now = runtime.clock.now()
+        async with runtime.sessions() as session, session.begin():
+            await session.exec(
+                update(Job)
+                .where(col(Job.id) == job_id, col(Job.status) == "running")
+                .values(
+                    heartbeat_at=now,
+                    lease_until=now + timedelta(seconds=runtime.settings.jobs.lease_seconds),
+                )
+            )
+
+
+async def _finish(runtime: Runtime, job_id: int, **values: Any) -> Job:
+    async with runtime.sessions() as session, session.begin():
+        job = await session.get(Job, job_id)
+        assert job is not None
+        for key, value in values.items():
+            setattr(job, key, value)
+        job.updated_at = runtime.clock.now()
+        if job.status != "running":
+            job.lease_until = None
+        session.add(job)
+    return job
+
+
+def backoff(runtime: Runtime, attempt: int) -> float:
+    jobs = runtime.settings.jobs
+    return float(min(jobs.backoff_seconds * 2 ** (attempt - 1), jobs.backoff_max_seconds))
+
+
+async def run_job(
+    runtime: Runtime, executor: Executor, kinds: JobKinds, job_id: int, engine: Any = None
+) -> str:
+    """Run one job to an outcome; returns the job's status (or 'skipped' if not ours)."""
+    job = await _claim(runtime, job_id)
+    if job is None:
+        return "skipped"
+    assert job.id is not None
+    handler = kinds.get(job.kind)
+    if handler is None:
+        done = await _finish(runtime, job_id, status="failed", error=f"unknown job kind {job.kind}")
+        return done.status
+    job_id = job.id
+    ctx = JobContext(runtime, executor, job_id, job.user_id, job.kind, job.attempts, engine)
+    beat = asyncio.create_task(_heartbeat(runtime, job_id))
+    try:
+        result = await handler(ctx, dict(job.params))
+        job = await _finish(runtime, job_id, status="succeeded", result=result, error=None)
+    except JobCancelled:
+        job = await _finish(runtime, job_id, status="cancelled")
+    except PermanentJobError as exc:
+        job = await _finish(runtime, job_id, status="failed", error=str(exc)[:500])
+    except Exception as exc:  # any other failure is retried with backoff, then ends failed
+        logger.warning(
+            "job %s (%s) attempt %s failed: %s", job.id, job.kind, job.attempts, type(exc).__name__
+        )
+        if job.attempts >= runtime.settings.jobs.max_attempts:
+            job = await _finish(
+                runtime, job_id, status="failed", error=f"{type(exc).__name__}: {str(exc)[:400]}"
+            )
+        else:
+            job = await _finish(
+                runtime, job_id, status="queued", error=f"retrying: {type(exc).__name__}"
+            )
+            await push(runtime, job, backoff(runtime, job.attempts))
+    finally:
+        beat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beat
+    await publish_progress(runtime, job)
+    return job.status
