@@ -95,7 +95,7 @@ class AuthSettings(BaseModel):
 class JobSettings(BaseModel):
     queue: str = Field(default="assistant:queue", description="The arq queue's Redis key.")
     lease_seconds: float = Field(
-        default=60, ge=5, description="How long a worker owns a running job without a heartbeat."
+        default=60, ge=1, description="How long a worker owns a running job without a heartbeat."
     )
     max_attempts: int = Field(default=5, ge=1, le=50, description="Tries before a job fails.")
     backoff_seconds: float = Field(

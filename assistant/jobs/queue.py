@@ -44,8 +44,9 @@ class JobOut(BaseModel):
         )
 
 
-def arq_id(job: Job) -> str:
-    return f"job:{job.id}:{job.attempts}"
+def arq_id(job: Job, queue: str) -> str:
+    """Unique per attempt, and per queue: databases that share a Redis never collide."""
+    return f"{queue}:job:{job.id}:{job.attempts}"
 
 
 def arq_pool(runtime: Runtime) -> ArqRedis:
@@ -92,7 +93,7 @@ async def push(runtime: Runtime, job: Job, defer_seconds: float | None = None) -
     await arq_pool(runtime).enqueue_job(
         RUN_JOB,
         job.id,
-        _job_id=arq_id(job),
+        _job_id=arq_id(job, runtime.settings.jobs.queue),
         _queue_name=runtime.settings.jobs.queue,
         _defer_by=timedelta(seconds=defer_seconds) if defer_seconds else None,
     )
@@ -139,7 +140,9 @@ async def reconcile(runtime: Runtime) -> list[int]:
         for job in rows:
             if job.status == "cancelling":
                 job.status, job.lease_until = "cancelled", None  # its worker died mid-cancel
-            elif job.status == "queued" and await runtime.redis.exists(ARQ_JOB_KEY + arq_id(job)):
+            elif job.status == "queued" and await runtime.redis.exists(
+                ARQ_JOB_KEY + arq_id(job, runtime.settings.jobs.queue)
+            ):
                 continue  # still waiting in Redis: nothing lost
             else:
                 job.status, job.lease_until = "queued", None
