@@ -20,7 +20,7 @@ async def jobs_for(executor: Executor, **where: Any) -> list[Job]:
         return list((await session.exec(query)).all())
 
 
-async def run(executor: Executor, job_id: int, engine: Any = None) -> str:  # noqa: D103
+async def run(executor: Executor, job_id: int, engine: Any = None) -> str:
     return await run_job(executor.runtime, executor, load_job_kinds(), job_id, engine)
 
 

@@ -201,7 +201,7 @@ async def test_pending_requests_expire(
     client: Client, staff: dict[str, Member], later_runtime: Any, executor: Executor
 ) -> None:
     runtime, clock = later_runtime
-    contact_id, approval_id = await request_delete(client, staff["front_desk"], staff["owner"])
+    _, approval_id = await request_delete(client, staff["front_desk"], staff["owner"])
     assert await expire_due(runtime) >= 0
     got = (await client.get(f"/api/approvals/{approval_id}", headers=staff["owner"].headers)).json()
     assert got["status"] == "pending"
