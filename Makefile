@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# `make run NLU_FLAGS=--fast` trains the quick command model (seconds, weaker) on first run.
+NLU_FLAGS ?=
 # A portable llama.cpp build (no -march=native), so the cached wheel runs on any x86-64.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
@@ -28,7 +30,9 @@ install: $(VENV)/.run-deps
 
 run: $(VENV)/.run-deps
 	$(BIN)/assistant db upgrade
+	$(BIN)/assistant keys create
 	$(BIN)/assistant demo seed
+	$(BIN)/assistant nlu build $(NLU_FLAGS)
 	exec $(BIN)/assistant serve --with-worker --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-deps

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from assistant.clock import Clock, SystemClock
 from assistant.db.engine import create_engine, session_factory
 from assistant.events.bus import EventBus
+from assistant.privacy.keys import load_keyring
 from assistant.settings import Settings
 
 
@@ -34,7 +35,9 @@ class Runtime:
                 "ASSISTANT_REDIS_URL is not set "
                 "(`assistant serve` starts a server when it is unset)"
             )
-        db = create_engine(settings.database_url, echo=settings.database.echo)
+        # No key, no start: clinical text is never stored in plaintext (KeyringMissing).
+        keyring = load_keyring(settings.keys_path)
+        db = create_engine(settings.database_url, echo=settings.database.echo, keyring=keyring)
         redis: Redis = Redis.from_url(settings.redis.url, decode_responses=False)
         clock = clock or SystemClock()
         sessions = session_factory(db)

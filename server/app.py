@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from litestar import Litestar
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 
+from assistant.chat.parsing import TurnParser
+from assistant.chat.setup import FROM_SETTINGS
 from assistant.clock import Clock
+from assistant.privacy.scrubber import Scrubber
+from assistant.privacy.setup import keep_known_values_fresh
 from assistant.procedures.executor import Executor
 from assistant.procedures.registry import load_registry
 from assistant.runtime import Runtime
@@ -17,10 +24,38 @@ from assistant.settings import Settings, get_settings
 from server.auth import PUBLIC_PATHS, AuthMiddleware
 from server.deps import DEPENDENCIES
 from server.errors import EXCEPTION_HANDLERS
-from server.routes import approvals, events, health, rpc, session
+from server.routes import approvals, chat, conversations, events, health, jobs, openai, rpc, session
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
+def _scrubber_lifespan(scrubber: Scrubber | None, every: float) -> Any:
+    """Keep the log scrubber's deny-list in step with the contacts in the database."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if scrubber is None:
+            yield
+            return
+        runtime: Runtime = app.state.runtime
+        task = asyncio.create_task(keep_known_values_fresh(runtime.sessions, scrubber, every))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return lifespan
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    scrubber: Scrubber | None = None,
+    engine: Any = FROM_SETTINGS,
+    parser: TurnParser | None = None,
+) -> Litestar:
+    """`engine`/`parser` override what the settings select (tests; None: no engine)."""
     settings = settings or get_settings()
     registry = load_registry()
 
@@ -41,8 +76,17 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             *rpc.routes(registry),
             *events.routes,
             *approvals.routes,
+            *jobs.routes,
+            *chat.routes,
+            *conversations.routes,
+            *openai.routes,
         ],
-        lifespan=[lifespan],
+        lifespan=[
+            lifespan,
+            chat.lifespan(engine, parser),
+            _scrubber_lifespan(scrubber, settings.log.known_values_refresh_seconds),
+        ],
+        logging_config=None,  # logging is ours (assistant.privacy.logging): scrubbed, queued
         dependencies=DEPENDENCIES,
         middleware=[DefineMiddleware(AuthMiddleware, exclude=PUBLIC_PATHS)],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -8,6 +8,8 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
+from assistant.chat.completions import Completions
+from assistant.chat.service import ChatService
 from assistant.procedures.context import Principal
 from assistant.procedures.executor import Executor
 from assistant.runtime import Runtime
@@ -23,6 +25,16 @@ def provide_executor(state: State) -> Executor:
     return executor
 
 
+def provide_chat(state: State) -> ChatService:
+    chat: ChatService = state.chat
+    return chat
+
+
+def provide_completions(state: State) -> Completions:
+    completions: Completions = state.completions
+    return completions
+
+
 def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     principal: Principal = request.user
     return principal
@@ -32,9 +44,13 @@ DEPENDENCIES = {
     "runtime": Provide(provide_runtime, sync_to_thread=False),
     "executor": Provide(provide_executor, sync_to_thread=False),
     "principal": Provide(provide_principal, sync_to_thread=False),
+    "chat": Provide(provide_chat, sync_to_thread=False),
+    "completions": Provide(provide_completions, sync_to_thread=False),
 }
 
 # Route parameters are marked as named dependencies (Litestar 3 stops inferring them).
 RuntimeDep = NamedDependency[Runtime]
 ExecutorDep = NamedDependency[Executor]
 PrincipalDep = NamedDependency[Principal]
+ChatDep = NamedDependency[ChatService]
+CompletionsDep = NamedDependency[Completions]

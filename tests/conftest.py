@@ -1,3 +1,9 @@
 from __future__ import annotations
 
-pytest_plugins = ["tests.plugins.services", "tests.plugins.app", "tests.plugins.models"]
+pytest_plugins = [
+    "tests.plugins.services",
+    "tests.plugins.app",
+    "tests.plugins.models",
+    "tests.plugins.nlu",
+    "tests.plugins.commands",
+]

@@ -8,9 +8,11 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from assistant.cli import audit, db, demo, models, serve, users
+from assistant.cli import audit, db, demo, keys, models, nlu, parse, privacy, serve, users
 from assistant.errors import AppError
+from assistant.privacy.setup import one_shot_level, start_logging
 from assistant.redis_server import RedisServerError
+from assistant.settings import get_settings
 
 app = typer.Typer(
     help="Self-hosted, privacy-first AI co-pilot for clinic CRMs.",
@@ -27,6 +29,10 @@ app.add_typer(users.tokens_app, name="tokens")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(models.app, name="models")
 app.command("chat")(models.chat_command)
+app.add_typer(privacy.app, name="privacy")
+app.command("parse")(parse.parse_command)
+app.add_typer(nlu.app, name="nlu")
+app.add_typer(keys.app, name="keys")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -45,9 +51,16 @@ def _one_line(exc: BaseException) -> str:
 
 
 def main() -> None:
-    """Entry point: typed errors become one clear line on stderr and exit code 1."""
+    """Entry point: typed errors become one clear line on stderr and exit code 1.
+
+    Every process logs through the scrubbed pipeline; the scrubber reaches `serve` and
+    `worker` through typer's context object so they can keep its deny-list fresh.
+    """
+    handle = None
     try:
-        app()
+        settings = get_settings()
+        handle, scrubber = start_logging(settings, one_shot_level(settings))
+        app(obj={"scrubber": scrubber})
     except (
         AppError,
         ValidationError,
@@ -58,3 +71,6 @@ def main() -> None:
     ) as exc:
         typer.echo(f"error: {_one_line(exc)}", err=True)
         sys.exit(1)
+    finally:
+        if handle is not None:
+            handle.close()

@@ -12,6 +12,7 @@ import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.db.engine import create_engine, session_factory
+from assistant.privacy.keys import load_keyring
 from assistant.settings import Settings
 
 T = TypeVar("T")
@@ -28,8 +29,9 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 @asynccontextmanager
 async def db_session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    """One transaction: committed when the block ends normally, rolled back otherwise."""
-    engine = create_engine(settings.database_url)
+    """One transaction: committed when the block ends normally, rolled back otherwise.
+    Every such command loads the key file, so none can write clinical text in plaintext."""
+    engine = create_engine(settings.database_url, keyring=load_keyring(settings.keys_path))
     try:
         async with session_factory(engine)() as session, session.begin():
             yield session

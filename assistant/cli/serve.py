@@ -10,6 +10,9 @@ from collections.abc import Iterator
 
 import typer
 
+from assistant.privacy.logging import uvicorn_config_options
+from assistant.privacy.scrubber import Scrubber
+from assistant.privacy.setup import serving_level
 from assistant.redis_server import EmbeddedRedis
 from assistant.settings import Settings, get_settings
 
@@ -44,7 +47,14 @@ def _worker_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
                 process.wait()
 
 
+def _scrubber(ctx: typer.Context) -> Scrubber | None:
+    obj = ctx.obj if isinstance(ctx.obj, dict) else {}
+    scrubber = obj.get("scrubber")
+    return scrubber if isinstance(scrubber, Scrubber) else None
+
+
 def serve(
+    ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     with_worker: bool = typer.Option(
@@ -56,34 +66,35 @@ def serve(
 
     from server.app import create_app
 
+    serving_level(get_settings())
     with contextlib.ExitStack() as stack:
         settings = stack.enter_context(_redis_for(get_settings()))
         if with_worker:
             stack.enter_context(_worker_process(settings))
         config = uvicorn.Config(
-            create_app(settings),
+            create_app(settings, scrubber=_scrubber(ctx)),
             host=host,
             port=port,
-            log_level="warning",
-            access_log=False,
             lifespan="on",
+            **uvicorn_config_options(),
         )
         typer.echo(f"serving on http://{host}:{port}")
         uvicorn.Server(config).run()
 
 
-def worker() -> None:
+def worker(ctx: typer.Context) -> None:
     """Run the background worker (jobs, approvals, enrichment, cron) until stopped."""
     settings = get_settings()
     if not settings.redis.url:
         raise typer.BadParameter("ASSISTANT_REDIS_URL must be set for a standalone worker")
-    asyncio.run(_run_worker(settings))
+    serving_level(settings)
+    asyncio.run(_run_worker(settings, _scrubber(ctx)))
 
 
-async def _run_worker(settings: Settings) -> None:
+async def _run_worker(settings: Settings, scrubber: Scrubber | None) -> None:
     from assistant.jobs.worker import build_worker
 
-    worker = build_worker(settings)
+    worker = build_worker(settings, scrubber=scrubber)
     try:
         await worker.async_run()
     except asyncio.CancelledError:

@@ -10,6 +10,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from assistant.db.types import attach_keyring
+from assistant.privacy.keys import Keyring
+
 
 def ensure_sqlite_dir(url: str) -> None:
     """Create the folder of a SQLite file so a fresh checkout needs no manual step."""
@@ -34,7 +37,8 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, keyring: Keyring | None = None) -> AsyncEngine:
+    """An engine; with `keyring`, one that can read and write encrypted columns."""
     ensure_sqlite_dir(url)
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
     kwargs: dict[str, Any] = {"echo": echo}
@@ -44,6 +48,8 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    if keyring is not None:
+        attach_keyring(engine.dialect, keyring)
     return engine
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +66,10 @@ def parse_example(
     raw_entities = raw.get("entities", [])
     if not isinstance(raw_entities, list):
         raise ValueError("'entities' must be a list")
-    spans = sorted((_check_span(e, text, entity_labels) for e in raw_entities),
-                   key=lambda s: (s.start, s.end))  # fmt: skip
-    for left, right in zip(spans, spans[1:], strict=False):
+    spans = sorted(
+        (_check_span(e, text, entity_labels) for e in raw_entities), key=lambda s: (s.start, s.end)
+    )
+    for left, right in pairwise(spans):
         if right.start < left.end:
             raise ValueError(f"entities overlap at characters {right.start}..{left.end}")
     return Example(text, str(intent), tuple(spans))

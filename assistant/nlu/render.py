@@ -117,7 +117,7 @@ def assemble(pieces: Sequence[Piece], intent: str) -> Example:
         chunk = piece.text
         if piece.label is None:
             chunk = re.sub(r" {2,}", " ", chunk)
-            if text.endswith(" ") or not text:
+            if text.endswith(" ") or not text or re.match(r" +[,.?!:;]", chunk):
                 chunk = chunk.lstrip(" ")
             if chunk[:1] in {",", ".", "?", "!", ":", ";"} and text.endswith(" "):
                 text = text.rstrip(" ")
@@ -125,8 +125,12 @@ def assemble(pieces: Sequence[Piece], intent: str) -> Example:
             continue
         if not chunk:
             continue
-        if text and not text.endswith((" ", "(", '"', "'", "#", "@")) and chunk[0].isalnum() \
-                and text[-1].isalnum():  # fmt: skip
+        if (
+            text
+            and not text.endswith((" ", "(", '"', "'", "#", "@"))
+            and chunk[0].isalnum()
+            and text[-1].isalnum()
+        ):
             text += " "
         spans.append(Span(len(text), len(text) + len(chunk), piece.label))
         text += chunk

@@ -23,7 +23,7 @@ PIPELINE_LOGGER = "assistant.privacy.logging"
 _MAX_ABANDONED = 2
 
 
-class Withheld(Exception):  # noqa: N818 - an outcome, not a failure of ours
+class Withheld(Exception):
     """The record's content could not be scrubbed; ``reason`` is safe to write."""
 
     def __init__(self, reason: str) -> None:
@@ -54,9 +54,7 @@ class ScrubRunner:
 
     def _start(self) -> queue.SimpleQueue[Any]:
         jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        thread = threading.Thread(
-            target=self._work, args=(jobs,), name="log-scrubber", daemon=True
-        )
+        thread = threading.Thread(target=self._work, args=(jobs,), name="log-scrubber", daemon=True)
         thread.start()
         assert thread.ident is not None
         self.threads.add(thread.ident)
@@ -123,14 +121,15 @@ class QueueingHandler(logging.Handler):
         super().__init__()
         self.records = records
         self.stats = stats
-        self.pipeline_threads: set[int] = set()
+        self.is_pipeline_thread: Callable[[int], bool] = lambda ident: False
         self.closed = False
+        self.owner: Any = None  # the LoggingHandle, so configure_logging can find it again
 
     def emit(self, record: logging.LogRecord) -> None:
         if self.closed:
             self.stats.dropped += 1
             return
-        if threading.get_ident() in self.pipeline_threads:
+        if self.is_pipeline_thread(threading.get_ident()):
             # Presidio or spaCy logging while scrubbing would feed the queue forever.
             self.stats.suppressed += 1
             return
@@ -147,10 +146,10 @@ class QueueingHandler(logging.Handler):
         if not isinstance(record.msg, dict):  # structlog keeps its event dict in msg
             copy.msg = record.getMessage()
             copy.args = ()
-        copy._contextvars = structlog.contextvars.get_contextvars()  # type: ignore[attr-defined]
+        copy._contextvars = structlog.contextvars.get_contextvars()
         return copy
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+    def handleError(self, record: logging.LogRecord) -> None:
         """The stock version prints the raw message to stderr; count it instead."""
         self.stats.dropped += 1
 
@@ -165,6 +164,8 @@ class Listener(threading.Thread):
         sinks: Sequence[logging.Handler],
         stats: PipelineStats,
         warm_up: Callable[[], None],
+        *,
+        eager: bool = False,
     ) -> None:
         super().__init__(name="log-listener", daemon=True)
         self.records = records
@@ -173,10 +174,13 @@ class Listener(threading.Thread):
         self.stats = stats
         self.warm_up = warm_up
         self._warm = False
+        self._eager = eager
         self._reported_drops = 0
         self.warm_up_error: str | None = None
 
     def run(self) -> None:
+        if self._eager:
+            self._warm_up()
         while True:
             item = self.records.get()
             if item is _STOP:
@@ -192,13 +196,7 @@ class Listener(threading.Thread):
             self.write(item)
 
     def write(self, record: logging.LogRecord) -> None:
-        if not self._warm:
-            self._warm = True
-            try:
-                self.warm_up()
-            except Exception as exc:
-                # Not fatal here: each scrub retries the load and withholds with the reason.
-                self.warm_up_error = type(exc).__name__
+        self._warm_up()
         line = self.render(record)
         out = logging.makeLogRecord(
             {"msg": line, "levelno": record.levelno, "levelname": record.levelname,
@@ -208,6 +206,17 @@ class Listener(threading.Thread):
             if out.levelno >= sink.level:
                 sink.handle(out)
         self.stats.written += 1
+
+    def _warm_up(self) -> None:
+        """Load the scrubber outside any record's deadline: loading takes seconds."""
+        if self._warm:
+            return
+        self._warm = True
+        try:
+            self.warm_up()
+        except Exception as exc:
+            # Not fatal here: each scrub retries the load and withholds with the reason.
+            self.warm_up_error = type(exc).__name__
 
     def _report_drops(self) -> None:
         dropped = self.stats.dropped

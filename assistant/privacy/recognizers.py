@@ -10,14 +10,10 @@ imports Presidio: only the scrubber does, lazily, when it loads.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
-import regex
 import tldextract
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     EmailRecognizer,
@@ -28,11 +24,13 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
+from assistant.privacy.names import FirstNameRecognizer, KnownValuesRecognizer
+
 RecognizerFactory = Callable[[], EntityRecognizer]
 
 # Separators between a keyword and its value: "MRN 00123", "MRN: 00123", "mrn=00123",
 # '"mrn": "00123"', "MRN# 00123", "member ID no. 123".
-_SEP = r"""(?:\s*(?:[:#=]|\bno\.?|\bnumber\b|\bis\b|\bid\b)?\s*["']?\s*){1,3}"""
+_SEP = r"""[\s"']{0,3}(?:(?:[:#=]|no\.?|number|num|is|id)[\s"']{0,3}){0,3}"""
 
 _MRN_KEYS = (
     r"mrn|mr\#|med(?:ical)?[\s_-]*rec(?:ord)?s?(?:[\s_-]*(?:number|no\.?|num|\#))?"
@@ -69,16 +67,15 @@ _STREET_TYPES = (
     r"|terrace|ter|circle|cir|highway|hwy|parkway|pkwy|square|sq|crescent|close|row|trail"
     r"|grove|gardens|walk|hill|mews"
 )
-_POSTCODE = (
-    r"(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)"
-)
-_CAP_WORD = r"[A-Z][a-zA-Z'’-]+"
+_POSTCODE = r"(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)"
+_APOS = "'\u2019"
+_CAP_WORD = rf"[A-Z][a-zA-Z{_APOS}-]+\b"
 _ADDRESS = (
-    rf"(?:(?:apt|apartment|flat|unit|suite)\.?\s*\#?\w+,?\s+)?"
+    rf"(?:(?i:apt|apartment|flat|unit|suite)\.?\s*\#?\w+,?\s+)?"
     rf"\b\d{{1,6}}[A-Za-z]?\s+(?:{_CAP_WORD}\.?\s+){{1,4}}(?i:{_STREET_TYPES})\b\.?"
     rf"(?:,?\s+(?i:apt|apartment|suite|ste|unit|flat|\#)\.?\s*\#?\w+)?"
     rf"(?:,\s*{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})?"
-    rf"(?:,?\s*(?:[A-Z]{{2}}\b|{_CAP_WORD}))??"
+    rf"(?:,?\s*(?:[A-Z]{{2}}\b|{_CAP_WORD}))?"
     rf"(?:,?\s+{_POSTCODE})?"
 )
 
@@ -87,7 +84,7 @@ _ROLE_WORDS = (
     r"patient|client|contact|caller|guardian|spouse|husband|wife|mother|father|daughter|son"
     r"|partner|name|full[\s_-]*name|first[\s_-]*name|last[\s_-]*name|surname|emergency contact"
 )
-_NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ'’-]+|[A-Z]{2,}|[A-Z][a-z]+[A-Z][a-z]+)"
+_NAME_TOKEN = rf"(?:[A-Z][a-zà-ÿ{_APOS}-]+|[A-Z]{{2,}}|[A-Z][a-z]+[A-Z][a-z]+)"
 
 
 def _keyed(name: str, entity: str, keys: str, value: str, score: float) -> PatternRecognizer:
@@ -145,9 +142,7 @@ def insurance_id() -> EntityRecognizer:
 
 @register("date_of_birth")
 def date_of_birth() -> EntityRecognizer:
-    pattern = Pattern(
-        "date_of_birth", rf"(?<=\b(?:{_DOB_KEYS}){_SEP}(?:on\s+)?){_DATE_VALUE}", 0.9
-    )
+    pattern = Pattern("date_of_birth", rf"(?<=\b(?:{_DOB_KEYS}){_SEP}(?:on\s+)?){_DATE_VALUE}", 0.9)
     return PatternRecognizer(
         supported_entity="DATE_OF_BIRTH", patterns=[pattern], name="date_of_birth"
     )
@@ -159,7 +154,7 @@ def street_address() -> EntityRecognizer:
         supported_entity="STREET_ADDRESS",
         patterns=[Pattern("street_address", _ADDRESS, 0.75)],
         name="street_address",
-        global_regex_flags=regex.DOTALL | regex.MULTILINE,
+        global_regex_flags=re.DOTALL | re.MULTILINE,
     )
 
 
@@ -167,18 +162,18 @@ def street_address() -> EntityRecognizer:
 def titled_person() -> EntityRecognizer:
     """Names after a title or a role word, which the small model misses when all-caps."""
     titled = Pattern(
-        "titled", rf"(?<=\b(?i:{_TITLES})\.?\s+){_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}", 0.7
+        "titled", rf"(?<=\b(?i:{_TITLES})\.?\s{{1,3}}){_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}", 0.7
     )
     role = Pattern(
         "role",
-        rf"(?<=\b(?i:{_ROLE_WORDS})\s*[:=]?\s*[\"']?){_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}",
+        rf"""(?<=\b(?i:{_ROLE_WORDS})[\s:="']{{1,4}}){_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}""",
         0.5,
     )
     return PatternRecognizer(
         supported_entity="PERSON",
         patterns=[titled, role],
         name="titled_person",
-        global_regex_flags=regex.DOTALL | regex.MULTILINE,
+        global_regex_flags=re.DOTALL | re.MULTILINE,
     )
 
 
@@ -208,117 +203,8 @@ register("ip_address")(lambda: IpRecognizer(name="ip_address"))
 register("nhs_number")(lambda: NhsRecognizer(name="nhs_number"))
 
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_EMAIL_CANDIDATE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE_CANDIDATE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
-_MIN_PHONE_DIGITS = 7
-
-
-@dataclass(frozen=True)
-class KnownValues:
-    """One immutable snapshot of the deny-list; replaced whole, so readers never lock."""
-
-    name_sequences: frozenset[tuple[str, ...]] = frozenset()
-    name_parts: frozenset[str] = frozenset()
-    emails: frozenset[str] = frozenset()
-    phones: frozenset[str] = frozenset()
-    longest_name: int = 0
-    stop_words: frozenset[str] = field(default_factory=frozenset)
-
-
-def _digits(value: str) -> str:
-    digits = "".join(ch for ch in value if ch.isdigit())
-    return digits[-10:] if len(digits) >= 10 else digits
-
-
-class KnownValuesRecognizer(EntityRecognizer):
-    """The contacts actually in the DB: names (any case), e-mails and phones (any formatting).
-
-    Full names match in any case; a single part of a name (a surname alone, "DOE") matches
-    when it is capitalised or all-caps and not a common word, so "will" and "may" survive.
-    """
-
-    ENTITIES = ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER")
-
-    def __init__(self, stop_words: Iterable[str] = ()) -> None:
-        super().__init__(
-            supported_entities=list(self.ENTITIES), name="known_contacts", supported_language="en"
-        )
-        self._stop_words = frozenset(word.lower() for word in stop_words)
-        self._values = KnownValues(stop_words=self._stop_words)
-        self._lock = threading.Lock()
-
-    def load(self) -> None:
-        """Nothing to load: values arrive through ``update``."""
-
-    def update(
-        self, names: Iterable[str] = (), emails: Iterable[str] = (), phones: Iterable[str] = ()
-    ) -> None:
-        sequences: set[tuple[str, ...]] = set()
-        parts: set[str] = set()
-        for name in names:
-            words = tuple(word.lower() for word in _WORD.findall(name))
-            if not words:
-                continue
-            sequences.add(words)
-            if len(words) > 1:
-                sequences.add((words[-1], *words[:-1]))  # "Doe, Jane"
-            parts.update(w for w in words if len(w) >= 3 and w not in self._stop_words)
-        values = KnownValues(
-            name_sequences=frozenset(sequences),
-            name_parts=frozenset(parts),
-            emails=frozenset(e.strip().lower() for e in emails if e.strip()),
-            phones=frozenset(d for p in phones if len(d := _digits(p)) >= _MIN_PHONE_DIGITS),
-            longest_name=max((len(s) for s in sequences), default=0),
-            stop_words=self._stop_words,
-        )
-        with self._lock:
-            self._values = values
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-    ) -> list[RecognizerResult]:
-        values = self._values
-        results: list[RecognizerResult] = []
-        if values.emails and "EMAIL_ADDRESS" in entities:
-            for match in _EMAIL_CANDIDATE.finditer(text):
-                if match.group().lower() in values.emails:
-                    results.append(self._result("EMAIL_ADDRESS", match.start(), match.end()))
-        if values.phones and "PHONE_NUMBER" in entities:
-            for match in _PHONE_CANDIDATE.finditer(text):
-                if _digits(match.group()) in values.phones:
-                    results.append(self._result("PHONE_NUMBER", match.start(), match.end()))
-        if values.name_sequences and "PERSON" in entities:
-            results.extend(self._names(text, values))
-        return results
-
-    def _names(self, text: str, values: KnownValues) -> list[RecognizerResult]:
-        words = list(_WORD.finditer(text))
-        found: list[RecognizerResult] = []
-        i = 0
-        while i < len(words):
-            matched = 0
-            for size in range(min(values.longest_name, len(words) - i), 0, -1):
-                key = tuple(w.group().lower() for w in words[i : i + size])
-                if key in values.name_sequences:
-                    matched = size
-                    break
-            if not matched:
-                word = words[i].group()
-                if word.lower() in values.name_parts and not word.islower():
-                    matched = 1
-            if matched:
-                found.append(self._result("PERSON", words[i].start(), words[i + matched - 1].end()))
-                i += matched
-            else:
-                i += 1
-        return found
-
-    def _result(self, entity: str, start: int, end: int) -> RecognizerResult:
-        return RecognizerResult(entity_type=entity, start=start, end=end, score=1.0)
-
-
 register("known_contacts")(KnownValuesRecognizer)
+register("name_gazetteer")(FirstNameRecognizer)
 
 DEFAULT_RECOGNIZERS: tuple[str, ...] = (
     "email",
@@ -333,5 +219,6 @@ DEFAULT_RECOGNIZERS: tuple[str, ...] = (
     "date_of_birth",
     "street_address",
     "titled_person",
+    "name_gazetteer",
     "known_contacts",
 )

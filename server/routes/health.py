@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Response, get
 from sqlalchemy import text
 
-from server.deps import RuntimeDep
+from server.deps import ChatDep, RuntimeDep
 
 
 @get("/healthz", tags=["ops"], summary="The process is up")
@@ -16,7 +16,7 @@ async def healthz() -> dict[str, str]:
 
 
 @get("/readyz", tags=["ops"], summary="Database and Redis answer")
-async def readyz(runtime: RuntimeDep) -> Response[dict[str, Any]]:
+async def readyz(runtime: RuntimeDep, chat: ChatDep) -> Response[dict[str, Any]]:
     checks: dict[str, str] = {}
     try:
         async with runtime.db.connect() as conn:
@@ -30,8 +30,10 @@ async def readyz(runtime: RuntimeDep) -> Response[dict[str, Any]]:
     except Exception as exc:  # readiness reports any failure instead of raising
         checks["redis"] = f"unavailable: {type(exc).__name__}"
     ready = all(value == "ok" for value in checks.values())
+    # Informational: no engine (classifier-only) or no classifier is a mode, not a failure.
+    info = {"engine": chat.engine_status, "parser": chat.parser.status}
     return Response(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
+        {"status": "ok" if ready else "unavailable", "checks": checks, **info},
         status_code=200 if ready else 503,
     )
 

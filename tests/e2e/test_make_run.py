@@ -32,12 +32,14 @@ def _tree(pid: int) -> list[psutil.Process]:
 
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_make_run_serves_and_stops_cleanly_on_sigint(tmp_path: Path) -> None:
+def test_make_run_serves_and_stops_cleanly_on_sigint(tmp_path: Path, nlu_model_dir: Path) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env["ASSISTANT_DATA_DIR"] = str(tmp_path / "var")
+    # The session's fast command model is up to date, so `nlu build --fast` keeps it.
+    env["ASSISTANT_NLU_MODEL_DIR"] = str(nlu_model_dir)
     process = subprocess.Popen(
-        ["make", "--no-print-directory", "run", f"PORT={port}"],
+        ["make", "--no-print-directory", "run", f"PORT={port}", "NLU_FLAGS=--fast"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -12,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from assistant.auth.tokens import create_token
 from assistant.auth.users import create_user
 from assistant.db.engine import create_engine, session_factory
+from assistant.privacy.keys import Keyring, create_key_file, load_keyring
 from assistant.procedures.executor import Executor
 from assistant.procedures.registry import load_registry
 from assistant.runtime import Runtime
@@ -34,16 +36,32 @@ class Member:
 
 
 @pytest.fixture(scope="session")
+def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's encryption key file, made the way `make run` makes one."""
+    path = tmp_path_factory.mktemp("keys") / "keys.json"
+    create_key_file(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def keyring(key_file: Path) -> Keyring:
+    """For engines the tests build themselves: create_engine(url, keyring=keyring)."""
+    return load_keyring(key_file)
+
+
+@pytest.fixture(scope="session")
 def app_settings(
-    migrated_db_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+    migrated_db_url: str, redis_url: str, key_file: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Settings:
     return Settings(
         environment="test",
         data_dir=tmp_path_factory.mktemp("var"),
+        key_file=key_file,
         database={"url": migrated_db_url},
         redis={"url": redis_url},
         auth={"login_max_failures": 3, "login_lockout_seconds": 60},
         events={"keepalive_seconds": 0.5},
+        jobs={"queue": f"assistant:test-queue:{uuid.uuid4().hex[:8]}"},
     )
 
 

@@ -31,6 +31,7 @@ def server_env(settings: Settings, **extra: str) -> dict[str, str]:
         ASSISTANT_DATABASE_URL=settings.database_url,
         ASSISTANT_REDIS_URL=settings.redis.url or "",
         ASSISTANT_DATA_DIR=str(settings.data_dir),
+        ASSISTANT_KEY_FILE=str(settings.keys_path),
         ASSISTANT_EVENTS_KEEPALIVE_SECONDS="0.5",
     )
     env.update(extra)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from assistant.db.types import UTCDateTime, utcnow
+from assistant.db.types import EncryptedText, UTCDateTime, utcnow
 
 
 class ContactBase(SQLModel):
@@ -27,6 +27,11 @@ class Contact(ContactBase, table=True):
     version: int = Field(default=1, description="Bumped on every change; approvals bind to it.")
     phone_digits: str | None = Field(default=None, max_length=40, index=True)
     enrichment: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    profile_summary: str | None = Field(
+        default=None,
+        sa_column=Column(EncryptedText),
+        description="Drawn from clinical notes by enrichment, so encrypted like them.",
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -56,7 +61,7 @@ class Note(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contacts.id", index=True, ondelete="CASCADE")
     author_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
-    body: str = Field(sa_column=Column(Text, nullable=False))
+    body: str = Field(sa_column=Column(EncryptedText, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -100,9 +105,9 @@ class EmailDraft(SQLModel, table=True):
     contact_id: int = Field(foreign_key="contacts.id", index=True, ondelete="CASCADE")
     author_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     purpose: str = Field(max_length=20)
-    instructions: str | None = Field(default=None, sa_column=Column(Text))
-    subject: str = Field(default="", max_length=300)
-    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    instructions: str | None = Field(default=None, sa_column=Column(EncryptedText))
+    subject: str = Field(default="", sa_column=Column(EncryptedText, nullable=False))
+    body: str = Field(default="", sa_column=Column(EncryptedText, nullable=False))
     status: str = Field(default="pending", max_length=12, index=True)
     message_id: str | None = Field(default=None, max_length=255)
     version: int = Field(default=1)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
-from assistant.db.types import UTCDateTime, utcnow
+from assistant.db.types import EncryptedText, UTCDateTime, utcnow
 
 
 class Conversation(SQLModel, table=True):
@@ -27,7 +27,7 @@ class Message(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversations.id", index=True, ondelete="CASCADE")
     role: str = Field(max_length=12)
-    content: str = Field(default="", sa_column=Column(Text, nullable=False))
+    content: str = Field(default="", sa_column=Column(EncryptedText, nullable=False))
     status: str = Field(default="complete", max_length=12)
     meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

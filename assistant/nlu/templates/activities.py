@@ -35,6 +35,10 @@ TRAIN: dict[str, tuple[str, ...]] = {
         "<pl>[go through|review|read] {contact_pos} [history|notes]",
     ),
     "notes.delete": (
+        "<pl>[delete|remove|erase] the {note_key} [note|entry|memo] [from|on|in] {contact_pos} "
+        "[file|chart|record|notes]",
+        "<pl>[delete|remove] [the |my |]note [about|on|re] {note_key} [from|for|on] {contact}",
+        "<pl>[delete|remove] {contact_pos} {note_key} note",
         "<pl>[delete|remove] the [last |latest |most recent |]<note> [on|for|from] {contact}",
         "<pl>[remove|delete|erase|get rid of] the <note> [about|that says|saying] {note} "
         "[from {contact_pos} file|on {contact}|for {contact}]",
@@ -44,6 +48,11 @@ TRAIN: dict[str, tuple[str, ...]] = {
         "<pl>[clear|wipe] the <note> [on|from] {contact_pos} [file|chart] [about {note}|]",
     ),
     "tasks.create": (
+        "<pl>[add a task|create a task|new task|add a to-do|remind me][:| -| to] {task_plain} "
+        "for {contact}[ {date}| by {date}|]",
+        "[task|to-do|reminder] for {contact}[ -|:|,] {task}[ [due|by] {date}|]",
+        "remind me [{date} |]to {task_plain} for {contact}",
+        "<pl>[remind me|make a task|add a task] [to |]{task}[ around {time}| at {time}] {date}",
         "remind me to {task}[ {date}| on {date}| by {date}| {date} at {time}| at {time}|]",
         "<pl>[add|create|make|set up] a <task>[:| to] {task}[ [for|by|on|due] {date}|]",
         "[to-do|todo|task|new task][:| -] {task}[ [by|on|due] {date}|]",
@@ -83,6 +92,12 @@ TRAIN: dict[str, tuple[str, ...]] = {
         "<pl>mark [the |]{task} [task |]<done>",
     ),
     "appointments.book": (
+        "<pl>[book|schedule|pencil in] {contact} [for a|for an|in for a|in for an] {kind} "
+        "[on |]{date}[ morning| afternoon| evening|][ at {time}| around {time}|]",
+        "<pl>[book|schedule] {contact} {date}[ morning| afternoon|] [at|around] {time}"
+        "[, {duration}| for {duration}|]",
+        "<pl>[book|set up|arrange] [a|an] {kind} [for|with] {contact} [on |]{date}[ at {time}|]"
+        "[ for {duration}|]",
         "<pl>book {contact} [for |on |]{date} at {time}[ for {duration}|]",
         "<pl>[book|schedule|pencil in|put] {contact} [in |]for [a |an |]{duration} [session|"
         "appointment|massage|consult|treatment] [on |]{date}[ at {time}|]",
@@ -115,6 +130,7 @@ TRAIN: dict[str, tuple[str, ...]] = {
         "[when|what time] is {contact} [coming in|booked][?|]",
     ),
     "appointments.cancel": (
+        "<pl>cancel {contact_pos} {kind} [on |]{date}[ morning| afternoon|]",
         "<pl>cancel {contact_pos} [{date} |]<appt>",
         "<pl>cancel [the |my |]<appt> [with|for] {contact}[ [on |]{date}|][ at {time}|]",
         "{contact} [can't make it|called in sick|won't be coming|cancelled][ {date}|][, cancel "

@@ -60,6 +60,10 @@ TRAIN: dict[str, tuple[str, ...]] = {
         "[who|which clients] [has|have] [a|an] [gmail|outlook|yahoo] [address|email][?|]",
     ),
     "contacts.update": (
+        "<pl>[change|update|set] {contact_pos} address to {address}",
+        "{contact} [moved|has moved] to {address}[, update [her|his|their] [address|record]|]",
+        "{contact_pos} [last name|surname] is now {plain_last}",
+        "<pl>update {contact}[:|,] [new |]address {address}",
         "<pl>[change|update|set] {contact_pos} [phone|phone number|number|mobile|cell] to {phone}",
         "<pl>[change|update|set] {contact_pos} [email|e-mail|email address] to {email}",
         "{contact_pos} new [number|phone number|phone|mobile] is {phone}",
@@ -74,7 +78,7 @@ TRAIN: dict[str, tuple[str, ...]] = {
         "{contact} moved, update [her|his|their] [address|details]",
         "<pl>set the [phone|mobile|number] for {contact} to {phone}",
         "[the |]email for {contact} [should be|is now|is] {email}",
-        "<pl>[rename|change the name of] {contact} to {new_contact}",
+        "<pl>[rename|change the name of] {contact} to {plain_name}",
         "<pl>[change|update] {contact_pos} [number|phone] [from {phone} |]to {phone}",
     ),
     "contacts.delete": (

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 TRAIN: dict[str, tuple[str, ...]] = {
     "emails.draft": (
-        "<pl>[write|draft|compose|prepare] a {purpose} <mail> [to|for] {contact}[ about {instr}"
-        "| regarding {instr}| re {instr}|]",
-        "<pl>[write|draft|compose] [an email|an e-mail|a message|an email] to {contact} [about|"
-        "regarding|re:] {instr}",
-        "<pl>[email|e-mail|message] {contact} about {instr}",
-        "<pl>send {contact} a {purpose} [email|e-mail][ about {instr}|]",
+        "<pl>[write|draft|compose|prepare] a {purpose} <mail> [to|for] {contact}[ {instr}|]",
+        "<pl>[write|draft|compose] [an email|an e-mail|a message|an email] to {contact} {instr}",
+        "<pl>[email|e-mail|message] {contact} {instr}",
+        "<pl>send {contact} a {purpose} [email|e-mail][ {instr}|]",
         "<pl>[draft|write] a {purpose} [for|to] {contact}",
-        "[get|have] a {purpose} <mail> [ready |drafted |]for {contact}[ about {instr}|]",
-        "<pl>[draft|write] {contact} a {purpose} [email|e-mail|note][ about {instr}|]",
-        "<pl>[write|draft] [an email|a mail] to {contact_pos} [mum|dad|insurer] about {instr}",
-        "<pl>[prepare|draft] a {purpose} [email|e-mail] [to|for] {contact}[, mention {instr}|]",
-        "{purpose} [email|e-mail] [to|for] {contact}[ about {instr}|]",
+        "[get|have] a {purpose} <mail> [ready |drafted |]for {contact}[ {instr}|]",
+        "<pl>[draft|write] {contact} a {purpose} [email|e-mail|note][ {instr}|]",
+        "<pl>[write|draft] [an email|a mail] to {contact_pos} [mum|dad|insurer] {instr}",
+        "<pl>[prepare|draft] a {purpose} [email|e-mail] [to|for] {contact}[, {instr}|]",
+        "{purpose} [email|e-mail] [to|for] {contact}[ {instr}|]",
     ),
     "emails.send": (
         "<pl>send the [draft|email|e-mail|message] [to|for] {contact}",

@@ -24,9 +24,10 @@ from tests.plugins.app import Member
 from tests.plugins.records import Records
 
 
-def _cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(db_url: str, *args: str, key_file: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env["ASSISTANT_DATABASE_URL"] = db_url
+    env["ASSISTANT_KEY_FILE"] = str(key_file)  # every DB command of the CLI loads the key
     return subprocess.run(
         [sys.executable, "-m", "assistant", *args],
         capture_output=True,
@@ -81,10 +82,10 @@ async def test_calls_are_audited_without_clinical_text(
     assert not any(secret in str(r.model_dump()) for r in rows)
 
 
-def test_verify_passes_then_names_the_tampered_event(empty_db_url: str) -> None:
+def test_verify_passes_then_names_the_tampered_event(empty_db_url: str, key_file: Path) -> None:
     migrate.upgrade(empty_db_url)
     asyncio.run(_append(empty_db_url, 5))
-    ok = _cli(empty_db_url, "audit", "verify")
+    ok = _cli(empty_db_url, "audit", "verify", key_file=key_file)
     assert ok.returncode == 0 and "intact: 5 events" in ok.stdout
 
     async def tamper(sql: str) -> None:
@@ -94,19 +95,21 @@ def test_verify_passes_then_names_the_tampered_event(empty_db_url: str) -> None:
         await engine.dispose()
 
     asyncio.run(tamper("UPDATE audit_events SET outcome = 'denied' WHERE seq = 3"))
-    broken = _cli(empty_db_url, "audit", "verify")
+    broken = _cli(empty_db_url, "audit", "verify", key_file=key_file)
     assert broken.returncode == 1
     assert "broken at event 3" in broken.stderr and "do not match its hash" in broken.stderr
     assert "Traceback" not in broken.stderr
 
     asyncio.run(tamper("UPDATE audit_events SET outcome = 'ok' WHERE seq = 3"))
-    assert _cli(empty_db_url, "audit", "verify").returncode == 0
+    assert _cli(empty_db_url, "audit", "verify", key_file=key_file).returncode == 0
     asyncio.run(tamper("DELETE FROM audit_events WHERE seq = 2"))
-    gone = _cli(empty_db_url, "audit", "verify")
+    gone = _cli(empty_db_url, "audit", "verify", key_file=key_file)
     assert gone.returncode == 1 and "broken at event 2" in gone.stderr
 
 
-def test_two_processes_appending_at_once_keep_the_chain(empty_db_url: str, tmp_path: Path) -> None:
+def test_two_processes_appending_at_once_keep_the_chain(
+    empty_db_url: str, tmp_path: Path, key_file: Path
+) -> None:
     migrate.upgrade(empty_db_url)
     script = tmp_path / "writer.py"
     script.write_text(
@@ -127,6 +130,6 @@ def test_two_processes_appending_at_once_keep_the_chain(empty_db_url: str, tmp_p
     for writer in writers:
         _, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
-    result = _cli(empty_db_url, "audit", "verify")
+    result = _cli(empty_db_url, "audit", "verify", key_file=key_file)
     assert result.returncode == 0, result.stderr
     assert "intact: 80 events" in result.stdout

@@ -9,11 +9,15 @@ from pathlib import Path
 import pytest
 
 from assistant.db import migrate
+from assistant.privacy.keys import create_key_file
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def _env(db_url: str, data_dir: Path) -> dict[str, str]:
+    """The CLI's environment; the data dir gets a key file, as `make run` gives it one."""
+    if not (data_dir / "keys.json").exists():
+        create_key_file(data_dir / "keys.json")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update(ASSISTANT_DATABASE_URL=db_url, ASSISTANT_DATA_DIR=str(data_dir))
     return env

@@ -25,7 +25,8 @@ async def patient(client: Client, staff: dict[str, Member], runtime: Runtime) ->
     async with runtime.sessions() as session, session.begin():
         row = await session.get(Contact, contact["id"])
         assert row is not None
-        row.enrichment = {"phone_region": "US", "profile_summary": SUMMARY}
+        row.enrichment = {"phone_region": "US"}
+        row.profile_summary = SUMMARY
         session.add(row)
     return contact
 

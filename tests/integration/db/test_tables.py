@@ -12,11 +12,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.db.engine import create_engine, session_factory
 from assistant.db.models import Appointment, Contact, Note, Role, User
+from assistant.privacy.keys import Keyring
 
 
 @pytest.fixture
-async def session(migrated_db_url: str) -> AsyncIterator[AsyncSession]:
-    engine = create_engine(migrated_db_url)
+async def session(migrated_db_url: str, keyring: Keyring) -> AsyncIterator[AsyncSession]:
+    engine = create_engine(migrated_db_url, keyring=keyring)
     async with session_factory(engine)() as s:
         yield s
         await s.rollback()

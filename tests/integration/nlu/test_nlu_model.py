@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.nlu.labels import INTENTS
+from assistant.nlu.labels import ENTITY_LABELS, INTENTS
 from assistant.nlu.model import NLUModel
 
 pytestmark = pytest.mark.slow
@@ -25,10 +25,11 @@ def test_result_has_a_sorted_ranking_over_known_intents(model: NLUModel) -> None
     assert set(model.intents) == set(INTENTS)
 
 
-def test_entity_offsets_point_into_the_text(model: NLUModel) -> None:
-    text = "book Sam Lee for next Tuesday at 3pm for 45 minutes"
+def test_entity_offsets_point_into_the_text_and_labels_are_ours(model: NLUModel) -> None:
+    text = "book Sam Lee for next Tuesday at 3pm for 45 minutes, 2 kg, 3 miles, in Paris"
     for entity in model.parse(text).entities:
         assert text[entity.start : entity.end] == entity.text
+        assert entity.label in ENTITY_LABELS
 
 
 @pytest.mark.parametrize(

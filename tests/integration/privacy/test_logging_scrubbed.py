@@ -111,6 +111,13 @@ def test_console_format_is_readable_and_scrubbed(scrubber: Scrubber) -> None:
     assert NAME not in out.getvalue()
 
 
-def test_llama_cpp_routing_is_a_no_op_or_installs() -> None:
-    # True when llama-cpp-python is installed (it is in the test set), False otherwise.
-    assert route_llama_cpp_logs() in (True, False)
+def test_llama_cpp_native_lines_go_through_the_pipeline(sinks) -> None:  # type: ignore[no-untyped-def]
+    llama_cpp = pytest.importorskip("llama_cpp")
+    assert route_llama_cpp_logs()
+    callback = llama_cpp._assistant_log_callback
+    callback(3, f"warn: slot for {NAME} ".encode(), None)  # GGML_LOG_LEVEL_WARN, a fragment
+    callback(5, b"evicted\n", None)  # GGML_LOG_LEVEL_CONT ends the line
+    for text in _both(*sinks):
+        record = json.loads(text.splitlines()[-1])
+        assert record["logger"] == "llama_cpp" and record["level"] == "warning"
+        assert record["message"] == "warn: slot for <PERSON> evicted"

@@ -1,0 +1,102 @@
+"""The chat stream's events, exactly the fields of DESIGN.md section 6 (the contract).
+
+Builders, not free-form dicts: a field added or missed here is a contract change, and
+`FIELDS` lets tests check every payload against the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from assistant.approvals.requests import ApprovalOut
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "turn.start": ("conversation_id", "message_id", "created"),
+    "message.delta": ("text",),
+    "tool.call": ("procedure", "args", "resolved"),
+    "action.result": ("procedure", "ok", "summary", "records"),
+    "approval.required": ("approval_id", "procedure", "summary", "approver_roles", "expires_at"),
+    "message.done": ("message_id", "finish_reason", "usage", "timings"),
+    "message.error": ("code", "message", "retryable"),
+}
+
+# Where a record of each type is shown in the web UI; one table, one place.
+RECORD_URLS: dict[str, str] = {
+    "contact": "/contacts/{id}",
+    "note": "/notes/{id}",
+    "task": "/tasks/{id}",
+    "appointment": "/appointments/{id}",
+    "email": "/emails/{id}",
+    "draft": "/emails/{id}",
+    "approval": "/approvals/{id}",
+    "tag": "/contacts/{id}",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ChatEvent:
+    kind: str
+    data: dict[str, Any]
+
+
+def turn_start(conversation_id: int, message_id: int, created: datetime) -> ChatEvent:
+    return ChatEvent(
+        "turn.start",
+        {"conversation_id": conversation_id, "message_id": message_id,
+         "created": created.isoformat()},
+    )
+
+
+def delta(text: str) -> ChatEvent:
+    return ChatEvent("message.delta", {"text": text})
+
+
+def tool_call(procedure: str, args: dict[str, Any], resolved: dict[str, Any]) -> ChatEvent:
+    return ChatEvent("tool.call", {"procedure": procedure, "args": args, "resolved": resolved})
+
+
+def records(ids: dict[str, int]) -> list[dict[str, Any]]:
+    """Executor record ids ({"contact_id": 3, "note_id": 7}) as [{type, id, url}]."""
+    out = []
+    for key, value in ids.items():
+        kind = key.removesuffix("_id")
+        url = RECORD_URLS.get(kind, "/{kind}s/{id}").format(id=value, kind=kind)
+        out.append({"type": kind, "id": value, "url": url})
+    return out
+
+
+def action_result(
+    procedure: str, ok: bool, summary: str, recs: list[dict[str, Any]]
+) -> ChatEvent:
+    return ChatEvent(
+        "action.result", {"procedure": procedure, "ok": ok, "summary": summary, "records": recs}
+    )
+
+
+def approval_required(approval: ApprovalOut) -> ChatEvent:
+    return ChatEvent(
+        "approval.required",
+        {
+            "approval_id": approval.approval_id,
+            "procedure": approval.procedure,
+            "summary": approval.summary,
+            "approver_roles": approval.approver_roles,
+            "expires_at": approval.expires_at.isoformat(),
+        },
+    )
+
+
+def message_done(
+    message_id: int, finish_reason: str, usage: dict[str, int], timings: dict[str, float]
+) -> ChatEvent:
+    return ChatEvent(
+        "message.done",
+        {"message_id": message_id, "finish_reason": finish_reason, "usage": usage,
+         "timings": timings},
+    )
+
+
+def message_error(code: str, message: str, retryable: bool) -> ChatEvent:
+    return ChatEvent("message.error", {"code": code, "message": message, "retryable": retryable})

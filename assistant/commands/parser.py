@@ -1,0 +1,328 @@
+"""The hybrid parser: classifier fast path -> LLM over top-k candidates -> a clarifying question.
+
+A confident classifier whose required arguments resolve is a call in milliseconds. Otherwise
+the LLM picks among the classifier's top candidates (only procedures the caller's role may
+run) with mention-level tools. Otherwise, or when a mention is ambiguous, the user is asked;
+`answer_clarification` finishes the parse from the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from assistant.clock import Clock
+from assistant.commands import clarify, dates
+from assistant.commands.extract import mentions_from_nlu
+from assistant.commands.fill import Ask, Env, Filled, fill
+from assistant.commands.llm import CHAT, LLMOptions, ask_llm
+from assistant.commands.result import Candidate, ParsePath, ParseResult, Pending
+from assistant.commands.slots import SPECS, Spec
+from assistant.db.models import Contact
+from assistant.procedures.context import Principal
+from assistant.procedures.registry import Procedure, Registry
+from inference.base import Engine
+
+if TYPE_CHECKING:
+    from assistant.nlu.model import NLUModel, NLUResult
+
+DATE_KINDS = frozenset({"when", "range", "before", "day", "record"})
+
+
+class CommandParser:
+    """Build one per process (it holds the NLU model and engine); `parse` is safe to share."""
+
+    def __init__(
+        self,
+        nlu: NLUModel | None,
+        engine: Engine | None,
+        registry: Registry,
+        sessions: async_sessionmaker[AsyncSession] | None,
+        clock: Clock,
+        *,
+        top_k: int = 4,
+        llm_options: LLMOptions | None = None,
+    ) -> None:
+        self.nlu = nlu
+        self.engine = engine
+        self.registry = registry
+        self.sessions = sessions
+        self.clock = clock
+        self.top_k = top_k
+        self.llm_options = llm_options or LLMOptions()
+
+    def allowed(self, principal: Principal) -> list[Procedure]:
+        """Procedures this parser can fill and the principal's role may call."""
+        return [p for p in self.registry if p.name in SPECS and principal.role in p.roles]
+
+    async def parse(
+        self, text: str, principal: Principal, context: Mapping[str, Any] | None = None
+    ) -> ParseResult:
+        text = " ".join(text.split())
+        ctx = dict(context or {})
+        if not text:
+            return _chat(0.0, "clarify", "What would you like me to do?")
+        result = self.nlu.parse(text) if self.nlu is not None else None
+        first_try: ParseResult | None = None
+        if result is not None and self.nlu is not None:
+            confident = self.nlu.accepts(result)
+            if result.intent == CHAT and (confident or self.engine is None):
+                return _chat(result.confidence, "classifier")
+            proc = self.registry.get(result.intent)
+            if confident and proc is not None and proc.name in SPECS:
+                mentions = mentions_from_nlu(SPECS[proc.name], result, text)
+                first_try = await self._complete(
+                    proc.name, mentions, principal, ctx, text, "classifier", result.confidence
+                )
+                asked = Pending.model_validate(first_try.pending) if first_try.pending else None
+                if asked is None or asked.kind == "choose" or self.engine is None:
+                    return first_try
+        if self.engine is not None:
+            llm = await self._llm(text, principal, ctx, result)
+            if llm is not None:
+                return llm
+        return first_try or self._ask_intent(text, principal, result)
+
+    async def answer_clarification(
+        self,
+        pending: Mapping[str, Any],
+        text: str,
+        principal: Principal,
+        context: Mapping[str, Any] | None = None,
+    ) -> ParseResult:
+        """Finish the parse that asked `pending`'s question with the user's answer."""
+        asked = Pending.model_validate(pending)
+        answer = " ".join(text.split())
+        ctx = dict(context or {})
+        if clarify.is_cancel(answer):
+            return _chat(1.0, "classifier")
+        if asked.kind == "value":
+            return await self._answer_value(asked, answer, principal, ctx)
+        choice = clarify.pick(asked.candidates, answer)
+        if choice is None:
+            if len(answer.split()) >= 4:  # a new request rather than an answer
+                return await self.parse(answer, principal, ctx)
+            return _again(asked)
+        if asked.kind == "intent":
+            intent = str(choice.id)
+            spec = SPECS.get(intent)
+            if spec is None:
+                return _again(asked)
+            mentions = self._nlu_mentions(spec, asked.text)
+            return await self._complete(
+                intent, mentions, principal, ctx, asked.text, "classifier", asked.confidence
+            )
+        assert asked.slot is not None
+        chosen = {**asked.chosen, asked.slot: int(choice.id)}
+        return await self._complete(
+            asked.intent, asked.mentions, principal, ctx, asked.text, asked.path,
+            asked.confidence, chosen,
+        )  # fmt: skip
+
+    async def _answer_value(
+        self, asked: Pending, answer: str, principal: Principal, ctx: dict[str, Any]
+    ) -> ParseResult:
+        if asked.slot is None:  # e.g. "what should I change?": read the whole request again
+            return await self.parse(f"{asked.text} {answer}", principal, ctx)
+        spec = SPECS[asked.intent]
+        slot = spec.slot(asked.slot)
+        mentions, chosen = dict(asked.mentions), dict(asked.chosen)
+        chosen.pop(asked.slot, None)
+        if slot is not None and not slot.required and clarify.is_none(answer):
+            mentions.pop(asked.slot, None)
+        elif slot is not None and slot.kind in DATE_KINDS:
+            previous = mentions.get(asked.slot)
+            tz = principal.timezone or "UTC"
+            mentions[asked.slot] = dates.merge_answer(previous, answer, self.clock.now(), tz)
+        else:
+            mentions[asked.slot] = answer
+        return await self._complete(
+            asked.intent, mentions, principal, ctx, asked.text, asked.path, asked.confidence, chosen
+        )
+
+    def _nlu_mentions(self, spec: Spec, text: str) -> dict[str, Any]:
+        if self.nlu is None:
+            return {}
+        return mentions_from_nlu(spec, self.nlu.parse(text), text)
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession | None]:
+        if self.sessions is None:
+            yield None
+            return
+        async with self.sessions() as session:
+            yield session
+
+    async def _complete(
+        self,
+        intent: str,
+        mentions: dict[str, Any],
+        principal: Principal,
+        ctx: dict[str, Any],
+        text: str,
+        path: ParsePath,
+        confidence: float,
+        chosen: dict[str, int] | None = None,
+    ) -> ParseResult:
+        """Fill, resolve and validate `intent`'s arguments; a question when that fails."""
+        proc = self.registry.get(intent)
+        if proc is None or intent not in SPECS:
+            return _chat(confidence, "clarify", "I can't do that here yet.")
+        if principal.role not in proc.roles:
+            return _denied(proc, principal, confidence)
+        page = ctx.get("contact_id")
+        async with self._session() as session:
+            env = Env(
+                principal, self.clock.now(), text, session,
+                page if isinstance(page, int) else None, dict(chosen or {}),
+            )  # fmt: skip
+            filled = await fill(SPECS[intent], mentions, env)
+        pending = Pending(
+            kind="value", intent=intent, path=path, confidence=confidence, text=text,
+            mentions=mentions, chosen=dict(chosen or {}),
+        )  # fmt: skip
+        if filled.ask is not None:
+            return _question(intent, confidence, filled, filled.ask, pending)
+        if filled.offline:
+            return ParseResult(intent=intent, confidence=confidence, path=path, args=filled.args)
+        # A record's contact only helped find it: keep what the procedure takes.
+        fields = proc.input.model_fields
+        resolved = {k: v for k, v in filled.resolved.items() if k in fields}
+        try:
+            model = proc.input.model_validate(resolved)
+        except ValidationError as exc:
+            return _question(intent, confidence, filled, _invalid(intent, exc), pending)
+        return ParseResult(
+            intent=intent,
+            confidence=confidence,
+            path=path,
+            args=filled.args,
+            resolved=model.model_dump(mode="json", exclude_unset=True),
+        )
+
+    async def _llm(
+        self,
+        text: str,
+        principal: Principal,
+        ctx: dict[str, Any],
+        result: NLUResult | None,
+    ) -> ParseResult | None:
+        assert self.engine is not None
+        allowed = self.allowed(principal)
+        if result is not None:
+            names = [name for name, _ in result.ranking]
+            ranked = sorted(
+                (p for p in allowed if p.name in names), key=lambda p: names.index(p.name)
+            )
+            candidates = ranked[: self.top_k] or allowed
+        else:
+            candidates = allowed
+        choice = await ask_llm(
+            self.engine,
+            text,
+            candidates,
+            now=self.clock.now(),
+            tz=principal.timezone or "UTC",
+            page_contact=await self._page_name(ctx),
+            options=self.llm_options,
+        )
+        if choice is None:
+            return None
+        scores = dict(result.ranking) if result is not None else {}
+        confidence = float(scores.get(choice.intent, 0.0))
+        if choice.intent == CHAT:
+            return _chat(confidence, "llm")
+        return await self._complete(choice.intent, choice.mentions, principal, ctx, text, "llm",
+                                    confidence)  # fmt: skip
+
+    async def _page_name(self, ctx: dict[str, Any]) -> str | None:
+        page = ctx.get("contact_id")
+        if not isinstance(page, int):
+            return None
+        async with self._session() as session:
+            contact = await session.get(Contact, page) if session is not None else None
+        return f"{contact.first_name} {contact.last_name}".strip() if contact else None
+
+    def _ask_intent(self, text: str, principal: Principal, result: NLUResult | None) -> ParseResult:
+        """No confident classifier and no LLM: offer the classifier's best procedures."""
+        allowed = {p.name: p for p in self.allowed(principal)}
+        ranked = [(n, s) for n, s in (result.ranking if result else []) if n in allowed][:3]
+        if not ranked:
+            return _chat(0.0, "clarify", "I'm not sure what you'd like me to do. Please rephrase.")
+        options = [Candidate(id=n, label=allowed[n].summary) for n, _ in ranked]
+        listed = " ".join(f"{i}. {c.label}" for i, c in enumerate(options, 1))
+        pending = Pending(
+            kind="intent", intent=ranked[0][0], path="clarify", confidence=ranked[0][1],
+            text=text, candidates=options,
+        )  # fmt: skip
+        return ParseResult(
+            intent=ranked[0][0],
+            confidence=ranked[0][1],
+            path="clarify",
+            question=f"Did you mean: {listed}?",
+            candidates=options,
+            pending=pending.model_dump(mode="json"),
+        )
+
+
+def _chat(confidence: float, path: ParsePath, question: str | None = None) -> ParseResult:
+    return ParseResult(intent=CHAT, confidence=confidence, path=path, question=question)
+
+
+def _denied(proc: Procedure, principal: Principal, confidence: float) -> ParseResult:
+    what = proc.summary[:1].lower() + proc.summary[1:]
+    return ParseResult(
+        intent=proc.name,
+        confidence=confidence,
+        path="clarify",
+        question=f"Your role ({principal.role}) may not {what}.",
+    )
+
+
+def _question(
+    intent: str, confidence: float, filled: Filled, ask: Ask, pending: Pending
+) -> ParseResult:
+    waiting = pending.model_copy(
+        update={"kind": ask.kind, "slot": ask.slot, "candidates": list(ask.candidates)}
+    )
+    return ParseResult(
+        intent=intent,
+        confidence=confidence,
+        path="clarify",
+        args=filled.args,
+        missing=[ask.slot] if ask.kind == "value" and ask.slot else [],
+        question=ask.question,
+        candidates=list(ask.candidates),
+        pending=waiting.model_dump(mode="json"),
+    )
+
+
+def _invalid(intent: str, exc: ValidationError) -> Ask:
+    """The first validation error as a question about the mention that produced it."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    slot = next((s for s in SPECS[intent].slots if field and field in s.target), None)
+    if slot is None:
+        return Ask(None, f"I can't do that: {message}. What should I change?")
+    label = slot.name.replace("_", " ")
+    follow = slot.question or f"What should the {label} be?"
+    return Ask(slot.name, f"That {label} doesn't look right ({message}). {follow}")
+
+
+def _again(asked: Pending) -> ParseResult:
+    listed = " ".join(f"{i}. {c.label}" for i, c in enumerate(asked.candidates, 1))
+    return ParseResult(
+        intent=asked.intent,
+        confidence=asked.confidence,
+        path="clarify",
+        args=dict(asked.mentions),
+        question=f"Sorry, which one? {listed}",
+        candidates=list(asked.candidates),
+        pending=asked.model_dump(mode="json"),
+    )

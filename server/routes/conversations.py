@@ -1,0 +1,48 @@
+"""`GET|DELETE /api/conversations[/{id}]`: the caller's own conversations only."""
+
+from __future__ import annotations
+
+from litestar import delete, get
+from litestar.params import FromPath, FromQuery
+
+from assistant.chat import store
+from assistant.chat.store import ConversationDetail, ConversationOut
+from assistant.crm.common import Page
+from assistant.errors import InvalidInput
+from server.deps import PrincipalDep, RuntimeDep
+
+
+@get("/api/conversations", tags=["chat"], summary="Your conversations, newest first")
+async def list_conversations(
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+    q: FromQuery[str | None] = None,
+    limit: FromQuery[int] = 50,
+    offset: FromQuery[int] = 0,
+) -> Page[ConversationOut]:
+    if not 1 <= limit <= 200 or offset < 0:
+        raise InvalidInput("limit is 1-200 and offset >= 0", fields={"limit": "1-200"})
+    async with runtime.sessions() as session:
+        items, total = await store.page(session, principal, (q or "").strip()[:200], limit, offset)
+    return Page[ConversationOut](items=items, total=total)
+
+
+@get("/api/conversations/{conversation_id:int}", tags=["chat"],
+     summary="A conversation: messages, actions, approvals")
+async def get_conversation(
+    conversation_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
+) -> ConversationDetail:
+    async with runtime.sessions() as session:
+        return await store.detail(session, principal, conversation_id)
+
+
+@delete("/api/conversations/{conversation_id:int}", tags=["chat"],
+        summary="Delete a conversation and its messages")
+async def delete_conversation(
+    conversation_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
+) -> None:
+    async with runtime.sessions() as session, session.begin():
+        await store.remove(session, principal, conversation_id)
+
+
+routes = [list_conversations, get_conversation, delete_conversation]

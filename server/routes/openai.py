@@ -1,0 +1,71 @@
+"""`GET /v1/models`, `POST /v1/chat/completions`: OpenAI-compatible, with an API token.
+
+Errors here use OpenAI's shape ({"error": {"message", "type", "param", "code"}}) so the
+openai SDK and Open WebUI show them; the rest of the API keeps ours.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.params import JSONBody
+from litestar.response import Stream
+
+from assistant.chat.completions import CompletionRequest, openai_error, primed
+from assistant.errors import AppError
+from server.deps import CompletionsDep, PrincipalDep
+from server.errors import HTTP_CODES, STATUS, app_error, unexpected_error
+
+
+@get("/models", summary="Models (OpenAI-compatible)")
+async def models(principal: PrincipalDep, completions: CompletionsDep) -> dict[str, Any]:
+    return completions.models()
+
+
+@post("/chat/completions", summary="Chat completions (OpenAI-compatible)", status_code=200)
+async def chat_completions(
+    data: JSONBody[dict[str, Any]], principal: PrincipalDep, completions: CompletionsDep
+) -> Response[Any]:
+    req = CompletionRequest.parse(data)
+    if not req.stream:
+        return Response(await completions.complete(principal, req))
+    events = await primed(completions.events(principal, req))
+    return Stream(
+        completions.stream(principal, req, events),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def _app_error(request: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
+    ours = app_error(request, exc)
+    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
+    status = 503 if exc.code == "engine_error" else status
+    return Response({"error": openai_error(exc)}, status_code=status, headers=ours.headers)
+
+
+def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = 422 if isinstance(exc, ValidationException) or exc.status_code == 400 else (
+        exc.status_code
+    )
+    code = "invalid_input" if status == 422 else HTTP_CODES.get(status, "error")
+    body = {"error": openai_error(None, str(exc.detail), code)}
+    return Response(body, status_code=status, headers=exc.headers)
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    unexpected_error(request, exc)  # logs it
+    body = {"error": openai_error(None, "something went wrong on our side; it was logged",
+                                  "internal")}
+    return Response(body, status_code=500)
+
+
+router = Router(
+    path="/v1",
+    route_handlers=[models, chat_completions],
+    tags=["openai"],
+    exception_handlers={AppError: _app_error, HTTPException: _http_error, Exception: _unexpected},
+)
+routes = [router]

@@ -1,0 +1,69 @@
+"""GET|DELETE /api/conversations: the caller's own only; another's id is a 404 everywhere."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.integration.chat.conftest import ChatHarness
+from tests.plugins.app import Member, make_member
+from tests.plugins.chat import turn
+
+
+async def test_list_search_paginate_delete(chat: ChatHarness, app_settings: object) -> None:
+    member = await make_member(app_settings, "practitioner")  # type: ignore[arg-type]
+    word = uuid.uuid4().hex[:8]
+    ids = []
+    for n in range(3):
+        events = await turn(chat.http, member, f"topic {word} number {n}")
+        ids.append(events[0].data["conversation_id"])
+    await turn(chat.http, member, "something else")
+
+    page = (await chat.http.get("/api/conversations", headers=member.headers)).json()
+    assert page["total"] == 4
+    assert [c["id"] for c in page["items"]][1:] == ids[::-1], "newest first"
+    found = await chat.http.get(
+        "/api/conversations", params={"q": word.upper(), "limit": 2, "offset": 1},
+        headers=member.headers,
+    )
+    assert found.status_code == 200
+    assert found.json()["total"] == 3
+    assert [c["id"] for c in found.json()["items"]] == [ids[1], ids[0]]
+    assert (await chat.http.get("/api/conversations", params={"limit": 0},
+                                headers=member.headers)).status_code == 422
+
+    gone = await chat.http.delete(f"/api/conversations/{ids[0]}", headers=member.headers)
+    assert gone.status_code == 204
+    again = await chat.http.get(f"/api/conversations/{ids[0]}", headers=member.headers)
+    assert again.status_code == 404
+    page = (await chat.http.get("/api/conversations", headers=member.headers)).json()
+    assert page["total"] == 3
+
+
+async def test_another_users_conversation_is_not_found(
+    chat: ChatHarness, staff: dict[str, Member]
+) -> None:
+    owner, other = staff["owner"], staff["owner2"]
+    events = await turn(chat.http, owner, "private matter")
+    cid = events[0].data["conversation_id"]
+    h = other.headers
+    assert (await chat.http.get(f"/api/conversations/{cid}", headers=h)).status_code == 404
+    assert (await chat.http.delete(f"/api/conversations/{cid}", headers=h)).status_code == 404
+    post = await chat.http.post("/api/chat", json={"message": "hi", "conversation_id": cid},
+                                headers=h)
+    assert post.status_code == 404 and post.json()["error"]["code"] == "not_found"
+    v1 = await chat.http.post(
+        "/v1/chat/completions", headers=h,
+        json={"model": "assistant", "conversation_id": cid,
+              "messages": [{"role": "user", "content": "hi"}]},
+    )
+    assert v1.status_code == 404 and v1.json()["error"]["type"] == "invalid_request_error"
+    listed = (await chat.http.get("/api/conversations", headers=h)).json()["items"]
+    assert cid not in [c["id"] for c in listed]
+    # The owner still has it, untouched.
+    mine = await chat.http.get(f"/api/conversations/{cid}", headers=owner.headers)
+    assert mine.json()["messages"][0]["content"] == "private matter"
+
+
+async def test_conversations_need_authentication(chat: ChatHarness) -> None:
+    assert (await chat.http.get("/api/conversations")).status_code == 401
+    assert (await chat.http.post("/api/chat", json={"message": "x"})).status_code == 401

@@ -1,0 +1,32 @@
+"""ParseOutcome accepts the parser's result as a mapping or an object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.chat.parsing import ParseOutcome
+
+
+@dataclass
+class Result:
+    intent: str
+    confidence: float
+    path: str
+    args: dict[str, Any]
+    resolved: dict[str, Any] | None
+    missing: list[str] = field(default_factory=list)
+    question: str | None = None
+
+
+def test_from_object_and_mapping_agree() -> None:
+    obj = Result("notes.add", 0.9, "clarify", {"contact": "Sam"}, None, ["contact"], "Which Sam?")
+    a = ParseOutcome.of(obj)
+    b = ParseOutcome.of(a.as_dict())
+    assert a == b and a.raw is obj and a.needs_answer
+    assert ParseOutcome.of({"intent": "chat"}).is_chat
+
+
+def test_resolved_call_needs_no_answer() -> None:
+    done = ParseOutcome.of({"intent": "tasks.list", "path": "classifier", "resolved": {}})
+    assert not done.needs_answer and done.path == "classifier"
