@@ -21,6 +21,8 @@ from inference.base import Tool, ToolCall, ToolCallError
 
 MAX_STRING_CHARS = 48
 """Bound for string arguments without their own maxLength/enum/pattern: keeps a call finite."""
+MAX_DECLARED_STRING_CHARS = 1000
+"""A tool's own maxLength is honoured up to this (a note body must not be cut at 48)."""
 MAX_ARRAY_ITEMS = 8
 MAX_ENUM_RANGE = 256
 
@@ -82,7 +84,10 @@ def _bound(node: Any) -> None:
     kinds = {kind} if isinstance(kind, str) else set(kind or ())
     free = not ({"enum", "const", "pattern", "format"} & node.keys())
     if "string" in kinds and free:
-        node["maxLength"] = min(node.get("maxLength", MAX_STRING_CHARS), MAX_STRING_CHARS)
+        declared = node.get("maxLength")
+        node["maxLength"] = (
+            min(int(declared), MAX_DECLARED_STRING_CHARS) if declared else MAX_STRING_CHARS
+        )
     if kinds == {"integer"} and "minimum" in node and "maximum" in node and free:
         # llama-cpp-python's schema converter ignores numeric bounds; a small range as an enum
         # is enforced by every grammar backend.
@@ -142,10 +147,23 @@ def build_call(
             raise ToolCallError(f"arguments of {name} are not valid JSON: {exc}") from exc
     if not isinstance(arguments, dict):
         raise ToolCallError(f"arguments of {name} are not a JSON object")
+    arguments = _without_replacement_chars(arguments)
     problems = jsonschema.errors(arguments, tool.parameters)
     if problems:
         raise ToolCallError(f"arguments of {name} do not match its schema: {problems[:3]}")
     return ToolCall(call_id(name, arguments, index), name, arguments)
+
+
+def _without_replacement_chars(value: Any) -> Any:
+    """Drop U+FFFD: bytes a model wrote that were not valid UTF-8 decode to it (one or more per
+    byte, so a string the grammar bounded by code points may come out longer); never content."""
+    if isinstance(value, str):
+        return value.replace("\ufffd", "")
+    if isinstance(value, dict):
+        return {key: _without_replacement_chars(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_replacement_chars(item) for item in value]
+    return value
 
 
 def parse_call(text: str, tools: Sequence[Tool], fmt: ToolCallFormat, index: int = 0) -> ToolCall:
