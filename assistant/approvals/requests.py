@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,11 +37,15 @@ class ApprovalOut(BaseModel):
     expires_at: datetime
     decided_by: int | None = None
     reason: str | None = None
+    records: list[dict[str, Any]] = Field(
+        default_factory=list, description="The target records as they were when requested."
+    )
 
     @classmethod
     def of(cls, row: Approval) -> ApprovalOut:
         assert row.id is not None
         return cls(
+            records=json.loads(row.snapshot) if row.snapshot else [],
             approval_id=row.id,
             **row.model_dump(
                 include={
@@ -80,6 +84,19 @@ async def load_targets(
             raise NotFound(f"{what} {record_id} not found")
         rows[(table, record_id)] = row
     return rows
+
+
+# Not part of an approver's view of a record: clinical text and derived search helpers.
+SNAPSHOT_EXCLUDE = {"profile_summary", "phone_digits", "enrichment"}
+
+
+def snapshot(rows: dict[tuple[str, int], Any]) -> str:
+    """The records as they are now, for approvers to see exactly what the call will act on."""
+    return json.dumps([
+        {"table": table, "id": record_id,
+         "record": row.model_dump(mode="json", exclude=SNAPSHOT_EXCLUDE)}
+        for (table, record_id), row in rows.items()
+    ])  # fmt: skip
 
 
 def target_versions(rows: dict[tuple[str, int], Any]) -> dict[str, str]:
@@ -123,6 +140,7 @@ async def create_request(
         requested_by=requested_by,
         approver_roles=sorted(r.value for r in proc.approver_roles),
         call_hash=call_hash(proc.name, dumped, versions),
+        snapshot=snapshot(rows),
         target=versions,
         source=source,
         created_at=now,

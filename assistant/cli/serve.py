@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import typer
 
+from assistant.privacy.keys import load_keyring
 from assistant.privacy.logging import uvicorn_config_options
 from assistant.privacy.scrubber import Scrubber
 from assistant.privacy.setup import serving_level
@@ -67,6 +68,7 @@ def serve(
     from server.app import create_app
 
     serving_level(get_settings())
+    load_keyring(get_settings().keys_path)  # refuse to start without a key, in one line
     with contextlib.ExitStack() as stack:
         settings = stack.enter_context(_redis_for(get_settings()))
         if with_worker:
@@ -88,6 +90,7 @@ def worker(ctx: typer.Context) -> None:
     if not settings.redis.url:
         raise typer.BadParameter("ASSISTANT_REDIS_URL must be set for a standalone worker")
     serving_level(settings)
+    load_keyring(settings.keys_path)
     asyncio.run(_run_worker(settings, _scrubber(ctx)))
 
 

@@ -8,6 +8,7 @@ Without a database, references stay unresolved (`offline`) instead of failing.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from assistant.commands.result import Candidate
 from assistant.commands.slots import Slot, Spec
 from assistant.procedures.context import Principal
 
+log = logging.getLogger(__name__)
 MAX_CANDIDATES = 8
 _PURPOSES = (
     (r"follow[\s\-]?up|check[\s\-]?in|missed", "follow_up"),
@@ -108,6 +110,7 @@ async def _contact(slot: Slot, raw: Any, st: State) -> Ask | None:
         st.offline = True
         return None
     match = directory.resolve(mention)
+    log.debug("contact mention %r matched %d contact(s)", mention, len(match.rows))
     if match.one is not None:
         st.resolved[target] = match.one.id
         return None

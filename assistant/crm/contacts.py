@@ -343,6 +343,7 @@ async def merge(ctx: CallContext, args: ContactMerge) -> ContactOut:
             setattr(keep, field, getattr(dup, field))
     keep.phone_digits = phone_digits(keep.phone)
     keep.enrichment = {**dup.enrichment, **keep.enrichment}
+    keep.profile_summary = keep.profile_summary or dup.profile_summary
     await ctx.session.exec(delete(ContactTag).where(col(ContactTag.contact_id) == dup.id))
     await ctx.session.delete(dup)
     touch(keep, ctx.now)

@@ -41,7 +41,8 @@ def create_engine(url: str, *, echo: bool = False, keyring: Keyring | None = Non
     """An engine; with `keyring`, one that can read and write encrypted columns."""
     ensure_sqlite_dir(url)
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
-    kwargs: dict[str, Any] = {"echo": echo}
+    # Parameters are personal data: keep them out of SQL errors (tracebacks are logged) and echo.
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if not is_sqlite:
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
     engine = create_async_engine(url, **kwargs)

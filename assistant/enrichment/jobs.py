@@ -36,12 +36,9 @@ async def enrich_contact(
         if facts:
             results[enricher.name] = facts
     summary = results.pop("summary", {}).get("profile_summary")
-    enrichment = {**results, "enriched_at": runtime.clock.now().isoformat()}
-    if summary:
-        enrichment["profile_summary"] = summary
-    elif "profile_summary" in contact.enrichment:
-        enrichment["profile_summary"] = contact.enrichment["profile_summary"]
-    contact.enrichment = enrichment
+    if summary:  # clinical text: its own encrypted column, never the plaintext JSON
+        contact.profile_summary = summary
+    contact.enrichment = {**results, "enriched_at": runtime.clock.now().isoformat()}
     session.add(contact)
     return sorted(results)
 

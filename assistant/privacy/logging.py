@@ -16,6 +16,7 @@ import logging.handlers
 import queue
 import sys
 import threading
+import urllib.parse
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -41,6 +42,10 @@ ADOPTED_LOGGERS = (
     "uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi", "arq", "arq.worker",
     "litestar", "httpx", "httpcore", "asyncio", "py.warnings", "llama_cpp", "vllm",
 )  # fmt: skip
+
+# Libraries whose DEBUG output traces raw data: aiosqlite logs every SQL call with its
+# parameters (names, clinical text), which no scrubber can be trusted to recognise.
+QUIET_LOGGERS = {"aiosqlite": logging.INFO}
 
 _RECORD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 # ggml_log_level: NONE, DEBUG, INFO, WARN, ERROR, CONT (continues the previous line).
@@ -104,12 +109,15 @@ def _scrub_step(runner: ScrubRunner, scrubber: TextScrubber, stats: PipelineStat
 
 
 class DropQueryString(logging.Filter):
-    """uvicorn's access line without the query string, which can carry search terms."""
+    """uvicorn's access line without the query string, which can carry search terms, and
+    with the path percent-decoded so the scrubber sees "Jane Doe", not "Jane%20Doe"."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
-            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+            path = urllib.parse.unquote(args[2].split("?", 1)[0])
+            path = "".join(ch if ch.isprintable() else "?" for ch in path)  # no forged lines
+            record.args = (args[0], args[1], path, args[3], args[4])
         return True
 
 
@@ -260,6 +268,8 @@ def configure_logging(
     for name in ADOPTED_LOGGERS:
         adopt_logger(name)
     logging.getLogger("uvicorn.access").addFilter(DropQueryString())
+    for name, floor in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(floor)
     logging.captureWarnings(True)
     _configure_structlog()
     return handle

@@ -191,7 +191,9 @@ class OfflineEmailRecognizer(EmailRecognizer):
         )
 
     def validate_result(self, pattern_text: str) -> bool:
-        return self._extract(pattern_text).fqdn != ""
+        # The domain alone: the stock check reads "api/contacts/jo@x.com" (the pattern allows
+        # "/" in the local part) as a URL with no domain and lets the address through.
+        return self._extract(pattern_text.rsplit("@", 1)[-1]).fqdn != ""
 
 
 register("email")(OfflineEmailRecognizer)

@@ -21,7 +21,6 @@ from assistant.db.models import Appointment, Contact, EmailDraft, Note, Role, Ta
 from assistant.nlu.model import NLUModel
 from assistant.procedures.context import Principal
 
-
 NOW = datetime(2025, 3, 8, 17, 0, tzinfo=UTC)
 TZ = "America/New_York"
 CONTACTS = (

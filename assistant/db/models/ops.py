@@ -46,6 +46,11 @@ class Approval(SQLModel, table=True):
     approver_roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     call_hash: str = Field(max_length=64)
     target: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    snapshot: str | None = Field(
+        default=None,
+        sa_column=Column(EncryptedText),
+        description="The target records as they were when requested (JSON), encrypted.",
+    )
     status: str = Field(default="pending", max_length=12, index=True)
     decided_by: int | None = Field(default=None, foreign_key="users.id")
     reason: str | None = Field(default=None, max_length=500)

@@ -226,3 +226,25 @@ async def test_disabled_approver_role_cannot_see_others_requests(
     _, approval_id = await request_delete(client, staff["front_desk"], staff["owner"])
     listed = (await client.get("/api/approvals", headers=stranger.headers)).json()
     assert approval_id not in [a["approval_id"] for a in listed["items"]]
+
+
+async def test_the_request_shows_the_record_as_it_was_and_stores_it_encrypted(
+    client: Client, staff: dict[str, Member], executor: Executor
+) -> None:
+    from sqlalchemy import text
+
+    contact_id, approval_id = await request_delete(client, staff["front_desk"], staff["owner"])
+    shown = (
+        await client.get(f"/api/approvals/{approval_id}", headers=staff["owner"].headers)
+    ).json()
+    [record] = shown["records"]
+    assert record["table"] == "contacts" and record["id"] == contact_id
+    assert record["record"]["first_name"] == "Del" and record["record"]["version"] == 1
+    assert "profile_summary" not in record["record"]
+    async with executor.runtime.db.connect() as conn:
+        raw = (
+            await conn.execute(
+                text("SELECT snapshot FROM approvals WHERE id = :id"), {"id": approval_id}
+            )
+        ).scalar_one()
+    assert raw.startswith("enc:v1:") and "Del" not in raw

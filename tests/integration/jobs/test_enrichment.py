@@ -204,3 +204,40 @@ async def test_jobs_are_visible_to_their_owner_only(
     assert (
         await client.get("/api/jobs?limit=0", headers=staff["owner"].headers)
     ).status_code == 422
+
+
+async def test_with_a_model_the_notes_summary_is_for_clinical_roles_only(
+    client: Client, staff: dict[str, Member], executor: Executor
+) -> None:
+    from inference.scripted import ScriptedEngine, ScriptedReply
+
+    records = Records(client, staff["practitioner"])
+    made = await records.contact()
+    await records.note(made["id"], "chronic migraines; acupuncture helps")
+    engine = ScriptedEngine(script=[ScriptedReply(text="Migraines, helped by acupuncture.")])
+    await engine.start()
+    try:
+        [job] = [
+            j
+            for j in await jobs_for(executor, kind="contact.enrich")
+            if j.params == {"contact_id": made["id"]}
+        ]
+        assert await run(executor, job.id or 0, engine) == "succeeded"
+    finally:
+        await engine.close()
+    prompt = engine.requests[0].messages[-1]["content"]
+    assert "<notes>" in prompt and "acupuncture helps" in prompt
+    for role, expected in (
+        ("owner", "Migraines, helped by acupuncture."),
+        ("front_desk", None),
+        ("viewer", None),
+    ):
+        got = (
+            await client.post(
+                "/api/rpc/contacts.get",
+                json={"contact_id": made["id"]},
+                headers=staff[role].headers,
+            )
+        ).json()
+        assert got["profile_summary"] == expected, role
+        assert "Migraines" not in str(got["enrichment"])

