@@ -147,11 +147,11 @@ def build_call(
             raise ToolCallError(f"arguments of {name} are not valid JSON: {exc}") from exc
     if not isinstance(arguments, dict):
         raise ToolCallError(f"arguments of {name} are not a JSON object")
-    arguments = _without_replacement_chars(arguments)
-    problems = jsonschema.errors(arguments, tool.parameters)
+    cleaned: dict[str, Any] = _without_replacement_chars(arguments)
+    problems = jsonschema.errors(cleaned, tool.parameters)
     if problems:
         raise ToolCallError(f"arguments of {name} do not match its schema: {problems[:3]}")
-    return ToolCall(call_id(name, arguments, index), name, arguments)
+    return ToolCall(call_id(name, cleaned, index), name, cleaned)
 
 
 def _without_replacement_chars(value: Any) -> Any:

@@ -4,9 +4,9 @@ Each mode runs in its own process: the app in-process under uvicorn on SQLite an
 machine's Redis (or ASSISTANT_REDIS_URL), the real hybrid parser with the trained command
 model, no LLM. For N command turns it measures the time from sending POST /api/chat to the
 first SSE event (`turn.start`) and to the classifier's `tool.call`. With logging on, the
-pipeline runs at --level (INFO, the default) with the Presidio scrubber loaded (records are scrubbed on a background
-thread while the turns run). Writes results/chat_latency.{json,md}.
-Run: .venv/bin/python benchmarks/pii/chat_latency.py [--turns 60] [--nlu-dir DIR]
+pipeline runs at --level (INFO, the default) with the Presidio scrubber loaded (records are
+scrubbed on a background thread while the turns run). Writes results/chat_latency.{json,md}.
+Run: .venv/bin/python benchmarks/pii/chat_latency.py [--turns 60] [--nlu-dir DIR] [--level L]
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ async def _measure(turns: int, nlu_dir: Path, logging_on: bool, redis_url: str,
                                            access_log=logging_on, lifespan="on"))
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
         await asyncio.sleep(0.02)
     first, decided = [], []
     headers = {"Authorization": f"Bearer {token}"}
