@@ -155,7 +155,7 @@ class LogSettings(BaseModel):
     )
     queue_size: int = Field(default=10_000, ge=100, description="Records buffered before dropping.")
     known_values_refresh_seconds: float = Field(
-        default=300,
+        default=30,
         gt=0,
         description="How often contact names/e-mails/phones are re-read "
         "from the database into the scrubber's deny-list.",

@@ -27,13 +27,16 @@ def no_engine_reply(reason: str) -> str:
     return f"{ENABLE_MODEL} ({reason}) {EXAMPLES}"
 
 
-def _label(item: dict[str, Any]) -> str:
-    for key in ("full_name", "title", "subject", "name"):
+def _label(item: dict[str, Any], with_text: bool = True) -> str:
+    """A record's label; `with_text=False` never quotes clinical text (note bodies, draft
+    subjects), for summaries kept in plaintext metadata and events."""
+    keys = ("full_name", "title", "subject", "name") if with_text else ("full_name", "title")
+    for key in keys:
         if item.get(key):
             return str(item[key])
     if item.get("starts_at"):
         return f"appointment at {item['starts_at']}"
-    if item.get("body"):
+    if with_text and item.get("body"):
         body = str(item["body"])
         return body if len(body) <= 80 else body[:77] + "..."
     return f"#{item.get('id', '?')}"
@@ -47,7 +50,7 @@ def action_summary(proc: Procedure, output: BaseModel) -> str:
         return f"Found {data['total']} {noun}" + ("" if data["total"] else ".")
     if data.get("deleted") is True:
         return f"{proc.summary}: done (#{data.get('id')})."
-    label = _label(data)
+    label = _label(data, with_text=False)
     return f"{proc.summary}: done ({label})."
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -54,6 +55,10 @@ def _scrubber(ctx: typer.Context) -> Scrubber | None:
     return scrubber if isinstance(scrubber, Scrubber) else None
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
@@ -69,6 +74,9 @@ def serve(
 
     serving_level(get_settings())
     load_keyring(get_settings().keys_path)  # refuse to start without a key, in one line
+    # uvicorn re-raises SIGTERM after its graceful shutdown; as SystemExit it lets main()
+    # drain the log queue instead of the process dying with records still queued.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with contextlib.ExitStack() as stack:
         settings = stack.enter_context(_redis_for(get_settings()))
         if with_worker:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NoReturn
 
 from pydantic import BaseModel, ValidationError
@@ -80,6 +81,21 @@ def record_ids(proc: Procedure, args: BaseModel, output: BaseModel | None) -> di
     return ids
 
 
+async def _audit(
+    session: AsyncSession,
+    principal: Principal,
+    proc: Procedure,
+    source: Source,
+    records: dict[str, int],
+    outcome: str,
+    now: datetime,
+) -> None:
+    await chain.append(
+        session, actor_id=principal.user_id, actor_role=principal.role, source=source,
+        procedure=proc.name, record_ids=records, outcome=outcome, now=now,
+    )  # fmt: skip
+
+
 class Executor:
     def __init__(self, runtime: Runtime, registry: Registry) -> None:
         self.runtime = runtime
@@ -150,16 +166,7 @@ class Executor:
         result = await proc.handler(ctx, args)
         output = proc.output.model_validate(result.model_dump())
         records = record_ids(proc, args, output)
-        await chain.append(
-            session,
-            actor_id=principal.user_id,
-            actor_role=principal.role,
-            source=source,
-            procedure=proc.name,
-            record_ids=records,
-            outcome="ok",
-            now=ctx.now,
-        )
+        await _audit(session, principal, proc, source, records, "ok", ctx.now)
         events = [
             e
             for uids, kind, data in ctx.events
@@ -183,16 +190,8 @@ class Executor:
                 ttl_hours=rt.settings.approval.ttl_hours,
             )
             assert approval.id is not None
-            await chain.append(
-                session,
-                actor_id=principal.user_id,
-                actor_role=principal.role,
-                source=source,
-                procedure=proc.name,
-                record_ids={**record_ids(proc, args, None), "approval_id": approval.id},
-                outcome="approval_requested",
-                now=now,
-            )
+            records = {**record_ids(proc, args, None), "approval_id": approval.id}
+            await _audit(session, principal, proc, source, records, "approval_requested", now)
             out = ApprovalOut.of(approval)
             data = {
                 "approval_id": approval.id,
@@ -215,13 +214,6 @@ class Executor:
         outcome: str,
     ) -> None:
         async with self.runtime.sessions() as session, session.begin():
-            await chain.append(
-                session,
-                actor_id=principal.user_id,
-                actor_role=principal.role,
-                source=source,
-                procedure=proc.name,
-                record_ids=records,
-                outcome=outcome,
-                now=self.runtime.clock.now(),
+            await _audit(
+                session, principal, proc, source, records, outcome, self.runtime.clock.now()
             )

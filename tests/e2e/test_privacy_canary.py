@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email import message_from_bytes
 from pathlib import Path
 from typing import Any
@@ -41,9 +40,9 @@ from tests.plugins.servers import free_port, server_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(400)]
 
-ZEB = {"first_name": "Zebulon", "last_name": "Quarrington",
+ZEB: dict[str, Any] = {"first_name": "Zebulon", "last_name": "Quarrington",
        "email": "zeb.quarrington@fastmail.com", "phone": "+1 415 555 0177"}  # fmt: skip
-OTTO = {"first_name": "Ottoline", "last_name": "Brackwater",
+OTTO: dict[str, Any] = {"first_name": "Ottoline", "last_name": "Brackwater",
         "email": "ottoline.brackwater@protonmail.com", "phone": "(628) 555-0143"}  # fmt: skip
 MRN, MEMBER_ID = "00482913", "XJH449201733"
 NOTE = f"MRN {MRN}, member ID {MEMBER_ID}, prefers mornings, allergic to quinceberry lozenges"
@@ -132,7 +131,6 @@ class App:
     worker: Captured
     redis_url: str
     inbox: Inbox
-    extra_files: list[Path] = field(default_factory=list)
 
 
 def _start(captured: Captured, args: list[str], env: dict[str, str]) -> None:
@@ -164,7 +162,7 @@ def _script(path: Path, replies: list[dict[str, Any]]) -> Path:
     return path
 
 
-SERVER_SCRIPT = [
+SERVER_SCRIPT: list[dict[str, Any]] = [
     {"tool_calls": [{"name": "notes_add",
                      "arguments": {"contact": "Zebulon Quarrington", "body": NOTE}}]},
     {"tool_calls": [{"name": "contacts_delete", "arguments": {"contact": "Ottoline Brackwater"}}]},
@@ -172,7 +170,7 @@ SERVER_SCRIPT = [
     {"text": f"ZEBULON QUARRINGTON (MRN {MRN}, member ID {MEMBER_ID}) can be reached at "
              f"{ZEB['email']} or 415-555-0177."},
 ]  # fmt: skip
-WORKER_SCRIPT = [
+WORKER_SCRIPT: list[dict[str, Any]] = [
     {"text": f"Dear Zebulon Quarrington, about MRN {MRN}: we will avoid quinceberry lozenges."},
 ]
 
@@ -228,7 +226,8 @@ def app(
                 pass  # not listening yet
             for captured in (server, worker):
                 assert captured.process is not None
-                assert captured.process.poll() is None, (logs / f"{captured.name}.stderr").read_text()
+                stderr = logs / f"{captured.name}.stderr"
+                assert captured.process.poll() is None, stderr.read_text()
             assert time.monotonic() < deadline, "the server did not become ready"
             time.sleep(0.3)
         yield App(base, desk, approver, server, worker, private_redis, smtp_server[0])
@@ -396,11 +395,12 @@ def _capture(app: App) -> dict[str, str]:
 
 
 def _leaks(capture: dict[str, str]) -> dict[str, list[str]]:
-    return {source: hits for source, text in capture.items() if (hits := canaries_in(source + "\n" + text))}
+    """Source -> the canaries found in its name or content."""
+    found = {source: canaries_in(f"{source}\n{text}") for source, text in capture.items()}
+    return {source: hits for source, hits in found.items() if hits}
 
 
 def test_no_canary_reaches_a_log_stream_file_or_redis(app: App) -> None:
-    started = time.monotonic()
     _drive(app)
     # Ctrl-C: uvicorn re-raises the signal after its graceful shutdown, and SIGINT (unlike
     # SIGTERM's default action) still lets the pipeline drain its queue on the way out.
@@ -435,6 +435,6 @@ def test_no_canary_reaches_a_log_stream_file_or_redis(app: App) -> None:
         redis.sadd("canary:set", OTTO["last_name"])
     leaks = _leaks(_capture(app))
     files = {p.name for c in (app.server, app.worker) for p in c.files}
-    assert set(leaks) == files | {f"redis:canary:{k}" for k in ("string", "hash", "list", "zset", "set")}
+    kinds = ("string", "hash", "list", "zset", "set")
+    assert set(leaks) == files | {f"redis:canary:{kind}" for kind in kinds}
     assert all({"Zebulon", "Quarrington", MRN} <= set(leaks[f]) for f in files)
-    print(f"canary run took {time.monotonic() - started:.1f}s; {len(records)} server records")
