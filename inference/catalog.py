@@ -115,8 +115,9 @@ def local_status(entries: Iterable[CatalogEntry], models_dir: Path) -> list[Loca
     out = []
     for entry in entries:
         path = models_dir / entry.gguf_file
-        out.append(LocalStatus(entry, path, path.is_file(),
-                               path.stat().st_size if path.is_file() else 0))
+        out.append(
+            LocalStatus(entry, path, path.is_file(), path.stat().st_size if path.is_file() else 0)
+        )
     return out
 
 
@@ -179,8 +180,9 @@ def pull(
     return PullResult(dest, digest, entry.verified, resumed_from)
 
 
-def _transfer(http: httpx.Client, entry: CatalogEntry, part: Path,
-              progress: Progress | None) -> None:
+def _transfer(
+    http: httpx.Client, entry: CatalogEntry, part: Path, progress: Progress | None
+) -> None:
     offset = part.stat().st_size if part.is_file() else 0
     headers = {"Range": f"bytes={offset}-"} if offset else {}
     with http.stream("GET", entry.url, headers=headers, follow_redirects=True) as resp:

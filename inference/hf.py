@@ -93,7 +93,9 @@ class HFEngine:
     def prompt_ids(self, req: ChatRequest) -> list[int]:
         tools = [t.to_openai() for t in req.tools] or None
         text = self._tokenizer.apply_chat_template(
-            [dict(m) for m in req.messages], tools=tools, add_generation_prompt=True,
+            [dict(m) for m in req.messages],
+            tools=tools,
+            add_generation_prompt=True,
             tokenize=False,
         )
         ids: list[int] = self._tokenizer(text, add_special_tokens=False)["input_ids"]
@@ -119,7 +121,7 @@ class HFEngine:
         grammar = xgr.Grammar.concat(*parts) if len(parts) > 1 else parts[0]
         if not req.must_call:
             opener = self._fmt.opener.replace("\\", "\\\\").replace("]", "\\]")
-            text = xgr.Grammar.from_ebnf(f'root ::= [^{opener}] [^\\0]*')
+            text = xgr.Grammar.from_ebnf(f"root ::= [^{opener}] [^\\0]*")
             grammar = xgr.Grammar.union(grammar, text)
         from xgrammar.contrib.hf import LogitsProcessor
 
@@ -137,14 +139,22 @@ class HFEngine:
         processor = self._grammar_processor(req) if req.active_tools else None
         stop = threading.Event()
         async with pool.acquire():
+
             def produce(emit: Callable[[Event], None]) -> None:
                 self._generate(ids, req, max_tokens, processor, emit, stop)
 
             async for event in events_from_thread(produce, stop):
                 yield event
 
-    def _generate(self, ids: list[int], req: ChatRequest, max_tokens: int, processor: Any,
-                  emit: Callable[[Event], None], stop: threading.Event) -> None:
+    def _generate(
+        self,
+        ids: list[int],
+        req: ChatRequest,
+        max_tokens: int,
+        processor: Any,
+        emit: Callable[[Event], None],
+        stop: threading.Event,
+    ) -> None:
         import torch
         from transformers import StoppingCriteria, TextIteratorStreamer
 
@@ -159,12 +169,14 @@ class HFEngine:
                 progress["tokens"] = int(input_ids.shape[-1]) - prompt_len
                 progress["first"] = progress["first"] or time.perf_counter()
                 halt = stop.is_set() or req.cancel.is_set() or assembler.stopped
-                return torch.full((input_ids.shape[0],), halt, dtype=torch.bool,
-                                  device=input_ids.device)
+                return torch.full(
+                    (input_ids.shape[0],), halt, dtype=torch.bool, device=input_ids.device
+                )
 
         assembler = ReplyAssembler(req, self._fmt)
-        streamer = TextIteratorStreamer(self._tokenizer, skip_prompt=True,
-                                        skip_special_tokens=True, timeout=None)
+        streamer = TextIteratorStreamer(
+            self._tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=None
+        )
         sampling = req.temperature > 0
         kwargs: dict[str, Any] = {
             "input_ids": torch.tensor([ids], device=self.device),

@@ -83,8 +83,11 @@ def _number(value: float, schema: Mapping[str, Any], path: str) -> list[str]:
         ("exclusiveMinimum", lambda bound: value > bound),
         ("exclusiveMaximum", lambda bound: value < bound),
     )
-    return [f"{path}: violates {key} {schema[key]}" for key, ok in checks
-            if key in schema and not ok(schema[key])]
+    return [
+        f"{path}: violates {key} {schema[key]}"
+        for key, ok in checks
+        if key in schema and not ok(schema[key])
+    ]
 
 
 def _array(value: list[Any], schema: Mapping[str, Any], path: str) -> list[str]:

@@ -81,8 +81,13 @@ def gbnf_for_call(schema: dict[str, Any], fmt: ToolCallFormat, must_call: bool) 
     body = json_schema_to_gbnf(json.dumps(schema)).replace("root ::=", "call-json ::=", 1)
     body = re.sub(r"^char ::= .*$", lambda _: _STRICT_CHAR, body, count=1, flags=re.MULTILINE)
     call = " ".join(
-        part for part in (json.dumps(fmt.prefix) if fmt.prefix else "", "call-json",
-                          json.dumps(fmt.suffix) if fmt.suffix else "") if part
+        part
+        for part in (
+            json.dumps(fmt.prefix) if fmt.prefix else "",
+            "call-json",
+            json.dumps(fmt.suffix) if fmt.suffix else "",
+        )
+        if part
     )
     text = f"[^{_gbnf_escape(fmt.opener)}] [^\\x00]*"
     root = f"root ::= {call}" if must_call else f"root ::= {call} | {text}"
@@ -196,10 +201,12 @@ class LlamaCppEngine:
         grammar = None
         if req.active_tools:
             assert self._fmt is not None
-            grammar = gbnf_for_call(call_schema(req.active_tools, self._fmt), self._fmt,
-                                    req.must_call)
+            grammar = gbnf_for_call(
+                call_schema(req.active_tools, self._fmt), self._fmt, req.must_call
+            )
         stop = threading.Event()
         async with pool.acquire(score=lambda slot: slot.cached_prefix(tokens)) as slot:
+
             def produce(emit: Callable[[Event], None]) -> None:
                 with slot.lock:
                     self._generate(slot, tokens, req, max_tokens, grammar, emit, stop)
@@ -225,7 +232,8 @@ class LlamaCppEngine:
         llm.set_seed(req.seed if req.seed is not None else random.randrange(2**31))
         grammar = (
             llama_cpp.LlamaGrammar.from_string(grammar_text, verbose=False)
-            if grammar_text else None
+            if grammar_text
+            else None
         )
         assembler = ReplyAssembler(req, self._fmt, stop=[self._eos])
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -234,8 +242,13 @@ class LlamaCppEngine:
         generated = 0
         finish: Any = "length"
         generator = llm.generate(
-            tokens, top_k=0, top_p=req.top_p, min_p=0.0, temp=req.temperature,
-            repeat_penalty=1.0, grammar=grammar,
+            tokens,
+            top_k=0,
+            top_p=req.top_p,
+            min_p=0.0,
+            temp=req.temperature,
+            repeat_penalty=1.0,
+            grammar=grammar,
         )
         try:
             for token in generator:
@@ -262,8 +275,15 @@ class LlamaCppEngine:
         for event in events:
             emit(event)
         first = first or ended
-        emit(Usage(len(tokens), generated, max(cached, 0),
-                   (first - started) * 1000, (ended - first) * 1000))
+        emit(
+            Usage(
+                len(tokens),
+                generated,
+                max(cached, 0),
+                (first - started) * 1000,
+                (ended - first) * 1000,
+            )
+        )
         emit(Done(reason))
 
     async def complete(self, req: ChatRequest) -> Completion:

@@ -121,8 +121,7 @@ class OpenAICompatEngine:
 
     async def _probe(self, ep: Endpoint) -> bool:
         try:
-            resp = await self.client.get(f"{ep.base_url}/models", headers=ep.headers(),
-                                         timeout=5.0)
+            resp = await self.client.get(f"{ep.base_url}/models", headers=ep.headers(), timeout=5.0)
             resp.raise_for_status()
             models = resp.json().get("data") or []
         except (httpx.HTTPError, ValueError) as exc:
@@ -137,8 +136,10 @@ class OpenAICompatEngine:
 
     def _park(self, ep: Endpoint, retry_after: float | None) -> None:
         ep.failures += 1
-        delay = retry_after if retry_after is not None else min(
-            self._max, self._base * 2 ** (ep.failures - 1)
+        delay = (
+            retry_after
+            if retry_after is not None
+            else min(self._max, self._base * 2 ** (ep.failures - 1))
         )
         ep.available_at = self._clock() + delay
 
@@ -171,8 +172,14 @@ class OpenAICompatEngine:
         if tools:
             # Bounded schemas: the server's grammar then cannot run a string to max_tokens.
             body["tools"] = [
-                {"type": "function", "function": {"name": t.name, "description": t.description,
-                                                  "parameters": bounded_schema(t.parameters)}}
+                {
+                    "type": "function",
+                    "function": {
+                        "name": t.name,
+                        "description": t.description,
+                        "parameters": bounded_schema(t.parameters),
+                    },
+                }
                 for t in tools
             ]
             forced = tools[0].name if req.must_call and len(tools) == 1 else None
@@ -183,8 +190,10 @@ class OpenAICompatEngine:
 
     async def _send(self, ep: Endpoint, req: ChatRequest, stream: bool) -> httpx.Response:
         request = self.client.build_request(
-            "POST", f"{ep.base_url}/chat/completions",
-            json=self._payload(req, ep, stream), headers=ep.headers(),
+            "POST",
+            f"{ep.base_url}/chat/completions",
+            json=self._payload(req, ep, stream),
+            headers=ep.headers(),
         )
         try:
             resp = await self.client.send(request, stream=True)
@@ -274,8 +283,10 @@ class OpenAICompatEngine:
                     part["args"] += fn.get("arguments") or ""
         if not received:
             raise _EmptyStream
-        calls = [build_call(p.get("name") or "", p["args"], req.active_tools, i)
-                 for i, p in sorted(parts.items())]
+        calls = [
+            build_call(p.get("name") or "", p["args"], req.active_tools, i)
+            for i, p in sorted(parts.items())
+        ]
         for call in calls:
             yield call
         yield _usage(usage, chunks, t0, first, self._clock())
@@ -302,13 +313,18 @@ class OpenAICompatEngine:
             choice = body["choices"][0]
             message = choice.get("message") or {}
             calls = tuple(
-                build_call(c["function"]["name"], c["function"].get("arguments") or "",
-                           req.active_tools, i)
+                build_call(
+                    c["function"]["name"], c["function"].get("arguments") or "", req.active_tools, i
+                )
                 for i, c in enumerate(message.get("tool_calls") or ())
             )
             usage = _usage(body.get("usage"), 0, t0, None, self._clock())
-            return Completion(message.get("content") or "", calls, usage,
-                              _finish(choice.get("finish_reason"), bool(calls)))
+            return Completion(
+                message.get("content") or "",
+                calls,
+                usage,
+                _finish(choice.get("finish_reason"), bool(calls)),
+            )
         raise EngineUnavailable("no OpenAI-compatible endpoint answered: " + "; ".join(failures))
 
 
@@ -337,14 +353,20 @@ def _error_message(resp: httpx.Response) -> str:
     return str(error)
 
 
-def _usage(raw: Mapping[str, Any] | None, chunks: int, t0: float, first: float | None,
-           end: float) -> Usage:
+def _usage(
+    raw: Mapping[str, Any] | None, chunks: int, t0: float, first: float | None, end: float
+) -> Usage:
     first = first or end
     prompt_ms, generation_ms = (first - t0) * 1000, (end - first) * 1000
     if raw:
         details = raw.get("prompt_tokens_details") or {}
-        return Usage(int(raw.get("prompt_tokens") or 0), int(raw.get("completion_tokens") or 0),
-                     int(details.get("cached_tokens") or 0), prompt_ms, generation_ms)
+        return Usage(
+            int(raw.get("prompt_tokens") or 0),
+            int(raw.get("completion_tokens") or 0),
+            int(details.get("cached_tokens") or 0),
+            prompt_ms,
+            generation_ms,
+        )
     return Usage(0, chunks, 0, prompt_ms, generation_ms, exact=False)
 
 
@@ -360,4 +382,3 @@ def _finish(reason: str | None, called: bool) -> FinishReason:
     if called:
         return "tool_calls"
     return "length" if reason == "length" else "stop"
-

@@ -131,11 +131,15 @@ def _openai_rule(config: EngineConfig) -> str | None:
 
 BUILTIN: tuple[tuple[EngineSpec, Rule | None], ...] = (
     (EngineSpec("vllm", "inference.vllm:VLLMEngine", ("vllm",), "vllm"), _vllm_rule),
-    (EngineSpec("llamacpp", "inference.llamacpp:LlamaCppEngine", ("llama_cpp",), "llamacpp"),
-     _gguf_rule),
+    (
+        EngineSpec("llamacpp", "inference.llamacpp:LlamaCppEngine", ("llama_cpp",), "llamacpp"),
+        _gguf_rule,
+    ),
     (EngineSpec("hf", "inference.hf:HFEngine", ("torch", "transformers"), "hf"), _hf_rule),
-    (EngineSpec("openai_compat", "inference.openai_compat:OpenAICompatEngine", ("httpx",)),
-     _openai_rule),
+    (
+        EngineSpec("openai_compat", "inference.openai_compat:OpenAICompatEngine", ("httpx",)),
+        _openai_rule,
+    ),
     (EngineSpec("scripted", "inference.scripted:ScriptedEngine"), None),
 )
 

@@ -149,10 +149,14 @@ class ScriptedEngine:
                 yield TextDelta(piece)
             if reply.fail_after is not None and reply.fail_after >= len(pieces):
                 raise reply.error
-            calls = [
-                build_call(name, dict(args), req.active_tools, index)
-                for index, (name, args) in enumerate(reply.tool_calls)
-            ] if finish == "stop" else []
+            calls = (
+                [
+                    build_call(name, dict(args), req.active_tools, index)
+                    for index, (name, args) in enumerate(reply.tool_calls)
+                ]
+                if finish == "stop"
+                else []
+            )
             for call in calls:
                 yield call
             elapsed = (loop.time() - started) * 1000

@@ -120,4 +120,3 @@ async def events_from_thread(produce: Producer, stop: threading.Event) -> AsyncI
     finally:
         stop.set()
         await asyncio.shield(thread)
-

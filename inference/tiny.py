@@ -37,8 +37,16 @@ class ModelShape:
 
 TINY = ModelShape(arch="llama", hidden=64, layers=2, heads=4, kv_heads=2, ffn=128, context=2048)
 QWEN25_05B = ModelShape(
-    arch="qwen2", hidden=896, layers=24, heads=14, kv_heads=2, ffn=4864, context=32768,
-    vocab_size=151936, rope_theta=1_000_000.0, tied=True,
+    arch="qwen2",
+    hidden=896,
+    layers=24,
+    heads=14,
+    kv_heads=2,
+    ffn=4864,
+    context=32768,
+    vocab_size=151936,
+    rope_theta=1_000_000.0,
+    tied=True,
 )
 
 
@@ -195,25 +203,44 @@ def build_tiny_hf(directory: Path, seed: int = 0, shape: ModelShape = TINY) -> P
     tokenizer.save(str(directory / "tokenizer.json"))
     eos, pad = special_id("<|im_end|>"), special_id("<|endoftext|>")
     config = {
-        "architectures": ["LlamaForCausalLM"], "model_type": "llama",
-        "vocab_size": len(tokens), "hidden_size": shape.hidden,
-        "intermediate_size": shape.ffn, "num_hidden_layers": shape.layers,
-        "num_attention_heads": shape.heads, "num_key_value_heads": shape.kv_heads,
-        "max_position_embeddings": shape.context, "rms_norm_eps": 1e-6,
-        "rope_theta": shape.rope_theta, "tie_word_embeddings": shape.tied,
-        "hidden_act": "silu", "bos_token_id": pad, "eos_token_id": eos, "pad_token_id": pad,
+        "architectures": ["LlamaForCausalLM"],
+        "model_type": "llama",
+        "vocab_size": len(tokens),
+        "hidden_size": shape.hidden,
+        "intermediate_size": shape.ffn,
+        "num_hidden_layers": shape.layers,
+        "num_attention_heads": shape.heads,
+        "num_key_value_heads": shape.kv_heads,
+        "max_position_embeddings": shape.context,
+        "rms_norm_eps": 1e-6,
+        "rope_theta": shape.rope_theta,
+        "tie_word_embeddings": shape.tied,
+        "hidden_act": "silu",
+        "bos_token_id": pad,
+        "eos_token_id": eos,
+        "pad_token_id": pad,
         "torch_dtype": "float32",
     }
     (directory / "config.json").write_text(json.dumps(config, indent=2))
     (directory / "generation_config.json").write_text(
         json.dumps({"bos_token_id": pad, "eos_token_id": eos, "pad_token_id": pad})
     )
-    (directory / "tokenizer_config.json").write_text(json.dumps({
-        "tokenizer_class": "PreTrainedTokenizerFast", "eos_token": "<|im_end|>",
-        "pad_token": "<|endoftext|>", "bos_token": None, "model_max_length": shape.context,
-        "clean_up_tokenization_spaces": False, "chat_template": CHATML_TEMPLATE,
-    }, indent=2))
+    (directory / "tokenizer_config.json").write_text(
+        json.dumps(
+            {
+                "tokenizer_class": "PreTrainedTokenizerFast",
+                "eos_token": "<|im_end|>",
+                "pad_token": "<|endoftext|>",
+                "bos_token": None,
+                "model_max_length": shape.context,
+                "clean_up_tokenization_spaces": False,
+                "chat_template": CHATML_TEMPLATE,
+            },
+            indent=2,
+        )
+    )
     (directory / "chat_template.jinja").write_text(CHATML_TEMPLATE)
-    save_file(random_weights(shape, seed), str(directory / "model.safetensors"),
-              metadata={"format": "pt"})
+    save_file(
+        random_weights(shape, seed), str(directory / "model.safetensors"), metadata={"format": "pt"}
+    )
     return directory

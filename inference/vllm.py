@@ -77,8 +77,11 @@ class VLLMEngine:
         except ImportError:  # vLLM before the V1 engine
             from vllm.engine.async_llm_engine import AsyncLLMEngine as engine_cls
         args = AsyncEngineArgs(
-            model=model, max_model_len=self.config.n_ctx, max_num_seqs=self.config.parallel_slots,
-            enforce_eager=True, disable_log_stats=True,
+            model=model,
+            max_model_len=self.config.n_ctx,
+            max_num_seqs=self.config.parallel_slots,
+            enforce_eager=True,
+            disable_log_stats=True,
         )
         try:
             self._engine = engine_cls.from_engine_args(args)
@@ -94,7 +97,9 @@ class VLLMEngine:
     def prompt_ids(self, req: ChatRequest) -> list[int]:
         tools = [t.to_openai() for t in req.tools] or None
         ids: list[int] = self._tokenizer.apply_chat_template(
-            [dict(m) for m in req.messages], tools=tools, add_generation_prompt=True,
+            [dict(m) for m in req.messages],
+            tools=tools,
+            add_generation_prompt=True,
             tokenize=True,
         )
         return ids
@@ -112,8 +117,12 @@ class VLLMEngine:
         max_tokens = min(req.max_tokens or self.config.max_tokens, self.config.n_ctx - len(ids))
         extra = _structured(call_schema(req.active_tools, self._fmt)) if req.must_call else {}
         params = SamplingParams(
-            temperature=req.temperature, top_p=req.top_p, max_tokens=max_tokens,
-            stop=list(req.stop) or None, seed=req.seed, **extra,
+            temperature=req.temperature,
+            top_p=req.top_p,
+            max_tokens=max_tokens,
+            stop=list(req.stop) or None,
+            seed=req.seed,
+            **extra,
         )
         request_id = uuid.uuid4().hex
         assembler = ReplyAssembler(req, self._fmt)
@@ -144,4 +153,3 @@ class VLLMEngine:
 
     async def complete(self, req: ChatRequest) -> Completion:
         return await collect(self.stream(req))
-

@@ -157,9 +157,11 @@ def _usage(usage: Usage | dict[str, int] | None) -> dict[str, int]:
     if usage is None:
         return {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
     if isinstance(usage, Usage):
-        return {"prompt_tokens": usage.prompt_tokens,
-                "completion_tokens": usage.completion_tokens,
-                "total_tokens": usage.total_tokens}
+        return {
+            "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens,
+            "total_tokens": usage.total_tokens,
+        }
     return dict(usage)
 
 
@@ -173,15 +175,21 @@ class Chunks:
 
     def chunk(self, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
         return {
-            "id": self.id, "object": "chat.completion.chunk", "created": self.created,
+            "id": self.id,
+            "object": "chat.completion.chunk",
+            "created": self.created,
             "model": self.model,
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
         }
 
     def usage_chunk(self, usage: dict[str, int]) -> dict[str, Any]:
         return {
-            "id": self.id, "object": "chat.completion.chunk", "created": self.created,
-            "model": self.model, "choices": [], "usage": usage,
+            "id": self.id,
+            "object": "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model,
+            "choices": [],
+            "usage": usage,
         }
 
     def completion(
@@ -193,10 +201,13 @@ class Chunks:
         else:
             message["content"] = text
         return {
-            "id": self.id, "object": "chat.completion", "created": self.created,
+            "id": self.id,
+            "object": "chat.completion",
+            "created": self.created,
             "model": self.model,
-            "choices": [{"index": 0, "message": message, "finish_reason": finish,
-                         "logprobs": None}],
+            "choices": [
+                {"index": 0, "message": message, "finish_reason": finish, "logprobs": None}
+            ],
             "usage": usage,
         }
 
@@ -217,8 +228,9 @@ class Completions:
             ids.append(self.chat.engine.name)
         return {
             "object": "list",
-            "data": [{"id": i, "object": "model", "created": created, "owned_by": "clinic"}
-                     for i in ids],
+            "data": [
+                {"id": i, "object": "model", "created": created, "owned_by": "clinic"} for i in ids
+            ],
         }
 
     # -- the co-pilot ------------------------------------------------------------------
@@ -229,8 +241,10 @@ class Completions:
         """("text", str) pieces, then ("done", (finish, usage)); errors raise."""
         *earlier, last = req.messages
         if last.role != "user":
-            raise InvalidInput("the last message must be the user's",
-                               fields={"messages": "last is not a user message"})
+            raise InvalidInput(
+                "the last message must be the user's",
+                fields={"messages": "last is not a user message"},
+            )
         turn = TurnInput(last.text(), PageContext(page="api"))
         if req.conversation_id is not None:
             conv = await self.chat.open(principal, req.conversation_id)
@@ -281,9 +295,9 @@ class Completions:
         except InferenceError as exc:
             raise CompletionError(str(exc)) from None
 
-    def events(self, principal: Principal, req: CompletionRequest) -> AsyncIterator[
-        tuple[str, Any]
-    ]:
+    def events(
+        self, principal: Principal, req: CompletionRequest
+    ) -> AsyncIterator[tuple[str, Any]]:
         if req.model == COPILOT:
             return self._copilot_events(principal, req)
         return self._engine_events(req)

@@ -44,8 +44,11 @@ class ChatEvent:
 def turn_start(conversation_id: int, message_id: int, created: datetime) -> ChatEvent:
     return ChatEvent(
         "turn.start",
-        {"conversation_id": conversation_id, "message_id": message_id,
-         "created": created.isoformat()},
+        {
+            "conversation_id": conversation_id,
+            "message_id": message_id,
+            "created": created.isoformat(),
+        },
     )
 
 
@@ -67,9 +70,7 @@ def records(ids: dict[str, int]) -> list[dict[str, Any]]:
     return out
 
 
-def action_result(
-    procedure: str, ok: bool, summary: str, recs: list[dict[str, Any]]
-) -> ChatEvent:
+def action_result(procedure: str, ok: bool, summary: str, recs: list[dict[str, Any]]) -> ChatEvent:
     return ChatEvent(
         "action.result", {"procedure": procedure, "ok": ok, "summary": summary, "records": recs}
     )
@@ -93,8 +94,12 @@ def message_done(
 ) -> ChatEvent:
     return ChatEvent(
         "message.done",
-        {"message_id": message_id, "finish_reason": finish_reason, "usage": usage,
-         "timings": timings},
+        {
+            "message_id": message_id,
+            "finish_reason": finish_reason,
+            "usage": usage,
+            "timings": timings,
+        },
     )
 
 

@@ -31,7 +31,9 @@ class ConversationLocks:
     @contextlib.asynccontextmanager
     async def hold(self, conversation_id: int) -> AsyncIterator[None]:
         lock = self._redis.lock(
-            KEY.format(id=conversation_id), timeout=self.ttl, sleep=0.05,
+            KEY.format(id=conversation_id),
+            timeout=self.ttl,
+            sleep=0.05,
             blocking_timeout=self.wait,
         )
         if not await lock.acquire():

@@ -89,8 +89,9 @@ class TurnParser(Protocol):
         """One line for /readyz: what the parser can do here."""
         ...
 
-    async def parse(self, text: str, principal: Principal, context: PageContext) -> ParseOutcome:
-        ...
+    async def parse(
+        self, text: str, principal: Principal, context: PageContext
+    ) -> ParseOutcome: ...
 
     async def answer(
         self, pending: ParseOutcome, text: str, principal: Principal, context: PageContext

@@ -174,8 +174,11 @@ class ChatService:
             emit(ev.message_error(exc.code, exc.message, True))
         except Exception:
             log.exception("chat turn failed")
-            emit(ev.message_error("internal", "something went wrong on our side; it was logged",
-                                  True))
+            emit(
+                ev.message_error(
+                    "internal", "something went wrong on our side; it was logged", True
+                )
+            )
         finally:
             emit(None)
 
@@ -227,7 +230,8 @@ class ChatService:
             ending.status = "error"
             reply.meta["error"] = type(exc).__name__
             code, retryable = (
-                ("context_overflow", False) if isinstance(exc, ContextOverflow)
+                ("context_overflow", False)
+                if isinstance(exc, ContextOverflow)
                 else ("engine_error", True)
             )
             emit(ev.message_error(code, f"the language model failed: {exc}", retryable))
@@ -308,7 +312,8 @@ class ChatService:
             return []
         assert isinstance(contact, Done)
         shown = contact.output.model_dump(
-            mode="json", exclude={"enrichment", "version", "created_at", "updated_at"},
+            mode="json",
+            exclude={"enrichment", "version", "created_at", "updated_at"},
             exclude_none=True,
         )
         page = f"Page: {context.page or 'contact'}"

@@ -23,8 +23,8 @@ FROM_SETTINGS: Any = object()
 async def _start_engine(runtime: Runtime, engine: Any) -> tuple[Engine | None, str]:
     if engine is None:
         return None, "none: disabled"
-    name, reason = (engine.name, "") if engine is not FROM_SETTINGS else describe_engine(
-        runtime.settings
+    name, reason = (
+        (engine.name, "") if engine is not FROM_SETTINGS else describe_engine(runtime.settings)
     )
     try:
         built = build_engine(runtime.settings) if engine is FROM_SETTINGS else engine
@@ -49,8 +49,12 @@ async def chat_parts(
     started, status = await _start_engine(runtime, engine)
     if parser is None:
         parser = build_parser(
-            settings=runtime.settings, runtime=runtime, registry=executor.registry,
-            executor=executor, engine=started, clock=runtime.clock,
+            settings=runtime.settings,
+            runtime=runtime,
+            registry=executor.registry,
+            executor=executor,
+            engine=started,
+            clock=runtime.clock,
             sessions=runtime.sessions,
         )
     chat = ChatService(runtime, executor, started, parser, status)

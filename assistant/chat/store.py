@@ -88,8 +88,12 @@ async def add_message(
 ) -> Message:
     assert conversation.id is not None
     row = Message(
-        conversation_id=conversation.id, role=role, content=content, status=status,
-        meta=meta or {}, created_at=now,
+        conversation_id=conversation.id,
+        role=role,
+        content=content,
+        status=status,
+        meta=meta or {},
+        created_at=now,
     )
     session.add(row)
     conversation.updated_at = now
@@ -118,7 +122,11 @@ async def save_pending(
 ) -> None:
     await close_pending(session, conversation)
     await add_message(
-        session, conversation, PENDING, json.dumps(outcome.as_dict(), default=str), now,
+        session,
+        conversation,
+        PENDING,
+        json.dumps(outcome.as_dict(), default=str),
+        now,
         status="open",
     )
 
@@ -161,9 +169,7 @@ async def page(
     if q:
         pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(func.lower(Conversation.title).like(pattern + "%", escape="\\"))
-    total = (
-        await session.exec(select(func.count()).select_from(query.subquery()))
-    ).one()
+    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
     rows = await session.exec(
         query.order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
         .limit(limit)

@@ -82,7 +82,12 @@ class StoredTranscript:
             if ending.pending is not None:
                 await store.save_pending(session, conv, ending.pending, now)
             row = await store.add_message(
-                session, conv, "assistant", ending.text, now, status=ending.status,
+                session,
+                conv,
+                "assistant",
+                ending.text,
+                now,
+                status=ending.status,
                 meta=ending.meta,
             )
             assert row.id is not None

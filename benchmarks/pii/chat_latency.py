@@ -35,8 +35,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _measure(turns: int, nlu_dir: Path, logging_on: bool, redis_url: str,
-                   level: str) -> dict[str, Any]:
+async def _measure(
+    turns: int, nlu_dir: Path, logging_on: bool, redis_url: str, level: str
+) -> dict[str, Any]:
     import httpx
     import uvicorn
 
@@ -56,8 +57,13 @@ async def _measure(turns: int, nlu_dir: Path, logging_on: bool, redis_url: str,
     from server.app import create_app
 
     work = Path(tempfile.mkdtemp(prefix="chat-latency-"))
-    settings = Settings(data_dir=work, redis={"url": redis_url}, key_file=work / "keys.json",
-                        jobs={"queue": f"bench:{work.name}"}, log={"level": level})
+    settings = Settings(
+        data_dir=work,
+        redis={"url": redis_url},
+        key_file=work / "keys.json",
+        jobs={"queue": f"bench:{work.name}"},
+        log={"level": level},
+    )
     create_key_file(settings.keys_path)
     await asyncio.to_thread(migrate.upgrade, settings.database_url)
     handle = None
@@ -68,16 +74,24 @@ async def _measure(turns: int, nlu_dir: Path, logging_on: bool, redis_url: str,
         logging.getLogger().setLevel(logging.CRITICAL + 1)
     db = create_engine(settings.database_url, keyring=load_keyring(settings.keys_path))
     async with session_factory(db)() as session, session.begin():
-        user = await create_user(session, email="bench@clinic.example.com", role="practitioner",
-                                 password="benchmark-password")
+        user = await create_user(
+            session,
+            email="bench@clinic.example.com",
+            role="practitioner",
+            password="benchmark-password",
+        )
         _, token = await create_token(session, user)
         session.add(Contact(first_name="Jane", last_name="Doe"))
-    parser = CommandParser(NLUModel(nlu_dir), None, load_registry(), session_factory(db),
-                           SystemClock())
+    parser = CommandParser(
+        NLUModel(nlu_dir), None, load_registry(), session_factory(db), SystemClock()
+    )
     app = create_app(settings, engine=None, parser=CommandParserAdapter(parser, "bench"))
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           access_log=logging_on, lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_config=None, access_log=logging_on, lifespan="on"
+        )
+    )
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
@@ -107,12 +121,18 @@ async def _measure(turns: int, nlu_dir: Path, logging_on: bool, redis_url: str,
 
     def summary(values: list[float]) -> dict[str, float]:
         ordered = sorted(values)
-        return {"p50_ms": 1000 * statistics.median(ordered),
-                "p95_ms": 1000 * ordered[round(0.95 * (len(ordered) - 1))],
-                "mean_ms": 1000 * statistics.fmean(ordered)}
+        return {
+            "p50_ms": 1000 * statistics.median(ordered),
+            "p95_ms": 1000 * ordered[round(0.95 * (len(ordered) - 1))],
+            "mean_ms": 1000 * statistics.fmean(ordered),
+        }
 
-    return {"logging": "on" if logging_on else "off", "turns": turns,
-            "first_event": summary(first), "tool_call": summary(decided)}
+    return {
+        "logging": "on" if logging_on else "off",
+        "turns": turns,
+        "first_event": summary(first),
+        "tool_call": summary(decided),
+    }
 
 
 def main() -> None:
@@ -120,8 +140,12 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=60)
     parser.add_argument("--nlu-dir", type=Path, default=None)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
-    parser.add_argument("--level", default="INFO", help="log level with logging on (INFO is "
-                        "the servers' default; DEBUG adds every driver call)")
+    parser.add_argument(
+        "--level",
+        default="INFO",
+        help="log level with logging on (INFO is "
+        "the servers' default; DEBUG adds every driver call)",
+    )
     parser.add_argument("--mode", choices=["on", "off"], default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.nlu_dir is None:
@@ -138,9 +162,23 @@ def main() -> None:
     runs = {}
     for mode in ("off", "on", "off", "on"):  # interleaved, best of two per mode
         out = subprocess.run(
-            [sys.executable, __file__, "--mode", mode, "--turns", str(args.turns),
-             "--nlu-dir", str(args.nlu_dir), "--redis-url", args.redis_url, "--level", args.level],
-            capture_output=True, text=True, check=True,
+            [
+                sys.executable,
+                __file__,
+                "--mode",
+                mode,
+                "--turns",
+                str(args.turns),
+                "--nlu-dir",
+                str(args.nlu_dir),
+                "--redis-url",
+                args.redis_url,
+                "--level",
+                args.level,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         best = runs.get(mode)
@@ -148,22 +186,36 @@ def main() -> None:
             runs[mode] = result
     on, off = runs["on"], runs["off"]
     ratio = {k: on[k]["p50_ms"] / off[k]["p50_ms"] - 1 for k in ("first_event", "tool_call")}
-    report = {"runs": runs, "p50_overhead": ratio, "level": args.level,
-              "target": "first event with logging on within 5% of logging off",
-              "met": ratio["first_event"] <= 0.05}
+    report = {
+        "runs": runs,
+        "p50_overhead": ratio,
+        "level": args.level,
+        "target": "first event with logging on within 5% of logging off",
+        "met": ratio["first_event"] <= 0.05,
+    }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "chat_latency.json").write_text(json.dumps(report, indent=2))
-    lines = ["# Chat latency, scrubbed logging on vs off", "",
-             f"{args.turns} command turns per run (classifier path, no LLM), best of 2 runs; "
-             f"logging on at {args.level}.", "",
-             "| | first event p50 / p95 (ms) | tool.call p50 / p95 (ms) |", "|---|---|---|"]
+    lines = [
+        "# Chat latency, scrubbed logging on vs off",
+        "",
+        f"{args.turns} command turns per run (classifier path, no LLM), best of 2 runs; "
+        f"logging on at {args.level}.",
+        "",
+        "| | first event p50 / p95 (ms) | tool.call p50 / p95 (ms) |",
+        "|---|---|---|",
+    ]
     for mode in ("off", "on"):
         r = runs[mode]
-        lines.append(f"| logging {mode} | {r['first_event']['p50_ms']:.1f} / "
-                     f"{r['first_event']['p95_ms']:.1f} | {r['tool_call']['p50_ms']:.1f} / "
-                     f"{r['tool_call']['p95_ms']:.1f} |")
-    lines += ["", f"Overhead at p50: first event {100 * ratio['first_event']:+.1f}%, tool.call "
-              f"{100 * ratio['tool_call']:+.1f}% (target: first event within +5%)."]
+        lines.append(
+            f"| logging {mode} | {r['first_event']['p50_ms']:.1f} / "
+            f"{r['first_event']['p95_ms']:.1f} | {r['tool_call']['p50_ms']:.1f} / "
+            f"{r['tool_call']['p95_ms']:.1f} |"
+        )
+    lines += [
+        "",
+        f"Overhead at p50: first event {100 * ratio['first_event']:+.1f}%, tool.call "
+        f"{100 * ratio['tool_call']:+.1f}% (target: first event within +5%).",
+    ]
     (RESULTS / "chat_latency.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

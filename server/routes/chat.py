@@ -30,8 +30,9 @@ class ChatIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     conversation_id: int | None = Field(default=None, ge=1, le=2**53)
-    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                              max_length=10_000)]
+    message: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)
+    ]
     context: ChatContextIn = Field(default_factory=ChatContextIn)
 
 
@@ -40,13 +41,15 @@ async def sse(events: AsyncIterator[ChatEvent]) -> AsyncIterator[ServerSentEvent
     number = 0
     async for event in events:
         number += 1
-        yield ServerSentEventMessage(
-            data=json.dumps(event.data), event=event.kind, id=str(number)
-        )
+        yield ServerSentEventMessage(data=json.dumps(event.data), event=event.kind, id=str(number))
 
 
-@post("/api/chat", tags=["chat"], summary="Send a message; the turn streams back (SSE)",
-      status_code=200)
+@post(
+    "/api/chat",
+    tags=["chat"],
+    summary="Send a message; the turn streams back (SSE)",
+    status_code=200,
+)
 async def chat(data: JSONBody[ChatIn], principal: PrincipalDep, chat: ChatDep) -> ServerSentEvent:
     conversation_id = await chat.open(principal, data.conversation_id)
     turn = TurnInput(data.message, PageContext(data.context.page, data.context.contact_id))

@@ -27,8 +27,11 @@ async def list_conversations(
     return Page[ConversationOut](items=items, total=total)
 
 
-@get("/api/conversations/{conversation_id:int}", tags=["chat"],
-     summary="A conversation: messages, actions, approvals")
+@get(
+    "/api/conversations/{conversation_id:int}",
+    tags=["chat"],
+    summary="A conversation: messages, actions, approvals",
+)
 async def get_conversation(
     conversation_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
 ) -> ConversationDetail:
@@ -36,8 +39,11 @@ async def get_conversation(
         return await store.detail(session, principal, conversation_id)
 
 
-@delete("/api/conversations/{conversation_id:int}", tags=["chat"],
-        summary="Delete a conversation and its messages")
+@delete(
+    "/api/conversations/{conversation_id:int}",
+    tags=["chat"],
+    summary="Delete a conversation and its messages",
+)
 async def delete_conversation(
     conversation_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
 ) -> None:

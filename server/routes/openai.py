@@ -47,8 +47,8 @@ def _app_error(request: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
 
 
 def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    status = 422 if isinstance(exc, ValidationException) or exc.status_code == 400 else (
-        exc.status_code
+    status = (
+        422 if isinstance(exc, ValidationException) or exc.status_code == 400 else (exc.status_code)
     )
     code = "invalid_input" if status == 422 else HTTP_CODES.get(status, "error")
     body = {"error": openai_error(None, str(exc.detail), code)}
@@ -57,8 +57,9 @@ def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     unexpected_error(request, exc)  # logs it
-    body = {"error": openai_error(None, "something went wrong on our side; it was logged",
-                                  "internal")}
+    body = {
+        "error": openai_error(None, "something went wrong on our side; it was logged", "internal")
+    }
     return Response(body, status_code=500)
 
 

@@ -22,14 +22,16 @@ async def test_list_search_paginate_delete(chat: ChatHarness, app_settings: obje
     assert page["total"] == 4
     assert [c["id"] for c in page["items"]][1:] == ids[::-1], "newest first"
     found = await chat.http.get(
-        "/api/conversations", params={"q": word.upper(), "limit": 2, "offset": 1},
+        "/api/conversations",
+        params={"q": word.upper(), "limit": 2, "offset": 1},
         headers=member.headers,
     )
     assert found.status_code == 200
     assert found.json()["total"] == 3
     assert [c["id"] for c in found.json()["items"]] == [ids[1], ids[0]]
-    assert (await chat.http.get("/api/conversations", params={"limit": 0},
-                                headers=member.headers)).status_code == 422
+    assert (
+        await chat.http.get("/api/conversations", params={"limit": 0}, headers=member.headers)
+    ).status_code == 422
 
     gone = await chat.http.delete(f"/api/conversations/{ids[0]}", headers=member.headers)
     assert gone.status_code == 204
@@ -48,13 +50,18 @@ async def test_another_users_conversation_is_not_found(
     h = other.headers
     assert (await chat.http.get(f"/api/conversations/{cid}", headers=h)).status_code == 404
     assert (await chat.http.delete(f"/api/conversations/{cid}", headers=h)).status_code == 404
-    post = await chat.http.post("/api/chat", json={"message": "hi", "conversation_id": cid},
-                                headers=h)
+    post = await chat.http.post(
+        "/api/chat", json={"message": "hi", "conversation_id": cid}, headers=h
+    )
     assert post.status_code == 404 and post.json()["error"]["code"] == "not_found"
     v1 = await chat.http.post(
-        "/v1/chat/completions", headers=h,
-        json={"model": "assistant", "conversation_id": cid,
-              "messages": [{"role": "user", "content": "hi"}]},
+        "/v1/chat/completions",
+        headers=h,
+        json={
+            "model": "assistant",
+            "conversation_id": cid,
+            "messages": [{"role": "user", "content": "hi"}],
+        },
     )
     assert v1.status_code == 404 and v1.json()["error"]["type"] == "invalid_request_error"
     listed = (await chat.http.get("/api/conversations", headers=h)).json()["items"]

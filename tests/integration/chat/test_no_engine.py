@@ -14,8 +14,9 @@ def parse_sse(body: str) -> list[tuple[str, dict[str, Any]]]:
     out = []
     for block in body.replace("\r\n", "\n").split("\n\n"):
         fields = dict(
-            line.split(": ", 1) for line in block.splitlines() if ": " in line
-            and not line.startswith(":")
+            line.split(": ", 1)
+            for line in block.splitlines()
+            if ": " in line and not line.startswith(":")
         )
         if "data" in fields:
             out.append((fields.get("event", "message"), json.loads(fields["data"])))
@@ -43,7 +44,8 @@ async def test_chat_without_engine_says_how_to_enable_one(
     models = (await client.get("/v1/models", headers=staff["owner"].headers)).json()
     assert [m["id"] for m in models["data"]] == ["assistant"]
     other = await client.post(
-        "/v1/chat/completions", headers=staff["owner"].headers,
+        "/v1/chat/completions",
+        headers=staff["owner"].headers,
         json={"model": "qwen", "messages": [{"role": "user", "content": "hi"}]},
     )
     assert other.status_code == 404

@@ -22,30 +22,38 @@ from tests.plugins.servers import running_server
 pytestmark = pytest.mark.slow
 pytest.importorskip("llama_cpp", reason="the llamacpp engine needs llama-cpp-python")
 
-LLM_ENV = {"ASSISTANT_LLM_MAX_TOKENS": "24", "ASSISTANT_LLM_N_THREADS": "1",
-           "ASSISTANT_LLM_N_CTX": "2048"}
+LLM_ENV = {
+    "ASSISTANT_LLM_MAX_TOKENS": "24",
+    "ASSISTANT_LLM_N_THREADS": "1",
+    "ASSISTANT_LLM_N_CTX": "2048",
+}
 WEATHER = {
     "type": "function",
     "function": {
         "name": "get_weather",
         "description": "Weather in a city",
-        "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
-                       "required": ["city"]},
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+        },
     },
 }
 
 
 @pytest.fixture(scope="module")
 def server(app_settings: Settings, tiny_gguf: Path) -> Iterator[str]:
-    with running_server(app_settings, ASSISTANT_ENGINE="llamacpp",
-                        ASSISTANT_MODEL=str(tiny_gguf), **LLM_ENV) as url:
+    with running_server(
+        app_settings, ASSISTANT_ENGINE="llamacpp", ASSISTANT_MODEL=str(tiny_gguf), **LLM_ENV
+    ) as url:
         yield url
 
 
 @pytest.fixture
 async def client(server: str, staff: dict[str, Member]) -> AsyncIterator[openai.AsyncOpenAI]:
-    async with openai.AsyncOpenAI(base_url=f"{server}/v1", api_key=staff["owner"].token,
-                                  max_retries=0, timeout=60) as c:
+    async with openai.AsyncOpenAI(
+        base_url=f"{server}/v1", api_key=staff["owner"].token, max_retries=0, timeout=60
+    ) as c:
         yield c
 
 
@@ -58,8 +66,10 @@ async def test_readyz_and_models(server: str, client: openai.AsyncOpenAI) -> Non
 
 
 async def test_engine_model_non_streaming_and_streaming(client: openai.AsyncOpenAI) -> None:
-    messages: Any = [{"role": "system", "content": "be brief"},
-                     {"role": "user", "content": "hello"}]
+    messages: Any = [
+        {"role": "system", "content": "be brief"},
+        {"role": "user", "content": "hello"},
+    ]
     reply = await client.chat.completions.create(model="tiny", messages=messages, seed=1)
     assert reply.object == "chat.completion"
     assert isinstance(reply.choices[0].message.content, str)
@@ -67,8 +77,12 @@ async def test_engine_model_non_streaming_and_streaming(client: openai.AsyncOpen
     assert reply.usage is not None and reply.usage.prompt_tokens > 0
 
     stream = await client.chat.completions.create(
-        model="tiny", messages=messages, stream=True, stream_options={"include_usage": True},
-        seed=1, max_completion_tokens=8,
+        model="tiny",
+        messages=messages,
+        stream=True,
+        stream_options={"include_usage": True},
+        seed=1,
+        max_completion_tokens=8,
     )
     chunks = [chunk async for chunk in stream]
     assert chunks[-1].usage is not None and chunks[-1].usage.completion_tokens <= 8
@@ -79,8 +93,14 @@ async def test_engine_model_non_streaming_and_streaming(client: openai.AsyncOpen
 @pytest.mark.parametrize("stream", [False, True])
 async def test_engine_model_tools(client: openai.AsyncOpenAI, stream: bool) -> None:
     messages: Any = [{"role": "user", "content": "weather in Paris?"}]
-    kwargs: Any = {"model": "tiny", "messages": messages, "tools": [WEATHER],
-                   "tool_choice": "required", "seed": 3, "max_tokens": 400}
+    kwargs: Any = {
+        "model": "tiny",
+        "messages": messages,
+        "tools": [WEATHER],
+        "tool_choice": "required",
+        "seed": 3,
+        "max_tokens": 400,
+    }
     if not stream:
         reply = await client.chat.completions.create(**kwargs)
         calls = reply.choices[0].message.tool_calls or []
@@ -99,16 +119,26 @@ async def test_copilot_model(client: openai.AsyncOpenAI) -> None:
         model="assistant", messages=[{"role": "user", "content": "hello there"}]
     )
     assert isinstance(reply.choices[0].message.content, str)
-    chunks = [c async for c in await client.chat.completions.create(
-        model="assistant", messages=[{"role": "user", "content": "hello there"}], stream=True)]
+    chunks = [
+        c
+        async for c in await client.chat.completions.create(
+            model="assistant", messages=[{"role": "user", "content": "hello there"}], stream=True
+        )
+    ]
     assert chunks[0].choices[0].delta.role == "assistant"
 
 
 async def test_lenient_with_what_real_clients_send(server: str, staff: dict[str, Member]) -> None:
     body = {
-        "model": "tiny", "tools": [], "n": 1, "max_completion_tokens": 4,
-        "response_format": {"type": "text"}, "stream_options": None, "user": "x",
-        "frequency_penalty": 0, "some_future_field": {"a": 1},
+        "model": "tiny",
+        "tools": [],
+        "n": 1,
+        "max_completion_tokens": 4,
+        "response_format": {"type": "text"},
+        "stream_options": None,
+        "user": "x",
+        "frequency_penalty": 0,
+        "some_future_field": {"a": 1},
         "messages": [
             {"role": "system", "content": [{"type": "text", "text": "be brief"}]},
             {"role": "user", "content": "hi"},
@@ -117,8 +147,9 @@ async def test_lenient_with_what_real_clients_send(server: str, staff: dict[str,
         ],
     }
     async with httpx.AsyncClient(timeout=60) as http:
-        response = await http.post(f"{server}/v1/chat/completions", json=body,
-                                   headers=staff["viewer"].headers)
+        response = await http.post(
+            f"{server}/v1/chat/completions", json=body, headers=staff["viewer"].headers
+        )
     assert response.status_code == 200, response.text
     assert response.json()["usage"]["completion_tokens"] <= 4
 
@@ -130,8 +161,9 @@ async def test_errors_in_openai_shape(server: str, client: openai.AsyncOpenAI) -
         )
     assert bad.value.body["code"] == "invalid_input"  # type: ignore[index]
     assert "n" in bad.value.body["message"]  # type: ignore[index]
-    async with openai.AsyncOpenAI(base_url=f"{server}/v1", api_key="wrong",
-                                  max_retries=0) as anonymous:
+    async with openai.AsyncOpenAI(
+        base_url=f"{server}/v1", api_key="wrong", max_retries=0
+    ) as anonymous:
         with pytest.raises(openai.AuthenticationError) as denied:
             await anonymous.models.list()
     assert denied.value.body["type"] == "authentication_error"  # type: ignore[index]
@@ -140,10 +172,13 @@ async def test_errors_in_openai_shape(server: str, client: openai.AsyncOpenAI) -
 async def test_chat_turn_streams_from_the_tiny_model(
     app_settings: Settings, tiny_gguf: Path, staff: dict[str, Member]
 ) -> None:
-    settings = app_settings.model_copy(update={
-        "engine": "llamacpp", "model": str(tiny_gguf),
-        "llm": app_settings.llm.model_copy(update={"max_tokens": 16, "n_threads": 1}),
-    })
+    settings = app_settings.model_copy(
+        update={
+            "engine": "llamacpp",
+            "model": str(tiny_gguf),
+            "llm": app_settings.llm.model_copy(update={"max_tokens": 16, "n_threads": 1}),
+        }
+    )
     app = create_app(settings, parser=ChatOnlyParser("test"))
     async with serve_in_process(app) as base, httpx.AsyncClient(base_url=base, timeout=60) as http:
         events = await turn(http, staff["owner"], "hello, who are you?")
@@ -151,6 +186,7 @@ async def test_chat_turn_streams_from_the_tiny_model(
         assert {e.event for e in events[1:-1]} <= {"message.delta"}
         done = events[-1].data
         assert done["usage"]["completion_tokens"] >= 1 and done["finish_reason"] in (
-            "stop", "length"
+            "stop",
+            "length",
         )
         assert (await http.get("/readyz")).json()["engine"] == "llamacpp"

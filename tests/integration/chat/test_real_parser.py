@@ -24,7 +24,8 @@ pytest.importorskip("assistant.commands", reason="the hybrid parser is not insta
 
 @pytest.fixture(scope="module")
 async def http(
-    app_settings: Settings, nlu_model_dir: Path  # noqa: F811
+    app_settings: Settings,
+    nlu_model_dir: Path,  # noqa: F811
 ) -> AsyncIterator[httpx.AsyncClient]:
     from assistant.chat.parsing import CommandParserAdapter
     from assistant.clock import SystemClock
@@ -38,8 +39,9 @@ async def http(
     nlu = NLUModel(nlu_model_dir, threshold=0.3)
     db = create_engine(app_settings.database_url)
     parser = CommandParser(nlu, None, load_registry(), session_factory(db), SystemClock())
-    app = create_app(app_settings, engine=None,
-                     parser=CommandParserAdapter(parser, "hybrid: classifier (test)"))
+    app = create_app(
+        app_settings, engine=None, parser=CommandParserAdapter(parser, "hybrid: classifier (test)")
+    )
     try:
         async with (
             serve_in_process(app) as base,

@@ -40,8 +40,9 @@ def hf_prompt_counter(hf_dir: Path) -> Callable[[ChatRequest], int]:
 
     def count(req: ChatRequest) -> int:
         tools = [t.to_openai() for t in req.tools] or None
-        text = tokenizer.apply_chat_template([dict(m) for m in req.messages], tools=tools,
-                                             add_generation_prompt=True, tokenize=False)
+        text = tokenizer.apply_chat_template(
+            [dict(m) for m in req.messages], tools=tools, add_generation_prompt=True, tokenize=False
+        )
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
     return count
@@ -60,10 +61,27 @@ def llama_server(gguf: Path, log: Path) -> Iterator[str]:
     port = free_port()
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host",
-             "127.0.0.1", "--port", str(port), "--n_ctx", str(N_CTX), "--n_threads",
-             str(THREADS), "--n_threads_batch", str(THREADS), "--verbose", "False"],
-            stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(gguf),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                str(N_CTX),
+                "--n_threads",
+                str(THREADS),
+                "--n_threads_batch",
+                str(THREADS),
+                "--verbose",
+                "False",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}/v1"
     try:
@@ -90,5 +108,4 @@ def llama_server(gguf: Path, log: Path) -> Iterator[str]:
 
 
 def config(**kwargs: Any) -> EngineConfig:
-    return EngineConfig(n_ctx=N_CTX, n_threads=THREADS, parallel_slots=1, max_tokens=64,
-                        **kwargs)
+    return EngineConfig(n_ctx=N_CTX, n_threads=THREADS, parallel_slots=1, max_tokens=64, **kwargs)

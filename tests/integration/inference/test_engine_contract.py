@@ -49,9 +49,13 @@ NOTE_TOOL = Tool(
     },
 )
 TAG_TOOL = Tool(
-    "tags_add", "Tag a contact",
-    {"type": "object", "properties": {"contact": {"type": "string"}, "tag": {"type": "string"}},
-     "required": ["contact", "tag"]},
+    "tags_add",
+    "Tag a contact",
+    {
+        "type": "object",
+        "properties": {"contact": {"type": "string"}, "tag": {"type": "string"}},
+        "required": ["contact", "tag"],
+    },
 )
 SYSTEM = {"role": "system", "content": "You are the clinic co-pilot. Be brief."}
 LONG_REPLY = " ".join(f"word{i}" for i in range(3000))
@@ -61,11 +65,16 @@ def scripted_reply(req: ChatRequest) -> ScriptedReply:
     """Answers like a model would: a call when one is forced, else (long) text."""
     if req.must_call:
         seed = req.seed or 0
-        return ScriptedReply(tool_calls=[(req.active_tools[0].name,
-                                          {"contact": f"Jane {seed}", "body": "prefers mornings",
-                                           "tag": "vip"}
-                                          if req.active_tools[0] is TAG_TOOL
-                                          else {"contact": f"Jane {seed}", "body": "hello"})])
+        return ScriptedReply(
+            tool_calls=[
+                (
+                    req.active_tools[0].name,
+                    {"contact": f"Jane {seed}", "body": "prefers mornings", "tag": "vip"}
+                    if req.active_tools[0] is TAG_TOOL
+                    else {"contact": f"Jane {seed}", "body": "hello"},
+                )
+            ]
+        )
     return ScriptedReply(text=LONG_REPLY, token_delay=0.001)
 
 
@@ -83,38 +92,59 @@ def _cuda() -> bool:
 
 ENGINES = [
     "scripted",
-    pytest.param("llamacpp", marks=pytest.mark.skipif(not _available("llama_cpp"),
-                                                      reason="llama-cpp-python not installed")),
-    pytest.param("hf", marks=pytest.mark.skipif(not _available("transformers"),
-                                                reason="transformers not installed")),
-    pytest.param("openai_compat", marks=pytest.mark.skipif(
-        not _available("llama_cpp"), reason="needs llama_cpp.server to serve the tiny GGUF")),
-    pytest.param("vllm", marks=[pytest.mark.gpu, pytest.mark.skipif(
-        not _cuda(), reason="vllm in process needs vllm and a CUDA GPU")]),
+    pytest.param(
+        "llamacpp",
+        marks=pytest.mark.skipif(
+            not _available("llama_cpp"), reason="llama-cpp-python not installed"
+        ),
+    ),
+    pytest.param(
+        "hf",
+        marks=pytest.mark.skipif(
+            not _available("transformers"), reason="transformers not installed"
+        ),
+    ),
+    pytest.param(
+        "openai_compat",
+        marks=pytest.mark.skipif(
+            not _available("llama_cpp"), reason="needs llama_cpp.server to serve the tiny GGUF"
+        ),
+    ),
+    pytest.param(
+        "vllm",
+        marks=[
+            pytest.mark.gpu,
+            pytest.mark.skipif(not _cuda(), reason="vllm in process needs vllm and a CUDA GPU"),
+        ],
+    ),
 ]
 
 
 @pytest.fixture(scope="module", params=ENGINES)
 async def harness(
-    request: pytest.FixtureRequest, tiny_gguf: Path, tiny_hf_dir: Path,
+    request: pytest.FixtureRequest,
+    tiny_gguf: Path,
+    tiny_hf_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[Harness]:
     name = request.param
     if name == "scripted":
         engine = ScriptedEngine(config(engine="scripted"), responder=scripted_reply)
+
         def count(req: ChatRequest) -> int:
             return engine.prompt_tokens(req)
+
         harness = Harness(engine, count)
     elif name == "llamacpp":
         from inference.llamacpp import LlamaCppEngine
 
-        harness = Harness(LlamaCppEngine(config(model=str(tiny_gguf))),
-                          hf_prompt_counter(tiny_hf_dir))
+        harness = Harness(
+            LlamaCppEngine(config(model=str(tiny_gguf))), hf_prompt_counter(tiny_hf_dir)
+        )
     elif name == "hf":
         from inference.hf import HFEngine
 
-        harness = Harness(HFEngine(config(model=str(tiny_hf_dir))),
-                          hf_prompt_counter(tiny_hf_dir))
+        harness = Harness(HFEngine(config(model=str(tiny_hf_dir))), hf_prompt_counter(tiny_hf_dir))
     elif name == "openai_compat":
         from inference.openai_compat import OpenAICompatEngine
 
@@ -130,8 +160,9 @@ async def harness(
         from inference.vllm import VLLMEngine
 
         # vLLM's attention kernels want a common head size: 64.
-        shape = ModelShape(arch="llama", hidden=256, layers=2, heads=4, kv_heads=2, ffn=512,
-                           context=2048)
+        shape = ModelShape(
+            arch="llama", hidden=256, layers=2, heads=4, kv_heads=2, ffn=512, context=2048
+        )
         hf_dir = build_tiny_hf(tmp_path_factory.mktemp("vllm") / "tiny", shape=shape)
         harness = Harness(VLLMEngine(config(model=str(hf_dir))), hf_prompt_counter(hf_dir))
     await harness.engine.start()
@@ -146,8 +177,9 @@ def hello(**kwargs: object) -> ChatRequest:
 async def test_stream_yields_deltas_then_usage_then_done(harness: Harness) -> None:
     texts = 0
     for seed in range(4):
-        events = [e async for e in harness.engine.stream(hello(max_tokens=12, seed=seed,
-                                                                temperature=1.0))]
+        events = [
+            e async for e in harness.engine.stream(hello(max_tokens=12, seed=seed, temperature=1.0))
+        ]
         assert isinstance(events[-1], Done) and isinstance(events[-2], Usage)
         assert all(isinstance(e, TextDelta) for e in events[:-2])
         texts += len(events) - 2
@@ -169,12 +201,18 @@ async def test_usage_counts_match_the_tokenizer(harness: Harness) -> None:
 
 
 @pytest.mark.parametrize("tools", [[NOTE_TOOL], [NOTE_TOOL, TAG_TOOL]], ids=["one", "two"])
-async def test_forced_tool_call_always_parses_and_validates(harness: Harness,
-                                                            tools: list[Tool]) -> None:
+async def test_forced_tool_call_always_parses_and_validates(
+    harness: Harness, tools: list[Tool]
+) -> None:
     for seed in range(10):
-        req = ChatRequest([SYSTEM, {"role": "user", "content": "note for Jane: likes tea"}],
-                          tools=tools, tool_choice="notes_add", max_tokens=600, seed=seed,
-                          temperature=1.0)
+        req = ChatRequest(
+            [SYSTEM, {"role": "user", "content": "note for Jane: likes tea"}],
+            tools=tools,
+            tool_choice="notes_add",
+            max_tokens=600,
+            seed=seed,
+            temperature=1.0,
+        )
         reply = await collect(harness.engine.stream(req))
         assert reply.finish_reason == "tool_calls"
         (call,) = reply.tool_calls
@@ -186,17 +224,28 @@ async def test_required_tool_call_picks_a_valid_tool(harness: Harness) -> None:
     if harness.engine.name == "openai_compat":
         pytest.skip("llama_cpp.server constrains only a named tool_choice")
     for seed in range(4):
-        req = ChatRequest([{"role": "user", "content": "tag Jane as vip"}],
-                          tools=[NOTE_TOOL, TAG_TOOL], tool_choice="required", seed=seed,
-                          max_tokens=600, temperature=1.0)
+        req = ChatRequest(
+            [{"role": "user", "content": "tag Jane as vip"}],
+            tools=[NOTE_TOOL, TAG_TOOL],
+            tool_choice="required",
+            seed=seed,
+            max_tokens=600,
+            temperature=1.0,
+        )
         (call,) = (await collect(harness.engine.stream(req))).tool_calls
         tool = NOTE_TOOL if call.name == "notes_add" else TAG_TOOL
         assert jsonschema.errors(dict(call.arguments), tool.parameters) == []
 
 
 async def test_streamed_call_equals_non_streamed(harness: Harness) -> None:
-    req = ChatRequest([{"role": "user", "content": "note for Sam"}], tools=[NOTE_TOOL],
-                      tool_choice="notes_add", max_tokens=600, seed=3, temperature=1.0)
+    req = ChatRequest(
+        [{"role": "user", "content": "note for Sam"}],
+        tools=[NOTE_TOOL],
+        tool_choice="notes_add",
+        max_tokens=600,
+        seed=3,
+        temperature=1.0,
+    )
     streamed = await collect(harness.engine.stream(req))
     whole = await harness.engine.complete(req)
     assert isinstance(streamed.tool_calls[0], ToolCall)
@@ -204,8 +253,9 @@ async def test_streamed_call_equals_non_streamed(harness: Harness) -> None:
 
 
 async def _second_request_completes(harness: Harness) -> None:
-    reply = await asyncio.wait_for(collect(harness.engine.stream(hello(max_tokens=4, seed=0))),
-                                   timeout=30)
+    reply = await asyncio.wait_for(
+        collect(harness.engine.stream(hello(max_tokens=4, seed=0))), timeout=30
+    )
     assert reply.usage is not None
     pool = getattr(harness.engine, "pool", None)
     if pool is not None:

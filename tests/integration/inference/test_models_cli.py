@@ -49,15 +49,19 @@ def test_models_verify_reports_files(cli: typer.Typer, tmp_path: Path) -> None:
 
 def test_models_verify_fails_on_a_mismatch(cli: typer.Typer, tmp_path: Path) -> None:
     catalog = tmp_path / "catalog.toml"
-    catalog.write_text('[models.t]\ndescription=""\nhf_id="a/b"\ngguf_file="t.gguf"\n'
-                       f'url="http://127.0.0.1:9/t.gguf"\nsha256="{"0" * 64}"\n'
-                       'context_length=2048\ntool_call_format="hermes"\n')
+    catalog.write_text(
+        '[models.t]\ndescription=""\nhf_id="a/b"\ngguf_file="t.gguf"\n'
+        f'url="http://127.0.0.1:9/t.gguf"\nsha256="{"0" * 64}"\n'
+        'context_length=2048\ntool_call_format="hermes"\n'
+    )
     (tmp_path / "t.gguf").write_bytes(b"x")
-    code, out, err = run(cli, "models", "verify", "--catalog", str(catalog),
-                         "--models-dir", str(tmp_path))
+    code, out, err = run(
+        cli, "models", "verify", "--catalog", str(catalog), "--models-dir", str(tmp_path)
+    )
     assert code == 1 and "mismatch" in out and err.startswith("error: checksum mismatch")
-    code, _, err = run(cli, "models", "pull", "t", "--catalog", str(catalog),
-                       "--models-dir", str(tmp_path / "new"))
+    code, _, err = run(
+        cli, "models", "pull", "t", "--catalog", str(catalog), "--models-dir", str(tmp_path / "new")
+    )
     assert code == 1 and err.startswith("error: no network: cannot reach 127.0.0.1")
     assert "Traceback" not in err
 
@@ -77,8 +81,19 @@ def test_make_tiny_writes_gguf_and_hf(cli: typer.Typer, tmp_path: Path) -> None:
 
 def test_chat_streams_tokens_from_llamacpp(cli: typer.Typer, tiny_gguf: Path) -> None:
     pytest.importorskip("llama_cpp")
-    code, out, err = run(cli, "chat", "--engine", "llamacpp", "--model", str(tiny_gguf),
-                         "--max-tokens", "12", "--seed", "1", "hello")
+    code, out, err = run(
+        cli,
+        "chat",
+        "--engine",
+        "llamacpp",
+        "--model",
+        str(tiny_gguf),
+        "--max-tokens",
+        "12",
+        "--seed",
+        "1",
+        "hello",
+    )
     assert code == 0, err
     assert len(out.strip("\n")) > 0
 

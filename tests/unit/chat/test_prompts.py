@@ -26,8 +26,10 @@ def count(messages: Sequence[Message]) -> int:
 def test_trim_keeps_newest_whole_turns() -> None:
     system: Message = {"role": "system", "content": "s" * 10}
     history: list[Message] = [
-        {"role": "user", "content": "u1" * 10}, {"role": "assistant", "content": "a1" * 10},
-        {"role": "user", "content": "u2" * 10}, {"role": "assistant", "content": "a2" * 10},
+        {"role": "user", "content": "u1" * 10},
+        {"role": "assistant", "content": "a1" * 10},
+        {"role": "user", "content": "u2" * 10},
+        {"role": "assistant", "content": "a2" * 10},
     ]
     current: Message = {"role": "user", "content": "now"}
     kept = trim_history(system, history, current, 60, count)

@@ -73,8 +73,12 @@ def entry(url: str, sha256: str = hashlib.sha256(PAYLOAD).hexdigest()) -> Catalo
 
 def test_every_catalog_entry_parses() -> None:
     catalog = load_catalog()
-    assert {"qwen2.5-0.5b-instruct", "qwen2.5-1.5b-instruct", "qwen2.5-7b-instruct",
-            "llama-3.1-8b-instruct"} <= set(catalog)
+    assert {
+        "qwen2.5-0.5b-instruct",
+        "qwen2.5-1.5b-instruct",
+        "qwen2.5-7b-instruct",
+        "llama-3.1-8b-instruct",
+    } <= set(catalog)
     for item in catalog.values():
         assert item.url.startswith("https://huggingface.co/") and item.hf_id
         assert item.sha256 == UNVERIFIED or len(item.sha256) == 64
@@ -82,8 +86,10 @@ def test_every_catalog_entry_parses() -> None:
 
 def test_a_bad_entry_is_named(tmp_path: Path) -> None:
     path = tmp_path / "catalog.toml"
-    path.write_text('[models.x]\ndescription=""\nhf_id="a"\ngguf_file="x.gguf"\nurl="ftp://x"\n'
-                    'sha256="abc"\ncontext_length=1\ntool_call_format="hermes"\n')
+    path.write_text(
+        '[models.x]\ndescription=""\nhf_id="a"\ngguf_file="x.gguf"\nurl="ftp://x"\n'
+        'sha256="abc"\ncontext_length=1\ntool_call_format="hermes"\n'
+    )
     with pytest.raises(CatalogError, match=r"model 'x': sha256 must be.*url must be http"):
         load_catalog(path)
 
@@ -132,7 +138,13 @@ def test_no_network_is_a_clear_error(tmp_path: Path) -> None:
 def test_verify_reports_each_file(server: FileServer, tmp_path: Path) -> None:
     good = entry(server.url)
     pull(good, tmp_path)
-    results = verify([good, replace(good, sha256="1" * 64),
-                      replace(good, sha256=UNVERIFIED),
-                      replace(good, name="gone", gguf_file="gone.gguf")], tmp_path)
+    results = verify(
+        [
+            good,
+            replace(good, sha256="1" * 64),
+            replace(good, sha256=UNVERIFIED),
+            replace(good, name="gone", gguf_file="gone.gguf"),
+        ],
+        tmp_path,
+    )
     assert [r.status for r in results] == ["ok", "mismatch", "unverified", "missing"]

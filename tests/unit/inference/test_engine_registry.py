@@ -46,8 +46,7 @@ def test_unknown_engine_is_a_clear_error() -> None:
         ({"engine": "hf", "model": "/nowhere"}, "hf"),
     ],
 )
-def test_auto_selection_follows_the_configuration(kwargs: dict[str, object],
-                                                  expected: str) -> None:
+def test_auto_selection_follows_the_configuration(kwargs: dict[str, object], expected: str) -> None:
     name, reason = select_engine(EngineConfig(**kwargs))  # type: ignore[arg-type]
     assert name == expected and reason
 
@@ -58,11 +57,15 @@ def test_an_hf_directory_selects_hf(tiny_hf_dir: Path) -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "words"),
-    [({}, "no model configured"), ({"engine": "none"}, "disabled"),
-     ({"model": "/no/such/dir"}, "neither a .gguf file")],
+    [
+        ({}, "no model configured"),
+        ({"engine": "none"}, "disabled"),
+        ({"model": "/no/such/dir"}, "neither a .gguf file"),
+    ],
 )
-def test_no_engine_comes_with_a_reason(kwargs: dict[str, object], words: str,
-                                       caplog: pytest.LogCaptureFixture) -> None:
+def test_no_engine_comes_with_a_reason(
+    kwargs: dict[str, object], words: str, caplog: pytest.LogCaptureFixture
+) -> None:
     config = EngineConfig(**kwargs)  # type: ignore[arg-type]
     name, reason = select_engine(config)
     assert name is None and words in reason and "classifier-only" in reason

@@ -15,14 +15,25 @@ from inference.config import EngineConfig
 from inference.llamacpp import LlamaCppEngine
 from inference.slots import SlotPool
 
-TOOLS = [Tool(f"tool_{i}", "A tool with a long description " * 4,
-              {"type": "object", "properties": {"x": {"type": "string"}}}) for i in range(4)]
+TOOLS = [
+    Tool(
+        f"tool_{i}",
+        "A tool with a long description " * 4,
+        {"type": "object", "properties": {"x": {"type": "string"}}},
+    )
+    for i in range(4)
+]
 SYSTEM = {"role": "system", "content": "You are the clinic co-pilot. " * 10}
 
 
 def ask(text: str) -> ChatRequest:
-    return ChatRequest([SYSTEM, {"role": "user", "content": text}], tools=TOOLS,
-                       tool_choice="none", max_tokens=4, seed=0)
+    return ChatRequest(
+        [SYSTEM, {"role": "user", "content": text}],
+        tools=TOOLS,
+        tool_choice="none",
+        max_tokens=4,
+        seed=0,
+    )
 
 
 async def test_repeated_system_prompt_and_tools_are_not_evaluated_again(
@@ -66,10 +77,19 @@ async def test_a_free_slot_with_the_longest_cached_prefix_is_preferred() -> None
 
 
 async def test_two_slots_serve_two_requests_at_once(tiny_gguf: Path) -> None:
-    engine = LlamaCppEngine(EngineConfig(model=str(tiny_gguf), n_ctx=512, n_threads=1,
-                                         parallel_slots=2))
+    engine = LlamaCppEngine(
+        EngineConfig(model=str(tiny_gguf), n_ctx=512, n_threads=1, parallel_slots=2)
+    )
     await engine.start()
-    replies = await asyncio.gather(*(collect(engine.stream(ChatRequest(
-        [{"role": "user", "content": f"hi {i}"}], max_tokens=8, seed=i))) for i in range(4)))
+    replies = await asyncio.gather(
+        *(
+            collect(
+                engine.stream(
+                    ChatRequest([{"role": "user", "content": f"hi {i}"}], max_tokens=8, seed=i)
+                )
+            )
+            for i in range(4)
+        )
+    )
     assert all(r.usage is not None for r in replies) and engine.pool.free == 2
     await engine.close()

@@ -8,7 +8,9 @@ from assistant.settings import get_settings
 
 def test_settings_map_to_engine_config() -> None:
     settings = get_settings(
-        engine="openai_compat", model="qwen", openai_base_urls="http://a/v1,http://b/v1",
+        engine="openai_compat",
+        model="qwen",
+        openai_base_urls="http://a/v1,http://b/v1",
         llm={"api_keys": "k1,k2", "n_ctx": 8192, "parallel_slots": 3, "max_tokens": 99},
     )
     config = engine_config(settings)

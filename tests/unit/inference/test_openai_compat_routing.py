@@ -22,8 +22,11 @@ from inference.base import (
 from inference.config import EngineConfig
 from inference.openai_compat import OpenAICompatEngine
 
-TOOL = Tool("tags_add", "", {"type": "object", "properties": {"tag": {"type": "string"}},
-                            "required": ["tag"]})
+TOOL = Tool(
+    "tags_add",
+    "",
+    {"type": "object", "properties": {"tag": {"type": "string"}}, "required": ["tag"]},
+)
 
 
 class FakeTime:
@@ -45,21 +48,28 @@ def sse(*chunks: dict[str, object]) -> bytes:
 
 
 def text_chunks(*pieces: str) -> bytes:
-    return sse(*({"choices": [{"delta": {"content": p}, "finish_reason": None}]} for p in pieces),
-               {"choices": [{"delta": {}, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 5, "completion_tokens": len(pieces)}})
+    return sse(
+        *({"choices": [{"delta": {"content": p}, "finish_reason": None}]} for p in pieces),
+        {
+            "choices": [{"delta": {}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 5, "completion_tokens": len(pieces)},
+        },
+    )
 
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-def engine(handler: Handler, urls: int = 1, keys: list[str] | None = None,
-           time: FakeTime | None = None) -> OpenAICompatEngine:
+def engine(
+    handler: Handler, urls: int = 1, keys: list[str] | None = None, time: FakeTime | None = None
+) -> OpenAICompatEngine:
     time = time or FakeTime()
-    config = EngineConfig(base_urls=[f"http://e{i}/v1" for i in range(urls)],
-                          api_keys=keys or [], model="m")
-    return OpenAICompatEngine(config, clock=time.clock, sleep=time.sleep,
-                              transport=httpx.MockTransport(handler))
+    config = EngineConfig(
+        base_urls=[f"http://e{i}/v1" for i in range(urls)], api_keys=keys or [], model="m"
+    )
+    return OpenAICompatEngine(
+        config, clock=time.clock, sleep=time.sleep, transport=httpx.MockTransport(handler)
+    )
 
 
 def hello() -> ChatRequest:
@@ -85,8 +95,12 @@ async def test_streams_text_and_exact_usage_with_each_endpoints_key() -> None:
 
 async def test_429_waits_for_retry_after_then_succeeds() -> None:
     time = FakeTime()
-    answers = iter([httpx.Response(429, headers={"Retry-After": "7"}),
-                    httpx.Response(200, content=text_chunks("ok"))])
+    answers = iter(
+        [
+            httpx.Response(429, headers={"Retry-After": "7"}),
+            httpx.Response(200, content=text_chunks("ok")),
+        ]
+    )
     eng = engine(lambda _: next(answers), time=time)
     eng._client = httpx.AsyncClient(transport=eng._transport)
     assert (await collect(eng.stream(hello()))).text == "ok"
@@ -184,12 +198,17 @@ async def test_context_errors_become_context_overflow() -> None:
 
 
 def _tool_stream(args_pieces: list[str]) -> bytes:
-    first = {"index": 0, "id": "x", "type": "function",
-             "function": {"name": "tags_add", "arguments": ""}}
+    first = {
+        "index": 0,
+        "id": "x",
+        "type": "function",
+        "function": {"name": "tags_add", "arguments": ""},
+    }
     chunks = [{"choices": [{"delta": {"tool_calls": [first]}}]}]
-    chunks += [{"choices": [{"delta": {"tool_calls": [{"index": 0, "function":
-                                                       {"arguments": p}}]}}]}
-               for p in args_pieces]
+    chunks += [
+        {"choices": [{"delta": {"tool_calls": [{"index": 0, "function": {"arguments": p}}]}}]}
+        for p in args_pieces
+    ]
     chunks.append({"choices": [{"delta": {}, "finish_reason": "tool_calls"}]})
     return sse(*chunks)
 
@@ -200,10 +219,16 @@ async def test_streamed_tool_call_fragments_equal_the_whole_message() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if json.loads(request.content)["stream"]:
             return httpx.Response(200, content=_tool_stream([args[:5], args[5:12], args[12:]]))
-        message = {"role": "assistant", "content": None, "tool_calls": [
-            {"id": "y", "type": "function", "function": {"name": "tags_add", "arguments": args}}]}
-        return httpx.Response(200, json={"choices": [{"message": message,
-                                                      "finish_reason": "tool_calls"}]})
+        message = {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "y", "type": "function", "function": {"name": "tags_add", "arguments": args}}
+            ],
+        }
+        return httpx.Response(
+            200, json={"choices": [{"message": message, "finish_reason": "tool_calls"}]}
+        )
 
     eng = engine(handler)
     eng._client = httpx.AsyncClient(transport=eng._transport)

@@ -16,8 +16,11 @@ from inference.base import (
 from inference.config import EngineConfig
 from inference.scripted import ScriptedEngine, ScriptedReply
 
-TOOL = Tool("notes_add", "", {"type": "object", "properties": {"body": {"type": "string"}},
-                              "required": ["body"]})
+TOOL = Tool(
+    "notes_add",
+    "",
+    {"type": "object", "properties": {"body": {"type": "string"}}, "required": ["body"]},
+)
 
 
 def req(**kwargs: object) -> ChatRequest:
@@ -25,8 +28,12 @@ def req(**kwargs: object) -> ChatRequest:
 
 
 async def test_replays_the_script_in_order_then_repeats_the_last() -> None:
-    engine = ScriptedEngine(script=[ScriptedReply(text="one two"),
-                                    ScriptedReply(tool_calls=[("notes_add", {"body": "x"})])])
+    engine = ScriptedEngine(
+        script=[
+            ScriptedReply(text="one two"),
+            ScriptedReply(tool_calls=[("notes_add", {"body": "x"})]),
+        ]
+    )
     assert isinstance(engine, Engine)
     await engine.start()
     first = await collect(engine.stream(req()))
@@ -55,8 +62,7 @@ async def test_scripted_calls_are_validated_like_a_models() -> None:
 
 
 async def test_max_tokens_cuts_the_reply() -> None:
-    engine = ScriptedEngine(EngineConfig(engine="scripted"),
-                            script=[ScriptedReply(text="a b c d")])
+    engine = ScriptedEngine(EngineConfig(engine="scripted"), script=[ScriptedReply(text="a b c d")])
     await engine.start()
     reply = await collect(engine.stream(req(max_tokens=2)))
     assert reply.text == "a b" and reply.finish_reason == "length"

@@ -30,6 +30,11 @@ def test_tiny_hf_tokenizer_round_trips(tiny_hf_dir: Path) -> None:
 def test_qwen_shape_is_qwen25_05b() -> None:
     from inference.tiny import QWEN25_05B, vocabulary
 
-    assert (QWEN25_05B.hidden, QWEN25_05B.layers, QWEN25_05B.heads, QWEN25_05B.kv_heads,
-            QWEN25_05B.ffn) == (896, 24, 14, 2, 4864)
+    assert (
+        QWEN25_05B.hidden,
+        QWEN25_05B.layers,
+        QWEN25_05B.heads,
+        QWEN25_05B.kv_heads,
+        QWEN25_05B.ffn,
+    ) == (896, 24, 14, 2, 4864)
     assert len(vocabulary(QWEN25_05B.vocab_size)[0]) == 151_936

@@ -21,13 +21,19 @@ from inference.tools import (
     parse_call,
 )
 
-TOOL = Tool("notes_add", "", {
-    "type": "object",
-    "properties": {"contact": {"type": "string"}, "tags": {"type": "array",
-                                                           "items": {"type": "string"}},
-                   "n": {"type": "integer", "minimum": 1, "maximum": 3}},
-    "required": ["contact"],
-})
+TOOL = Tool(
+    "notes_add",
+    "",
+    {
+        "type": "object",
+        "properties": {
+            "contact": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "n": {"type": "integer", "minimum": 1, "maximum": 3},
+        },
+        "required": ["contact"],
+    },
+)
 
 
 def test_bounded_schema_limits_strings_arrays_and_extra_keys() -> None:
@@ -46,16 +52,20 @@ def test_call_schema_covers_every_tool() -> None:
     assert [v["properties"]["name"]["const"] for v in schema["anyOf"]] == ["notes_add", "tags_add"]
 
 
-@pytest.mark.parametrize(("template", "fmt"), [(CHATML_TEMPLATE, "hermes"),
-                                               ("<|python_tag|>{{ x }}", "llama3_json"),
-                                               (None, "json")])
+@pytest.mark.parametrize(
+    ("template", "fmt"),
+    [(CHATML_TEMPLATE, "hermes"), ("<|python_tag|>{{ x }}", "llama3_json"), (None, "json")],
+)
 def test_format_is_detected_from_the_template(template: str | None, fmt: str) -> None:
     assert detect_format(template).name == fmt
 
 
 def test_parse_accepts_control_characters_and_validates() -> None:
-    call = parse_call('<tool_call>\n{"name": "notes_add", "arguments": {"contact": "a\tb"}}\n'
-                      "</tool_call>", [TOOL], FORMATS["hermes"])
+    call = parse_call(
+        '<tool_call>\n{"name": "notes_add", "arguments": {"contact": "a\tb"}}\n</tool_call>',
+        [TOOL],
+        FORMATS["hermes"],
+    )
     assert call.arguments == {"contact": "a\tb"}
     with pytest.raises(ToolCallError, match="do not match"):
         build_call("notes_add", {"contact": 3}, [TOOL])
