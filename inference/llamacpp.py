@@ -44,24 +44,45 @@ from inference.tools import ToolCallFormat, call_schema, detect_format
 log = logging.getLogger("inference.llamacpp")
 native_log = logging.getLogger("inference.llamacpp.native")
 
-_GGML_LEVELS = {0: logging.CRITICAL, 1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR}
+# ggml levels: 1 info, 2 warn, 3 error, 4 debug, 5 "continues the previous line".
+_GGML_LEVELS = {0: logging.DEBUG, 1: logging.DEBUG, 2: logging.WARNING, 3: logging.ERROR,
+                4: logging.DEBUG}  # fmt: skip
+_GGML_CONT = 5
 _callbacks: list[Any] = []  # keeps the ctypes callback alive as long as llama.cpp may call it
 
 
+class _NativeLines:
+    """Joins llama.cpp's fragments into whole lines; its info chatter goes out at DEBUG,
+    warnings and errors at their level. Thread-safe: generation runs in worker threads."""
+
+    def __init__(self) -> None:
+        self._pending: list[str] = []
+        self._level = logging.DEBUG
+        self._lock = threading.Lock()
+
+    def __call__(self, level: int, text: bytes | None, _user: Any) -> None:
+        chunk = (text or b"").decode("utf-8", "replace")
+        with self._lock:
+            if level != _GGML_CONT:
+                self._level = _GGML_LEVELS.get(level, logging.DEBUG)
+            self._pending.append(chunk)
+            if not chunk.endswith("\n"):
+                return
+            line, self._pending = "".join(self._pending).strip(), []
+            level_now = self._level
+        if line:
+            native_log.log(level_now, line)
+
+
 def route_native_logs() -> None:
-    """Send llama.cpp's own log lines to Python logging (debug level) instead of stderr."""
+    """Send llama.cpp's own log lines to Python logging instead of stderr (once a process)."""
     if _callbacks:
         return
     import llama_cpp
 
-    @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
-    def _callback(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
-        message = text.decode("utf-8", "replace").rstrip()
-        if message:
-            native_log.log(min(_GGML_LEVELS.get(level, logging.DEBUG), logging.DEBUG), message)
-
-    _callbacks.append(_callback)
-    llama_cpp.llama_log_set(_callback, ctypes.c_void_p(0))
+    callback = llama_cpp.llama_log_callback(_NativeLines())
+    _callbacks.append(callback)
+    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
 
 
 def _llama_cpp() -> Any:

@@ -9,13 +9,11 @@ Presidio; a record that cannot be scrubbed in time is written with its message w
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import logging
 import logging.handlers
 import queue
 import sys
-import threading
 import urllib.parse
 from collections.abc import Mapping
 from functools import partial
@@ -191,10 +189,6 @@ class LoggingHandle:
         logging.captureWarnings(False)
         self.closed = True
 
-    def route_llama_cpp(self, level: int = logging.WARNING) -> bool:
-        """Send llama.cpp's native log lines to the ``llama_cpp`` logger; False without it."""
-        return route_llama_cpp_logs(level)
-
 
 class _ClosedPipeline(logging.NullHandler):
     """Stands in for a closed pipeline so nothing reaches logging's raw last resort."""
@@ -291,41 +285,6 @@ def _configure_structlog() -> None:
     )
 
 
-def route_llama_cpp_logs(level: int = logging.WARNING, logger_name: str = "llama_cpp") -> bool:
-    """Route llama.cpp's native output (``llama_log_set``) into logging, line by line.
-
-    Does nothing and returns False when llama-cpp-python is not installed. The callback is
-    kept alive on the module: a collected ctypes callback would crash the next native log.
-    """
-    try:
-        import llama_cpp
-    except ImportError:
-        return False
-    target = logging.getLogger(logger_name)
-    target.setLevel(level)
-    pending: list[str] = []
-    last_level = [logging.INFO]
-    lock = threading.Lock()
-
-    def on_log(ggml_level: int, text: bytes | None, _user: ctypes.c_void_p) -> None:
-        chunk = (text or b"").decode("utf-8", errors="replace")
-        with lock:
-            if ggml_level != 5:
-                last_level[0] = _GGML_LEVELS.get(ggml_level, logging.INFO)
-            pending.append(chunk)
-            joined = "".join(pending)
-            *lines, rest = joined.split("\n")
-            pending[:] = [rest] if rest else []
-        for line in lines:
-            if line.strip():
-                target.log(last_level[0], line.rstrip())
-
-    callback = llama_cpp.llama_log_callback(on_log)
-    llama_cpp._assistant_log_callback = callback  # type: ignore[attr-defined]
-    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
-    return True
-
-
 def get_logger(name: str | None = None) -> Any:
     """A structlog logger bound to the pipeline (structured fields are scrubbed too)."""
     return structlog.stdlib.get_logger(name)
@@ -336,6 +295,5 @@ __all__ = [
     "adopt_logger",
     "configure_logging",
     "get_logger",
-    "route_llama_cpp_logs",
     "uvicorn_config_options",
 ]

@@ -16,7 +16,6 @@ from assistant.privacy.logging import (
     LoggingHandle,
     configure_logging,
     get_logger,
-    route_llama_cpp_logs,
 )
 from assistant.privacy.scrubber import Scrubber
 
@@ -112,12 +111,14 @@ def test_console_format_is_readable_and_scrubbed(scrubber: Scrubber) -> None:
 
 
 def test_llama_cpp_native_lines_go_through_the_pipeline(sinks) -> None:  # type: ignore[no-untyped-def]
-    llama_cpp = pytest.importorskip("llama_cpp")
-    assert route_llama_cpp_logs()
-    callback = llama_cpp._assistant_log_callback
-    callback(3, f"warn: slot for {NAME} ".encode(), None)  # GGML_LOG_LEVEL_WARN, a fragment
+    pytest.importorskip("llama_cpp")
+    from inference import llamacpp
+
+    llamacpp.route_native_logs()  # what the engine does when it starts
+    callback = llamacpp._callbacks[0]
+    callback(2, f"warn: slot for {NAME} ".encode(), None)  # GGML_LOG_LEVEL_WARN, a fragment
     callback(5, b"evicted\n", None)  # GGML_LOG_LEVEL_CONT ends the line
     for text in _both(*sinks):
         record = json.loads(text.splitlines()[-1])
-        assert record["logger"] == "llama_cpp" and record["level"] == "warning"
+        assert record["logger"] == "inference.llamacpp.native" and record["level"] == "warning"
         assert record["message"] == "warn: slot for <PERSON> evicted"
