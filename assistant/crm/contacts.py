@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +38,8 @@ from assistant.procedures.context import CallContext, Principal
 from assistant.procedures.registry import ALL_STAFF
 
 STAFF = ALL_STAFF - {Role.viewer}
+# A search is also a phone search only when it looks like (part of) a number: "Anna2" is not.
+PHONE_QUERY = re.compile(r"\+?[\d\s().\-/]+")
 # The contact_id columns of everything a contact owns: moved on merge, deleted with it.
 OWNED_BY_CONTACT: tuple[tuple[type[SQLModel], Any], ...] = (
     (Note, col(Note.contact_id)),
@@ -222,7 +225,7 @@ async def search(ctx: CallContext, args: ContactSearch) -> Page[ContactOut]:
             full.contains(q.lower(), autoescape=True),
             func.lower(col(Contact.email)).contains(q.lower(), autoescape=True),
         ]
-        digits = phone_digits(q)
+        digits = phone_digits(q) if PHONE_QUERY.fullmatch(q) else None
         if digits and len(digits) >= 3:
             conditions.append(col(Contact.phone_digits).contains(digits, autoescape=True))
         query = query.where(or_(*conditions))

@@ -44,6 +44,8 @@ async def test_search_is_case_insensitive_on_partial_name_email_and_phone(
         assert made["id"] in [c["id"] for c in found["items"]], query
     by_tag = (await post(client, staff["viewer"], "contacts.search", tag="vip", limit=200)).json()
     assert made["id"] in [c["id"] for c in by_tag["items"]]
+    mixed = (await post(client, staff["viewer"], "contacts.search", query=f"x628{marker}")).json()
+    assert mixed["total"] == 0  # letters and digits: a name search, not a phone search
     nothing = (await post(client, staff["viewer"], "contacts.search", query="%")).json()
     assert all("%" in (c["email"] or "") + c["full_name"] for c in nothing["items"])
 
