@@ -166,15 +166,15 @@ async def page(
     session: AsyncSession, principal: Principal, q: str | None, limit: int, offset: int
 ) -> tuple[list[ConversationOut], int]:
     query = select(Conversation).where(Conversation.user_id == principal.user_id)
+    query = query.order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
     if q:
-        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(func.lower(Conversation.title).like(pattern + "%", escape="\\"))
+        # Titles are encrypted: search decrypts within the caller's own conversations only,
+        # never through a plaintext index (DESIGN.md section 8).
+        needle = q.lower()
+        found = [r for r in (await session.exec(query)).all() if needle in r.title.lower()]
+        return [conversation_out(r) for r in found[offset : offset + limit]], len(found)
     total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
-    rows = await session.exec(
-        query.order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
-        .limit(limit)
-        .offset(offset)
-    )
+    rows = await session.exec(query.limit(limit).offset(offset))
     return [conversation_out(r) for r in rows.all()], int(total)
 
 

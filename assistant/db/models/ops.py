@@ -16,7 +16,11 @@ class Conversation(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
-    title: str = Field(default="", max_length=200)
+    title: str = Field(
+        default="",
+        sa_column=Column(EncryptedText, nullable=False),
+        description="Encrypted: a title may quote the first line of a message.",
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 

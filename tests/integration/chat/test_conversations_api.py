@@ -29,6 +29,20 @@ async def test_list_search_paginate_delete(chat: ChatHarness, app_settings: obje
     assert found.status_code == 200
     assert found.json()["total"] == 3
     assert [c["id"] for c in found.json()["items"]] == [ids[1], ids[0]]
+    # Titles may quote a message: stored encrypted; the search decrypts the caller's own.
+    from sqlalchemy import text
+
+    from assistant.db.engine import create_engine
+
+    engine = create_engine(app_settings.database_url)  # type: ignore[attr-defined]
+    async with engine.connect() as conn:
+        raw = (
+            await conn.execute(
+                text("SELECT title FROM conversations WHERE id = :id"), {"id": ids[1]}
+            )
+        ).scalar_one()
+    await engine.dispose()
+    assert raw.startswith("enc:v1:") and word not in raw
     assert (
         await chat.http.get("/api/conversations", params={"limit": 0}, headers=member.headers)
     ).status_code == 422
