@@ -8,7 +8,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from assistant.cli import audit, db, demo, keys, models, nlu, parse, privacy, serve, users
+from assistant.cli import audit, bench, db, demo, keys, models, nlu, parse, privacy, serve, users
 from assistant.errors import AppError
 from assistant.privacy.setup import one_shot_level, start_logging
 from assistant.redis_server import RedisServerError
@@ -33,6 +33,7 @@ app.add_typer(privacy.app, name="privacy")
 app.command("parse")(parse.parse_command)
 app.add_typer(nlu.app, name="nlu")
 app.add_typer(keys.app, name="keys")
+app.add_typer(bench.bench_app, name="bench")
 
 
 def _one_line(exc: BaseException) -> str:
