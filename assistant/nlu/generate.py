@@ -17,10 +17,19 @@ from assistant.nlu.data import Example, write_jsonl
 from assistant.nlu.labels import CHAT, INTENTS
 from assistant.nlu.render import Filler, Piece, assemble, expand, parse_template, slots_of
 from assistant.nlu.slots import make_fillers, name_pool, word_pool
-from assistant.nlu.templates import MACROS, activities, chat, contacts, dev, messaging, synonyms
+from assistant.nlu.templates import (
+    MACROS,
+    activities,
+    chat,
+    contacts,
+    dev,
+    messaging,
+    synonyms,
+    variety,
+)
 from assistant.nlu.vocab import DEV, TRAIN, Vocab
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 DEFAULT_SEED = 13
 
 
@@ -34,13 +43,20 @@ class SplitSpec:
     vocab: Vocab
     per_intent: int
     chat_count: int
+    extra_dates: bool = False
 
 
-def train_spec(per_intent: int = 360, chat_count: int = 1300) -> SplitSpec:
+def train_spec(per_intent: int = 400, chat_count: int = 1450) -> SplitSpec:
     commands = {**contacts.TRAIN, **activities.TRAIN, **messaging.TRAIN}
-    merged = {i: (*t, *synonyms.TRAIN.get(i, ())) for i, t in commands.items()}
-    words = {k: (*v, *synonyms.WORDS.get(k, ())) for k, v in chat.WORDS.items()}
-    return SplitSpec(merged, (*chat.TRAIN, *synonyms.CHAT), words, TRAIN, per_intent, chat_count)
+    merged = {
+        i: (*t, *synonyms.TRAIN.get(i, ()), *variety.TRAIN.get(i, ())) for i, t in commands.items()
+    }
+    words = {
+        k: (*v, *synonyms.WORDS.get(k, ()), *variety.WORDS.get(k, ()))
+        for k, v in chat.WORDS.items()
+    }
+    chats = (*chat.TRAIN, *synonyms.CHAT, *variety.CHAT)
+    return SplitSpec(merged, chats, words, TRAIN, per_intent, chat_count, extra_dates=True)
 
 
 def dev_spec(per_intent: int = 60, chat_count: int = 240) -> SplitSpec:
@@ -112,6 +128,64 @@ def _render_all(
     return examples
 
 
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SHORT_DAYS = ("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun")
+_MONTHS = ("january", "february", "march", "april", "june", "july", "august", "september")
+
+
+def _ordinal(day: int) -> str:
+    if 11 <= day <= 13:
+        return f"{day}th"
+    return f"{day}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th') }"
+
+
+def _extra_date(rng: random.Random) -> str:
+    """Date wordings the slot filler lacks (abbreviated days, ordinals with months)."""
+    day, month, weekday = rng.randint(1, 30), rng.choice(_MONTHS), rng.choice(_DAYS)
+    forms = (
+        f"{weekday} the {_ordinal(day)}",
+        f"the {_ordinal(day)} of {month}",
+        f"{month} {_ordinal(day)}",
+        f"{_ordinal(day)} {month}",
+        f"{rng.choice(('next ', 'this ', ''))}{rng.choice(_SHORT_DAYS)}",
+        f"this coming {weekday}",
+        f"{weekday} next week",
+        f"{weekday} week",
+        rng.choice(("next fortnight", "in a fortnight", "a week from today", "two weeks from now")),
+        f"in {rng.choice(('3', '4', 'six', 'a few'))} {rng.choice(('days', 'weeks'))}' time",
+        f"{day}/{rng.randint(1, 12)}",
+        f"{day}.{rng.randint(1, 12)}.",
+        f"{weekday.capitalize()} {day} {month[:3].capitalize()}",
+    )
+    return rng.choice(forms)
+
+
+def _with_extra_dates(base: Filler) -> Filler:
+    def fill(rng: random.Random) -> list[Piece]:
+        if rng.random() < 0.25:
+            return [Piece(_extra_date(rng), "DATE")]
+        return base(rng)
+
+    return fill
+
+
+_TITLES = ("Miss ", "Prof. ", "Mx ", "Mrs ", "Dr ", "Sr. ", "Doctor ")
+
+
+def _with_more_forms(base: Filler) -> Filler:
+    """Other honorifics, and "James's" as well as "James'" (labels untouched)."""
+
+    def fill(rng: random.Random) -> list[Piece]:
+        pieces = list(base(rng))
+        if len(pieces) >= 2 and pieces[0].label is None and rng.random() < 0.4:
+            pieces[0] = Piece(rng.choice(_TITLES))
+        if pieces and pieces[-1].label is None and pieces[-1].text == "'" and rng.random() < 0.5:
+            pieces[-1] = Piece("'s")
+        return pieces
+
+    return fill
+
+
 def _plain(words: tuple[str, ...]) -> Filler:
     """An unlabelled slot (chat's generic CRM words)."""
     return lambda rng: [Piece(rng.choice(words))]
@@ -123,6 +197,13 @@ def generate_split(spec: SplitSpec, seed: int = DEFAULT_SEED) -> list[Example]:
     fillers: dict[str, Filler] = dict(make_fillers(spec.vocab, names, word_pool(seed)))
     for slot, words in spec.chat_words.items():
         fillers[slot] = _plain(tuple(words))
+    if spec.extra_dates:
+        for slot in ("date", "period"):
+            fillers[slot] = _with_extra_dates(fillers[slot])
+        for slot in ("contact", "contact_pos", "duplicate"):
+            fillers[slot] = _with_more_forms(fillers[slot])
+    instructions = variety.INSTRUCTIONS
+    fillers.setdefault("instr_full", lambda rng: [Piece(rng.choice(instructions), "BODY")])
     examples: list[Example] = []
     for intent in INTENTS:
         if intent == CHAT:
