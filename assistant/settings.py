@@ -53,6 +53,11 @@ class LLMSettings(BaseModel):
         default=1, ge=1, le=64, description="Requests a local engine serves at once."
     )
     max_tokens: int = Field(default=512, ge=1, description="Default reply length limit.")
+    seed: int | None = Field(
+        default=None,
+        description="Fixed sampling seed for reproducible chat replies "
+        "(benchmarks, tests); unset: a new seed each reply.",
+    )
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="API keys for ASSISTANT_OPENAI_BASE_URLS, comma-separated, in the same order.",

@@ -355,7 +355,8 @@ class ChatService:
         current: Message = {"role": "user", "content": turn.message}
         budget = llm.n_ctx - llm.max_tokens
         messages = prompts.trim_history(system, history, current, budget, self._count(engine))
-        req = ChatRequest(messages=messages, max_tokens=llm.max_tokens, cancel=cancel)
+        req = ChatRequest(messages=messages, max_tokens=llm.max_tokens, seed=llm.seed,
+                          cancel=cancel)  # fmt: skip
         t0 = time.perf_counter()
         stream = engine.stream(req)
         async with contextlib.aclosing(stream):  # type: ignore[type-var]

@@ -176,7 +176,10 @@ async def test_chat_turn_streams_from_the_tiny_model(
         update={
             "engine": "llamacpp",
             "model": str(tiny_gguf),
-            "llm": app_settings.llm.model_copy(update={"max_tokens": 16, "n_threads": 1}),
+            # A fixed seed: a random-weight model may otherwise end a reply at once.
+            "llm": app_settings.llm.model_copy(
+                update={"max_tokens": 16, "n_threads": 1, "seed": 7}
+            ),
         }
     )
     app = create_app(settings, parser=ChatOnlyParser("test"))
