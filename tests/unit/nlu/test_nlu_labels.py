@@ -1,0 +1,17 @@
+"""The classifier's intents are procedures the registry declares (plus `chat`): no drift."""
+
+from __future__ import annotations
+
+from assistant.nlu.labels import CHAT, INTENTS
+from assistant.procedures.registry import load_registry
+
+
+def test_every_intent_is_a_declared_procedure_or_chat() -> None:
+    declared = set(load_registry().intent_labels())
+    assert CHAT in INTENTS
+    assert set(INTENTS) <= declared, set(INTENTS) - declared
+
+
+def test_procedures_left_out_of_the_classifier_are_the_deliberate_ones() -> None:
+    # Editing a draft and the bulk enrichment are done from the API, not by a chat command.
+    assert set(load_registry().names()) - set(INTENTS) == {"emails.update", "contacts.enrich_all"}
