@@ -1,9 +1,13 @@
-"""Generate the training and dev sets from templates, deterministically for a given seed.
+"""Generate the training and dev sets, deterministically for a given seed.
 
-Train and dev come from disjoint templates, vocabularies and name pools: dev measures new
-wordings, the failure mode that matters for staff text. Bump GENERATOR_VERSION whenever
-the output changes for reasons the template data does not show (the model's staleness
-check includes it).
+Two sources. Templates: train and dev come from disjoint templates, vocabularies and name
+pools, so dev measures new wordings, the failure mode that matters for staff text.
+Hand-written examples (`models/nlu/written/`, see LABELLING.md): `train-*.txt` join the
+training set three times (as written, in lower case, and as written or in capitals) so that
+real phrasing is not drowned by the templates; `dev-*.txt` join dev, where they choose the
+model and calibrate the threshold.
+Bump GENERATOR_VERSION whenever the output changes for reasons the data does not show (the
+model's staleness check includes it).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 
 from assistant.nlu.data import Example, write_jsonl
 from assistant.nlu.labels import CHAT, INTENTS
+from assistant.nlu.markup import read_markup_files
 from assistant.nlu.render import Filler, Piece, assemble, expand, parse_template, slots_of
 from assistant.nlu.slots import make_fillers, name_pool, word_pool
 from assistant.nlu.templates import (
@@ -29,8 +34,9 @@ from assistant.nlu.templates import (
 )
 from assistant.nlu.vocab import DEV, TRAIN, Vocab
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "5"
 DEFAULT_SEED = 13
+WRITTEN_DIR = Path(__file__).resolve().parents[2] / "models" / "nlu" / "written"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +88,13 @@ def _typo(word: str, rng: random.Random) -> str:
 def add_noise(pieces: list[Piece], rng: random.Random) -> list[Piece]:
     """Staff typing: lower case, a capital first letter, a typo in a literal word, punctuation."""
     lower = rng.random() < 0.35
+    upper = not lower and rng.random() < 0.03
     out: list[Piece] = []
     typo_left = 1 if rng.random() < 0.15 else 0
     for piece in pieces:
         text = piece.text.lower() if lower and piece.label not in {"EMAIL"} else piece.text
+        if upper and piece.label not in {"EMAIL"} and len(text.upper()) == len(text):
+            text = text.upper()
         if typo_left and piece.label in {None, "BODY"}:
             words = text.split(" ")
             long_words = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
@@ -214,12 +223,39 @@ def generate_split(spec: SplitSpec, seed: int = DEFAULT_SEED) -> list[Example]:
     return examples
 
 
+def written(kind: str, directory: Path = WRITTEN_DIR) -> list[Example]:
+    """The hand-written examples of one kind ("train" or "dev"), in file and line order."""
+    return read_markup_files(directory.glob(f"{kind}-*.txt"))
+
+
+def _cased(example: Example, case: str) -> Example:
+    text = getattr(example.text, case)()
+    return (
+        Example(text, example.intent, example.entities)
+        if len(text) == len(example.text)
+        else example
+    )
+
+
+def with_case_variants(examples: Sequence[Example]) -> list[Example]:
+    """Each example as written, in lower case, and again as written (every 10th in capitals)."""
+    out: list[Example] = []
+    for i, example in enumerate(examples):
+        out += [
+            example,
+            _cased(example, "lower"),
+            _cased(example, "upper") if i % 10 == 0 else example,
+        ]
+    return out
+
+
 def generate(seed: int = DEFAULT_SEED) -> tuple[list[Example], list[Example]]:
     """The project's (train, dev) sets; dev drops any text that also occurs in train."""
-    train = generate_split(train_spec(), seed)
+    train = generate_split(train_spec(), seed) + with_case_variants(written("train"))
+    random.Random(seed).shuffle(train)
     seen = {e.text.lower() for e in train}
-    held_out = [e for e in generate_split(dev_spec(), seed + 1) if e.text.lower() not in seen]
-    return train, held_out
+    dev_set = generate_split(dev_spec(), seed + 1) + written("dev")
+    return train, [e for e in dev_set if e.text.lower() not in seen]
 
 
 def write_datasets(out_dir: Path, seed: int = DEFAULT_SEED) -> tuple[Path, Path]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.nlu.data import DataError
 from assistant.nlu.labels import ENTITY_LABELS
-from assistant.nlu.postprocess import merge_roles
+from assistant.nlu.postprocess import tidy
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -95,7 +95,7 @@ class NLUModel:
             for e in doc.ents
             if e.label_ in ENTITY_LABELS  # the sourced NER may still emit PERSON, QUANTITY...
         ]
-        entities = merge_roles(intent, found)
+        entities = tidy(intent, doc.text, found)
         return NLUResult(
             intent, float(confidence), [(name, float(score)) for name, score in ranking], entities
         )

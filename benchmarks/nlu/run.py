@@ -1,36 +1,74 @@
-"""NLU benchmark: the full model on dev (held-out templates) and on the frozen test set.
+"""NLU benchmark: the model on dev (templates and hand-written) and the frozen test set, then
+the real parser's classifier, LLM and hybrid paths on the test set.
 
 Trains the project model with the FULL config when the model directory is missing or stale
-(or uses it as is), checks the test set against its recorded sha256, evaluates both sets,
-and writes benchmarks/nlu/results/nlu.json and nlu.md with the dev/test gap and targets.
-Latency is measured with the process pinned to one core, one utterance at a time.
+(or uses it as is), checks the test set against its recorded sha256, and writes
+benchmarks/nlu/results/nlu.json and nlu.md.
 
-    .venv/bin/python benchmarks/nlu/run.py [--model DIR] [--no-train]
+Data sets. models/nlu/dev.jsonl is split in two: "dev_hand" is its examples whose text is in
+`written("dev")` (the hand-written dev examples that survived generate()'s train-overlap
+filter; a written example whose text also occurs in train is not held out, so it is not
+counted) and "dev_templates" the rest (held-out templates). "test" is models/nlu/test.jsonl.
+The gap column is test minus dev_hand: both are hand-written, so that gap is the honest one.
+Targets are checked on test. Classifier latency is measured with the process pinned to one
+core, one utterance at a time.
+
+Parser paths. `CommandParser` (no database: sessions=None; an owner in UTC; a fixed clock)
+parses each test utterance three ways: classifier alone (engine=None), LLM alone (nlu=None)
+and hybrid (both). Scoring rule: a result on the classifier or llm path counts as its intent
+(`chat` counts as chat); a clarify result counts as its intent when it has one (a question
+about that procedure's arguments, or "did you mean" with its first choice), and is wrong
+when its intent is `chat` ("please rephrase", whatever the gold intent). Reported per mode:
+intent accuracy, the fraction of utterances per path, the fraction that reached the LLM (for
+the hybrid: the fraction that fell back), of those the fraction whose LLM call the parser
+used (path llm, or a question about that call's arguments) and the fraction answered with a
+schema-valid procedure call (path llm and `is_call`), and p50/p95 wall latency per utterance
+(after a short warm-up). The engine is llama.cpp on a tiny random-weight GGUF built in a
+temporary directory (so those figures measure plumbing, not quality, and the report says
+so), or on `--gguf PATH`. This section runs after the classifier section with the CPU
+affinity restored to what the process started with, so llama.cpp may use every core it was
+given.
+
+    .venv/bin/python benchmarks/nlu/run.py [--model DIR] [--no-train] [--limit N]
+        [--no-llm | --gguf PATH [--n-ctx N] [--threads N]]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
+import importlib.util
 import json
 import os
 import platform
 import sys
+import tempfile
 import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from assistant.nlu.build import ensure_model  # noqa: E402
-from assistant.nlu.data import read_jsonl  # noqa: E402
+from assistant.nlu.data import Example, read_jsonl  # noqa: E402
 from assistant.nlu.evaluate import Report, evaluate  # noqa: E402
+from assistant.nlu.generate import written  # noqa: E402
 from assistant.nlu.model import NLUModel  # noqa: E402
 from assistant.nlu.train import FULL_CONFIG  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 
+if TYPE_CHECKING:
+    from assistant.commands import ParseResult
+    from inference.base import ChatRequest, Completion, Engine, Event
+
 DATA = ROOT / "models" / "nlu"
 RESULTS = ROOT / "benchmarks" / "nlu" / "results"
+SETS = ("dev_templates", "dev_hand", "test")
 TARGETS = {  # metric -> (minimum or maximum, bound)
     "intent_accuracy": ("min", 0.95),
     "exact_match": ("min", 0.85),
@@ -39,6 +77,16 @@ TARGETS = {  # metric -> (minimum or maximum, bound)
     "p50_ms": ("max", 5.0),
     "cpu_p50_ms": ("max", 5.0),
 }
+NOW = datetime(2025, 3, 8, 17, 0, tzinfo=UTC)  # the parser's fixed clock
+WARMUP = 5  # utterances parsed (not timed) before each parser mode
+MODES = ("classifier", "llm", "hybrid")
+PLUMBING = (
+    "**These figures measure plumbing, not quality**: the LLM is a tiny random-weight model "
+    "built for this run, so its answers are noise. They show that every utterance goes "
+    "through the real parser, engine and constrained decoding and comes back as a result, "
+    "how often the hybrid falls back, and what that costs in latency on this machine. "
+    "Run with `--gguf PATH` for a real model's figures."
+)
 
 
 def verify_test_set() -> str:
@@ -47,6 +95,18 @@ def verify_test_set() -> str:
     if actual != recorded:
         raise SystemExit(f"error: test.jsonl sha256 {actual} != recorded {recorded}")
     return actual
+
+
+def load_sets(limit: int | None) -> dict[str, list[Example]]:
+    """dev.jsonl split into templates and hand-written examples, and the test set."""
+    hand = {e.text for e in written("dev")}
+    dev = read_jsonl(DATA / "dev.jsonl")
+    sets = {
+        "dev_templates": [e for e in dev if e.text not in hand],
+        "dev_hand": [e for e in dev if e.text in hand],
+        "test": read_jsonl(DATA / "test.jsonl"),
+    }
+    return {name: examples[:limit] for name, examples in sets.items()}
 
 
 def flat(report: Report) -> dict[str, float | None]:
@@ -75,34 +135,230 @@ def meets(metric: str, value: float | None) -> str:
     return ("pass" if ok else "FAIL") + f" ({'>=' if kind == 'min' else '<='} {bound})"
 
 
-def markdown(results: dict[str, object]) -> str:
-    dev, test = results["dev"], results["test"]
-    assert isinstance(dev, dict) and isinstance(test, dict)
+def pct(values: Sequence[float], q: float) -> float | None:
+    """The q-quantile (nearest rank below), as evaluate.timing computes it."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else None
+
+
+# --- the parser's paths -------------------------------------------------------------------
+
+
+class CountingEngine:
+    """Delegates to an engine and counts requests, to tell which utterances reached the LLM."""
+
+    name: ClassVar[str] = "counting"
+
+    def __init__(self, inner: Engine) -> None:
+        self.inner = inner
+        self.requests = 0
+
+    async def start(self) -> None:
+        await self.inner.start()
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+    def stream(self, req: ChatRequest) -> AsyncIterator[Event]:
+        self.requests += 1
+        return self.inner.stream(req)
+
+    async def complete(self, req: ChatRequest) -> Completion:
+        self.requests += 1
+        return await self.inner.complete(req)
+
+
+def judged(result: ParseResult) -> str | None:
+    """The intent a result counts as (see the module docstring); None counts as wrong."""
+    if result.path == "clarify" and result.intent == "chat":
+        return None
+    return result.intent
+
+
+def from_llm(result: ParseResult) -> bool:
+    """Whether the LLM's call made this result: on the llm path, or a question about it."""
+    return result.path == "llm" or (result.pending or {}).get("path") == "llm"
+
+
+def llm_unavailable(gguf: Path | None) -> str | None:
+    """Why the parser section cannot run here, or None."""
+    needed = ["llama_cpp"] if gguf is not None else ["llama_cpp", "gguf"]
+    missing = [m for m in needed if importlib.util.find_spec(m) is None]
+    if missing:
+        return f"{', '.join(missing)} not installed (pip install 'clinic-copilot[llamacpp]')"
+    if gguf is not None and not gguf.is_file():
+        return f"no such file: {gguf}"
+    return None
+
+
+async def run_mode(
+    parse: Callable[[str], Any], engine: CountingEngine | None, examples: Sequence[Example]
+) -> dict[str, Any]:
+    texts = [e.text for e in examples]
+    for text in texts[:WARMUP]:
+        await parse(text)
+    paths: Counter[str] = Counter()
+    right = reached = answered = valid = 0
+    wall: list[float] = []
+    started = time.perf_counter()
+    for example in examples:
+        before = engine.requests if engine is not None else 0
+        t0 = time.perf_counter()
+        result = await parse(example.text)
+        wall.append(time.perf_counter() - t0)
+        paths[result.path] += 1
+        right += judged(result) == example.intent
+        if engine is not None and engine.requests > before:
+            reached += 1
+            answered += from_llm(result)
+            valid += result.path == "llm" and result.is_call
+    n = len(examples)
+    p50, p95 = pct(wall, 0.5), pct(wall, 0.95)
+    return {
+        "examples": n,
+        "intent_accuracy": right / n if n else None,
+        "paths": {p: paths[p] / n if n else 0.0 for p in ("classifier", "llm", "clarify")},
+        "reached_llm": reached / n if n else 0.0,
+        "llm_answered": answered / reached if reached else None,
+        "llm_valid_calls": valid / reached if reached else None,
+        "p50_ms": None if p50 is None else 1000 * p50,
+        "p95_ms": None if p95 is None else 1000 * p95,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+async def parser_paths(
+    nlu: NLUModel, examples: Sequence[Example], gguf: Path | None, n_ctx: int, threads: int | None
+) -> dict[str, Any]:
+    from assistant.clock import ManualClock
+    from assistant.commands import CommandParser
+    from assistant.db.models import Role
+    from assistant.procedures.context import Principal
+    from assistant.procedures.registry import load_registry
+    from inference.config import EngineConfig
+    from inference.llamacpp import LlamaCppEngine
+
+    started = time.perf_counter()
+    owner = Principal(user_id=1, email="owner@example.com", role=Role.owner, timezone="UTC")
+    registry = load_registry()
+    with tempfile.TemporaryDirectory(prefix="nlu-bench-") as tmp:
+        if gguf is None:
+            from inference.tiny import build_tiny_gguf
+
+            model = build_tiny_gguf(Path(tmp) / "tiny.gguf")
+        else:
+            model = gguf
+        config = EngineConfig(engine="llamacpp", model=str(model), n_ctx=n_ctx, n_threads=threads)
+        engine = CountingEngine(LlamaCppEngine(config))
+        await engine.start()
+        modes: dict[str, Any] = {}
+        try:
+            for mode in MODES:
+                parser = CommandParser(
+                    None if mode == "llm" else nlu,
+                    None if mode == "classifier" else engine,
+                    registry,
+                    None,
+                    ManualClock(NOW),
+                )
+
+                async def parse(text: str, parser: CommandParser = parser) -> ParseResult:
+                    return await parser.parse(text, owner)
+
+                modes[mode] = await run_mode(
+                    parse, None if mode == "classifier" else engine, examples
+                )
+                print(f"parser {mode}: {modes[mode]['seconds']:.0f} s", file=sys.stderr)
+        finally:
+            await engine.close()
+    return {
+        "engine": "llamacpp",
+        "model": "tiny random-weight GGUF (inference.tiny.TINY)" if gguf is None else str(gguf),
+        "tiny": gguf is None,
+        "n_ctx": n_ctx,
+        "threads": threads,
+        "now": NOW.isoformat(),
+        "modes": modes,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def _fmt(metric: str) -> Callable[[float | None], str]:
+    if metric.endswith(("_ms", "_s")):
+        return lambda v: "-" if v is None else f"{v:.2f}"
+    return lambda v: "-" if v is None else f"{100 * v:.1f}%"
+
+
+def parser_markdown(section: dict[str, Any]) -> list[str]:
+    if "skipped" in section:
+        return ["## Parser paths on test", "", f"Skipped: {section['skipped']}."]
+    pc = _fmt("")
+    lines = ["## Parser paths on test", ""]
+    if section["tiny"]:
+        lines += [PLUMBING, ""]
+    lines += [
+        f"`CommandParser` with no database, an owner in UTC, clock fixed at {section['now']}; "
+        f"engine {section['engine']} on {section['model']} (n_ctx {section['n_ctx']}, "
+        f"threads {section['threads'] or 'default'}); not pinned to one core; "
+        f"section took {section['seconds']:.0f} s.",
+        "",
+        "| mode | n | intent accuracy | path classifier | path llm | path clarify "
+        "| reached LLM | LLM answered | LLM schema-valid calls | p50 ms | p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for mode, m in section["modes"].items():
+        paths = m["paths"]
+        lines.append(
+            f"| {mode} | {m['examples']} | {pc(m['intent_accuracy'])} | "
+            f"{pc(paths['classifier'])} | {pc(paths['llm'])} | {pc(paths['clarify'])} | "
+            f"{pc(m['reached_llm'])} | {pc(m['llm_answered'])} | {pc(m['llm_valid_calls'])} | "
+            f"{_fmt('_ms')(m['p50_ms'])} | {_fmt('_ms')(m['p95_ms'])} |"
+        )
+    lines += [
+        "",
+        "Intent accuracy: a classifier or llm result counts as its intent (chat as chat); a "
+        "clarify result counts as its intent when it has one, and as wrong when it is chat "
+        '("please rephrase"). "Reached LLM" is the fraction of utterances the engine was asked '
+        'about (for the hybrid: the fraction that fell back). Of those: "LLM answered" made a '
+        "call the parser used (on the llm path, or a question about that call's arguments); "
+        '"LLM schema-valid calls" ended on the llm path as a complete procedure call (not chat).',
+    ]
+    return lines
+
+
+def markdown(results: dict[str, Any]) -> str:
+    sets = {name: results[name] for name in SETS}
+    test = sets["test"]
+    limit = f"; first {results['limit']} examples of each set" if results["limit"] else ""
     lines = [
         "# NLU benchmark",
         "",
         f"Model: `{results['model']}` (config {results['config']}, threshold "
-        f"{results['threshold']:.3f}); {results['machine']}; latency pinned to one core.",
+        f"{results['threshold']:.3f}); {results['machine']}; latency pinned to one core{limit}.",
         "",
-        "| metric | dev (held-out templates) | test (hand-written) | gap | target on test |",
-        "|---|---|---|---|---|",
+        "dev_templates: dev.jsonl's held-out template examples; dev_hand: its hand-written "
+        "examples (written/dev-*.txt); test: the frozen hand-written test set. "
+        "Gap: test minus dev_hand (both hand-written).",
+        "",
+        "| metric | "
+        + " | ".join(f"{name} (n={sets[name]['report']['examples']})" for name in SETS)
+        + " | gap | target on test |",
+        "|---|---|---|---|---|---|",
     ]
-    for metric, dev_value in dev["summary"].items():
-        test_value = test["summary"].get(metric) if test else None
-        fmt = (
-            (lambda v: "-" if v is None else f"{v:.2f}")
-            if metric.endswith(("_ms", "_s"))
-            else (lambda v: "-" if v is None else f"{100 * v:.1f}%")
-        )
+    for metric in test["summary"]:
+        values = [sets[name]["summary"].get(metric) for name in SETS]
+        hand, test_value = values[1], values[2]
+        fmt = _fmt(metric)
         gap = (
-            f"{100 * (test_value - dev_value):+.1f}"
-            if test_value is not None
-            and dev_value is not None
-            and not metric.endswith(("_ms", "_s"))
+            f"{100 * (test_value - hand):+.1f}"
+            if test_value is not None and hand is not None and not metric.endswith(("_ms", "_s"))
             else ""
         )
         lines.append(
-            f"| {metric} | {fmt(dev_value)} | {fmt(test_value)} | {gap} | "
+            f"| {metric} | {' | '.join(fmt(v) for v in values)} | {gap} | "
             f"{meets(metric, test_value)} |"
         )
     lines += ["", "Top test confusions (gold -> predicted):", ""]
@@ -114,6 +370,8 @@ def markdown(results: dict[str, object]) -> str:
         "Test entity F1 per label: "
         + ", ".join(f"{k} {100 * v['f1']:.0f}%" for k, v in test["report"]["per_entity"].items()),
     ]
+    if results.get("parser") is not None:
+        lines += ["", *parser_markdown(results["parser"])]
     return "\n".join(lines) + "\n"
 
 
@@ -121,7 +379,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=None, help="model dir (default: settings)")
     parser.add_argument("--no-train", action="store_true", help="use the model dir as it is")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N of each set")
+    parser.add_argument("--no-llm", action="store_true", help="skip the parser-paths section")
+    parser.add_argument(
+        "--gguf", type=Path, default=None, help="a real GGUF for the LLM (default: tiny random)"
+    )
+    parser.add_argument(
+        "--n-ctx", type=int, default=16384, help="LLM context (the tiny model's byte tokens need "
+        "about 11k for an owner's 21 tools)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--threads", type=int, default=None, help="llama.cpp threads (default: 1 for the tiny "
+        "model, where more only adds synchronisation; llama.cpp's own for --gguf)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
+    why = None if args.no_llm else llm_unavailable(args.gguf)
+    if why and args.gguf is not None:
+        parser.error(f"--gguf: {why}")
     model_dir = args.model or get_settings().nlu_dir
     if not args.no_train:
         started = time.perf_counter()
@@ -130,22 +406,35 @@ def main() -> None:
             f"model {'trained' if result.trained else 'up to date'} "
             f"({time.perf_counter() - started:.0f} s)"
         )
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    if cores is not None:
+        os.sched_setaffinity(0, {sorted(cores)[0]})
     model = NLUModel(model_dir)
     sha = verify_test_set()
-    sets = {"dev": read_jsonl(DATA / "dev.jsonl"), "test": read_jsonl(DATA / "test.jsonl")}
-    results: dict[str, object] = {
+    sets = load_sets(args.limit)
+    results: dict[str, Any] = {
         "model": str(model_dir),
         "config": model.meta.get("config"),
         "threshold": model.threshold,
         "test_sha256": sha,
+        "limit": args.limit,
         "machine": f"{platform.machine()} {os.cpu_count()} cores, Python "
         f"{platform.python_version()}",
     }
     for name, examples in sets.items():
+        started = time.perf_counter()
         report = evaluate(model, examples)
         results[name] = {"summary": flat(report), "report": report.as_dict()}
+        print(f"{name}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if cores is not None:
+        os.sched_setaffinity(0, cores)
+    if not args.no_llm:
+        threads = args.threads or (1 if args.gguf is None else None)
+        results["parser"] = (
+            {"skipped": why}
+            if why
+            else asyncio.run(parser_paths(model, sets["test"], args.gguf, args.n_ctx, threads))
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "nlu.json").write_text(json.dumps(results, indent=2) + "\n")
     (RESULTS / "nlu.md").write_text(markdown(results))

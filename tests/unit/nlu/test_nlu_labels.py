@@ -15,3 +15,17 @@ def test_every_intent_is_a_declared_procedure_or_chat() -> None:
 def test_procedures_left_out_of_the_classifier_are_the_deliberate_ones() -> None:
     # Editing a draft and the bulk enrichment are done from the API, not by a chat command.
     assert set(load_registry().names()) - set(INTENTS) == {"emails.update", "contacts.enrich_all"}
+
+
+def test_labels_per_intent_are_the_labels_its_slots_read() -> None:
+    from assistant.commands.slots import SPECS
+    from assistant.nlu.labels import INTENT_LABELS
+
+    assert set(INTENT_LABELS) == set(INTENTS)
+    for intent in INTENTS:
+        read = (
+            {label for slot in SPECS[intent].slots for label in slot.labels}
+            if intent in SPECS
+            else set()
+        )
+        assert INTENT_LABELS[intent] == read, intent
