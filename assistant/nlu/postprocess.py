@@ -5,7 +5,8 @@ The NER sees words, not the command; with the intent decided, the labelling guid
 
 - `join_names`: a name the tokenizer split at a hyphen ("Tanaka" "-" "Reid") is one mention.
 - `whole_names`: a mention grows over capitalised words right beside it that are not command
-  or calendar words ("Ms Rosalind [Achterberg]" -> "Rosalind Achterberg", "[Li] Na").
+  or calendar words ("Ms Rosalind [Achterberg]" -> "Rosalind Achterberg", "[Li] Na"), but
+  never over the first word of a sentence, which is as often a verb ("Wipe [Kim Schultz]").
 - `merge_roles`: in a merge the record after "into" or "keep" is the one kept; otherwise, when
   the NER gave both people the same role, the one written first is merged away ("merge Jon
   Smith into John Smith", "Jon Smith is a duplicate of John Smith").
@@ -72,8 +73,11 @@ _COPY_BEFORE = re.compile(
     r"entered as|also as|other one is|extra)\s+(?:for\s+|as\s+)?['\"]?$",
     re.IGNORECASE,
 )
+_CLAUSE_START = ".!?:;,-\u2013\u2014(\"'"
 _WORD_BEFORE = re.compile(r"([\w'\-]+) $")
-_WORD_AFTER = re.compile(r" ([\w'\-]+)(?=$|[\s,.;:!?)'])")
+_WORD_AFTER = re.compile(r"[ \-]([\w'\-]+)(?=$|[\s,.;:!?)'])")
+_NAME_BREAK = re.compile(r"\s+[\-\u2013\u2014:;]\s+|[,;:]\s+")
+_HONORIFIC = re.compile(r".*?\b(?:mr|mrs|ms|miss|mx|dr|prof|doctor)\b\.?\s+(?=\S)", re.IGNORECASE)
 # Capitalised words that are not part of a name: titles, calendar words, command words.
 _NOT_NAME_WORDS = """mr mrs ms miss mx dr doctor prof sr jr i
     monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs
@@ -128,7 +132,8 @@ def _name_word(word: str) -> bool:
 
 
 def whole_names(intent: str, text: str, entities: list[Entity]) -> list[Entity]:
-    """Extend person spans over adjacent capitalised name words (one space apart)."""
+    """Extend person spans over adjacent capitalised name words (one space or a hyphen apart);
+    cut a span back to what follows an honorific inside it ("Shot Dr. Christoffersen")."""
     taken = [(e.start, e.end) for e in entities]
     out: list[Entity] = []
     for e in entities:
@@ -136,7 +141,14 @@ def whole_names(intent: str, text: str, entities: list[Entity]) -> list[Entity]:
             out.append(e)
             continue
         start, end = e.start, e.end
+        if (title := _HONORIFIC.match(text, start, end)) is not None:
+            start = title.end()
+        if (gap := _NAME_BREAK.search(text, start, end)) is not None:
+            end = gap.start()  # names hold no spaced dash or comma: "Priya Nair - allergic"
         while (found := _WORD_BEFORE.search(text, 0, start)) and _name_word(found.group(1)):
+            before = text[: found.start(1)].rstrip()
+            if not before or before[-1] in _CLAUSE_START:
+                break  # a capital that starts a sentence is as likely a verb ("Wipe Kim ...")
             if any(a < start and b > found.start(1) for a, b in taken):
                 break
             start = found.start(1)

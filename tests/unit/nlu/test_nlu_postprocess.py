@@ -13,6 +13,7 @@ from assistant.nlu.postprocess import (
     merge_roles,
     tidy,
     trim_body,
+    whole_names,
 )
 
 
@@ -87,6 +88,29 @@ def test_a_name_split_at_its_hyphen_is_joined() -> None:
     apart = "Ann Lee - Reid"
     found = [at(apart, "Ann Lee", "CONTACT"), at(apart, "Reid", "CONTACT")]
     assert join_names("contacts.get", apart, found) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "expected"),
+    [
+        ("Ms Rosalind Achterberg wants off our books", "Achterberg", "Rosalind Achterberg"),
+        ("jot down for Li Na: mother visiting", "Li", "Li Na"),
+        ("merge Dmitri Volkov with D Volkov", "Volkov", "D Volkov"),
+        ("Wipe Kim Schultz from our records", "Kim Schultz", "Kim Schultz"),
+        ("tag Maria Garcia VIP on Monday", "Maria Garcia", "Maria Garcia"),
+        ("book Sam Lee Tuesday", "Sam Lee", "Sam Lee"),
+        ("new patient form for Yuki Tanaka-Reid, dob 1979", "Yuki Tanaka", "Yuki Tanaka-Reid"),
+        ("Shot Dr. Christoffersen a quick follow-up", "Shot Dr. Christoffersen", "Christoffersen"),
+        ("email the results to Mrs Ana Lee", "Mrs Ana Lee", "Ana Lee"),
+        ("note for Priya Nair - allergic to latex", "Priya Nair - allergic", "Priya Nair"),
+    ],
+)
+def test_a_mention_grows_over_name_words_beside_it_but_not_over_verbs_or_days(
+    text: str, found: str, expected: str
+) -> None:
+    start = text.rindex(found)
+    entity = Entity("CONTACT", found, start, start + len(found))
+    assert spans(whole_names("contacts.get", text, [entity])) == [("CONTACT", expected)]
 
 
 def test_pieces_of_a_note_and_a_date_inside_it_become_one_body() -> None:
