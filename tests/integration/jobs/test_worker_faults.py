@@ -24,6 +24,7 @@ from assistant.runtime import Runtime
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow
+FILLERS = 2000
 CANARY_NAME, CANARY_EMAIL, CANARY_PHONE = (
     "Zebulon Quarrington",
     "zeb.q@canary.example",
@@ -62,9 +63,11 @@ async def world(
                 phone_digits="14155550177",
             )
         )
+        # Enough contacts that the job outlasts worker start-up and polling on a busy machine
+        # (with 400 a fast worker once finished before the test could see it mid-job).
         session.add_all(
             Contact(first_name=f"Filler{i}", last_name=f"Person{i}", phone=f"+1 415 555 {1000 + i}")
-            for i in range(400)
+            for i in range(FILLERS)
         )
     await runtime.redis.flushall()
     yield runtime
