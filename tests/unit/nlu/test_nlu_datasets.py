@@ -75,3 +75,17 @@ def test_committed_datasets_are_what_the_generator_makes(
         e.to_json() for e in train
     ]
     assert [e.to_json() for e in read_jsonl(NLU_DIR / "dev.jsonl")] == [e.to_json() for e in dev]
+
+
+def test_every_procedure_example_is_labelled_training_data() -> None:
+    from assistant.procedures.registry import load_registry
+
+    labelled = {(e.text, e.intent) for e in written("train")}
+    missing = [
+        (procedure.name, example)
+        for procedure in load_registry()
+        if procedure.name in INTENTS
+        for example in procedure.examples
+        if (example, procedure.name) not in labelled
+    ]
+    assert not missing, "add these to models/nlu/written/train-procedures.txt"
