@@ -159,6 +159,18 @@ def predict(model: NLUModel, texts: Sequence[str]) -> list[Prediction]:
     ]
 
 
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-quantile by nearest rank below; None for no values."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else None
+
+
+def _ms(values: Sequence[float], q: float) -> float:
+    value = percentile(values, q)
+    assert value is not None
+    return 1000 * value
+
+
 def timing(model: NLUModel, texts: Sequence[str], warmup: int = 20) -> dict[str, float]:
     """Latency per utterance parsed alone (p50/p95, ms) and words per second.
 
@@ -177,16 +189,11 @@ def timing(model: NLUModel, texts: Sequence[str], warmup: int = 20) -> dict[str,
     if not wall:
         return {}
     words = sum(len(t.split()) for t in texts)
-
-    def pct(values: list[float], q: float) -> float:
-        ordered = sorted(values)
-        return 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * q))]
-
     return {
-        "p50_ms": pct(wall, 0.5),
-        "p95_ms": pct(wall, 0.95),
-        "cpu_p50_ms": pct(cpu, 0.5),
-        "cpu_p95_ms": pct(cpu, 0.95),
+        "p50_ms": _ms(wall, 0.5),
+        "p95_ms": _ms(wall, 0.95),
+        "cpu_p50_ms": _ms(cpu, 0.5),
+        "cpu_p95_ms": _ms(cpu, 0.95),
         "words_per_s": words / sum(wall),
         "utterances": float(len(wall)),
     }

@@ -7,9 +7,9 @@ The NER sees words, not the command; with the intent decided, the labelling guid
 - `whole_names`: a mention grows over capitalised words right beside it that are not command
   or calendar words ("Ms Rosalind [Achterberg]" -> "Rosalind Achterberg", "[Li] Na"), but
   never over the first word of a sentence, which is as often a verb ("Wipe [Kim Schultz]").
-- `merge_roles`: in a merge the record after "into" or "keep" is the one kept; otherwise, when
-  the NER gave both people the same role, the one written first is merged away ("merge Jon
-  Smith into John Smith", "Jon Smith is a duplicate of John Smith").
+- `merge_roles`: in a merge the record after "into", "keep" or "dupe of" is the one kept, the
+  one after "old record" or "entry as" is merged away; with no cue and both people given the
+  same role, the one written first is merged away ("merge Jon Smith into John Smith").
 - `join_body`: free text is one span. Pieces of a note or task the NER split apart, and
   dates or numbers inside a note ("reports fewer panic attacks this week"), become one BODY.
 - `extend_note`: a note runs to the end of its sentence, less a trailing command or

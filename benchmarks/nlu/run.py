@@ -56,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.nlu.build import ensure_model  # noqa: E402
 from assistant.nlu.data import Example, read_jsonl  # noqa: E402
-from assistant.nlu.evaluate import Report, evaluate  # noqa: E402
+from assistant.nlu.evaluate import Report, evaluate, percentile  # noqa: E402
 from assistant.nlu.generate import written  # noqa: E402
 from assistant.nlu.model import NLUModel  # noqa: E402
 from assistant.nlu.train import FULL_CONFIG  # noqa: E402
@@ -135,12 +135,6 @@ def meets(metric: str, value: float | None) -> str:
     return ("pass" if ok else "FAIL") + f" ({'>=' if kind == 'min' else '<='} {bound})"
 
 
-def pct(values: Sequence[float], q: float) -> float | None:
-    """The q-quantile (nearest rank below), as evaluate.timing computes it."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else None
-
-
 # --- the parser's paths -------------------------------------------------------------------
 
 
@@ -213,7 +207,7 @@ async def run_mode(
             answered += from_llm(result)
             valid += result.path == "llm" and result.is_call
     n = len(examples)
-    p50, p95 = pct(wall, 0.5), pct(wall, 0.95)
+    p50, p95 = percentile(wall, 0.5), percentile(wall, 0.95)
     return {
         "examples": n,
         "intent_accuracy": right / n if n else None,
