@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from assistant.nlu.data import Example, Span
-from assistant.nlu.labels import CHAT
+from assistant.nlu.labels import CHAT, PERSON_LABELS
 
 if TYPE_CHECKING:
     from assistant.nlu.model import NLUModel
 
-MENTION_LABELS = frozenset({"CONTACT", "DUPLICATE"})
+MENTION_LABELS = PERSON_LABELS
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,9 @@ INTENTS: tuple[str, ...] = (
     "chat",
 )
 
+# The labels of the people a command names.
+PERSON_LABELS = frozenset({"CONTACT", "DUPLICATE"})
+
 ENTITY_LABELS: tuple[str, ...] = (
     "CONTACT",
     "DUPLICATE",

@@ -7,6 +7,8 @@ The NER sees words, not the command; with the intent decided, the labelling guid
 - `whole_names`: a mention grows over capitalised words right beside it that are not command
   or calendar words ("Ms Rosalind [Achterberg]" -> "Rosalind Achterberg", "[Li] Na"), but
   never over the first word of a sentence, which is as often a verb ("Wipe [Kim Schultz]").
+- `drop_repeats`: a one-word mention repeating a fuller name said before it is the same
+  person again, when the command already has its people ("..., merge into [Robert]").
 - `merge_roles`: in a merge the record after "into", "keep" or "dupe of" is the one kept, the
   one after "old record" or "entry as" is merged away; with no cue and both people given the
   same role, the one written first is merged away ("merge Jon Smith into John Smith").
@@ -29,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from assistant.nlu.labels import INTENT_LABELS
+from assistant.nlu.labels import INTENT_LABELS, PERSON_LABELS
 
 if TYPE_CHECKING:
     from assistant.nlu.model import Entity
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 Fixup = Callable[[str, str, list["Entity"]], list["Entity"]]
 
 MERGE = "contacts.merge"
-PERSON = frozenset({"CONTACT", "DUPLICATE"})
+PERSON = PERSON_LABELS
 BODY = "BODY"
 # Between two pieces of one free text: punctuation and spaces only.
 _JOINABLE = re.compile(r"^[\s,;:.&+/\-\u2013\u2014]*$")
@@ -89,7 +91,9 @@ _NOT_NAME_WORDS = """mr mrs ms miss mx dr doctor prof sr jr i
     show open pull look get send draft email e-mail write call ring text update change set
     create make put mark flag label client patient contact record file appointment appt task
     reminder remind todo enrich dedupe combine fold thanks thx yes no sorry what who when where
-    how why which does did do is are gp acc ndis vip"""
+    how why which does did do is are gp acc ndis vip as about re regarding that his her their
+    he she they we me my our your it its up out off over after before again too all any some
+    there here be been has have had will should now still just not"""
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 _EDGE = " \t,.;:!?\"'\u201c\u201d\u2018\u2019-\u2013\u2014"
 
@@ -131,10 +135,16 @@ def _name_word(word: str) -> bool:
     )
 
 
+def _shouted(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
 def whole_names(intent: str, text: str, entities: list[Entity]) -> list[Entity]:
     """Extend person spans over adjacent capitalised name words (one space or a hyphen apart);
     cut a span back to what follows an honorific inside it ("Shot Dr. Christoffersen")."""
     taken = [(e.start, e.end) for e in entities]
+    shouted = _shouted(text)
     out: list[Entity] = []
     for e in entities:
         if e.label not in PERSON:
@@ -156,8 +166,38 @@ def whole_names(intent: str, text: str, entities: list[Entity]) -> list[Entity]:
             if any(a < found.end(1) and b > end for a, b in taken):
                 break
             end = found.end(1)
+        if shouted and " " not in text[start:end]:
+            # In capitals case tells nothing: a one-word mention takes one more word when it
+            # is no command or calendar word ("BOOK [ANYA] PETROVA MONDAY").
+            found = _WORD_AFTER.match(text, end)
+            if (
+                found is not None
+                and found.group(1).replace("'", "").replace("-", "").isalpha()
+                and found.group(1).lower() not in _NOT_NAMES
+                and not any(a < found.end(1) and b > end for a, b in taken)
+            ):
+                end = found.end(1)
         out.append(_span(text, start, end, e.label, e) if (start, end) != (e.start, e.end) else e)
     return out
+
+
+def drop_repeats(intent: str, text: str, entities: list[Entity]) -> list[Entity]:
+    """A one-word mention that repeats part of a fuller name written before it is the same
+    person again ("merge Bob Ferguson into Robert Ferguson ... into [Robert]"), once the
+    command already names as many people as it takes (two for a merge, one otherwise)."""
+    people = [e for e in entities if e.label in PERSON]
+    if len(people) <= (2 if intent == MERGE else 1):
+        return entities
+    repeats: set[int] = set()
+    for index, later in enumerate(people):
+        word = later.text.lower()
+        if " " in word or "-" in word:
+            continue
+        if any(
+            " " in p.text and word in re.split(r"[\s\-]+", p.text.lower()) for p in people[:index]
+        ):
+            repeats.add(id(later))
+    return [e for e in entities if id(e) not in repeats]
 
 
 def merge_roles(intent: str, text: str, entities: list[Entity]) -> list[Entity]:
@@ -278,6 +318,7 @@ def trim_body(intent: str, text: str, entities: list[Entity]) -> list[Entity]:
 FIXUPS: tuple[Fixup, ...] = (
     join_names,
     whole_names,
+    drop_repeats,
     merge_roles,
     join_body,
     extend_note,

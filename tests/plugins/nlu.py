@@ -1,7 +1,8 @@
 """`nlu_model_dir`: the project's NLU model trained once per test session with the FAST config.
 
 Register with `pytest_plugins = ["tests.plugins.nlu"]`. The fast model is weaker than the
-full one (see docs/nlu.md); tests that use it should assert on obvious commands only.
+full one (README, "Command understanding"); tests that use it should assert on obvious
+commands only.
 """
 
 from __future__ import annotations

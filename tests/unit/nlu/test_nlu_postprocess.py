@@ -6,6 +6,7 @@ import pytest
 
 from assistant.nlu.model import Entity
 from assistant.nlu.postprocess import (
+    drop_repeats,
     extend_note,
     join_body,
     join_names,
@@ -81,6 +82,25 @@ def test_merge_roles_leave_other_intents_and_counts_alone() -> None:
     assert merge_roles("contacts.merge", MERGE, [jon]) == [jon]
 
 
+def test_a_short_repeat_of_a_named_person_is_not_another_person() -> None:
+    text = "we've got Bob Ferguson and Robert Ferguson - same guy. merge into Robert"
+    found = [
+        at(text, "Bob Ferguson", "DUPLICATE"),
+        at(text, "Robert Ferguson", "CONTACT"),
+        Entity("CONTACT", "Robert", len(text) - 6, len(text)),
+    ]
+    assert spans(drop_repeats("contacts.merge", text, found)) == [
+        ("DUPLICATE", "Bob Ferguson"),
+        ("CONTACT", "Robert Ferguson"),
+    ]
+    two = "merge Sam Lee into Sam"  # two people, as a merge takes: both stay
+    pair = [at(two, "Sam Lee", "DUPLICATE"), Entity("CONTACT", "Sam", 19, 22)]
+    assert drop_repeats("contacts.merge", two, pair) == pair
+    note = "email Omar Haddad and tell Omar his results are in"
+    said = [at(note, "Omar Haddad", "CONTACT"), Entity("CONTACT", "Omar", 27, 31)]
+    assert spans(drop_repeats("emails.draft", note, said)) == [("CONTACT", "Omar Haddad")]
+
+
 def test_a_name_split_at_its_hyphen_is_joined() -> None:
     text = "new client Yuki Tanaka-Reid"
     found = [at(text, "Yuki Tanaka", "CONTACT"), at(text, "Reid", "CONTACT")]
@@ -103,6 +123,10 @@ def test_a_name_split_at_its_hyphen_is_joined() -> None:
         ("Shot Dr. Christoffersen a quick follow-up", "Shot Dr. Christoffersen", "Christoffersen"),
         ("email the results to Mrs Ana Lee", "Mrs Ana Lee", "Ana Lee"),
         ("note for Priya Nair - allergic to latex", "Priya Nair - allergic", "Priya Nair"),
+        ("BOOK ANYA PETROVA MONDAY 9AM", "ANYA", "ANYA PETROVA"),
+        ("JANE PHAM JUST BOOKED, ADD HER", "JANE", "JANE PHAM"),
+        ("EMAIL JOHN ABOUT HIS BILL", "JOHN", "JOHN"),
+        ("CALL ANA LEE TOMORROW", "ANA LEE", "ANA LEE"),
     ],
 )
 def test_a_mention_grows_over_name_words_beside_it_but_not_over_verbs_or_days(
