@@ -20,8 +20,6 @@ from assistant.nlu.labels import CHAT, PERSON_LABELS
 if TYPE_CHECKING:
     from assistant.nlu.model import NLUModel
 
-MENTION_LABELS = PERSON_LABELS
-
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
@@ -120,10 +118,10 @@ def score(
         for s in gs - ps:
             efn[s.label] += 1
         exact += g.intent == p.intent and gs == ps
-        if _spanset(g.entities, MENTION_LABELS):
+        if _spanset(g.entities, PERSON_LABELS):
             mention_total += 1
-            mention_right += _spanset(g.entities, MENTION_LABELS) == _spanset(
-                p.entities, MENTION_LABELS
+            mention_right += _spanset(g.entities, PERSON_LABELS) == _spanset(
+                p.entities, PERSON_LABELS
             )
         if threshold is not None and p.confidence >= threshold:
             accepted += 1

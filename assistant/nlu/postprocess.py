@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 Fixup = Callable[[str, str, list["Entity"]], list["Entity"]]
 
 MERGE = "contacts.merge"
-PERSON = PERSON_LABELS
 BODY = "BODY"
 # Between two pieces of one free text: punctuation and spaces only.
 _JOINABLE = re.compile(r"^[\s,;:.&+/\-\u2013\u2014]*$")
@@ -114,8 +113,8 @@ def join_names(intent: str, text: str, entities: list[Entity]) -> list[Entity]:
         last = out[-1] if out else None
         if (
             last is not None
-            and last.label in PERSON
-            and entity.label in PERSON
+            and last.label in PERSON_LABELS
+            and entity.label in PERSON_LABELS
             and text[last.end : entity.start] == "-"
         ):
             out[-1] = _span(text, last.start, entity.end, last.label, last)
@@ -124,13 +123,15 @@ def join_names(intent: str, text: str, entities: list[Entity]) -> list[Entity]:
     return out
 
 
-def _name_word(word: str) -> bool:
+def _name_word(word: str, shouted: bool = False) -> bool:
+    """A word that may be part of a name: capitalised (in shouted text any case will do),
+    letters only, and no title, calendar or command word."""
     bare = word.replace("'", "").replace("-", "")
     initial = len(bare) == 1 and bare.isupper()
     return (
         word[:1].isupper()
         and bare.isalpha()
-        and (initial or not word.isupper())
+        and (initial or shouted or not word.isupper())
         and word.lower().rstrip(".") not in _NOT_NAMES
     )
 
@@ -147,7 +148,7 @@ def whole_names(intent: str, text: str, entities: list[Entity]) -> list[Entity]:
     shouted = _shouted(text)
     out: list[Entity] = []
     for e in entities:
-        if e.label not in PERSON:
+        if e.label not in PERSON_LABELS:
             out.append(e)
             continue
         start, end = e.start, e.end
@@ -166,17 +167,14 @@ def whole_names(intent: str, text: str, entities: list[Entity]) -> list[Entity]:
             if any(a < found.end(1) and b > end for a, b in taken):
                 break
             end = found.end(1)
-        if shouted and " " not in text[start:end]:
-            # In capitals case tells nothing: a one-word mention takes one more word when it
-            # is no command or calendar word ("BOOK [ANYA] PETROVA MONDAY").
-            found = _WORD_AFTER.match(text, end)
-            if (
-                found is not None
-                and found.group(1).replace("'", "").replace("-", "").isalpha()
-                and found.group(1).lower() not in _NOT_NAMES
-                and not any(a < found.end(1) and b > end for a, b in taken)
-            ):
-                end = found.end(1)
+        if (
+            shouted  # case tells nothing: a one-word mention takes one more name word
+            and " " not in text[start:end]  # ("BOOK [ANYA] PETROVA MONDAY")
+            and (found := _WORD_AFTER.match(text, end))
+            and _name_word(found.group(1), shouted=True)
+            and not any(a < found.end(1) and b > end for a, b in taken)
+        ):
+            end = found.end(1)
         out.append(_span(text, start, end, e.label, e) if (start, end) != (e.start, e.end) else e)
     return out
 
@@ -185,7 +183,7 @@ def drop_repeats(intent: str, text: str, entities: list[Entity]) -> list[Entity]
     """A one-word mention that repeats part of a fuller name written before it is the same
     person again ("merge Bob Ferguson into Robert Ferguson ... into [Robert]"), once the
     command already names as many people as it takes (two for a merge, one otherwise)."""
-    people = [e for e in entities if e.label in PERSON]
+    people = [e for e in entities if e.label in PERSON_LABELS]
     if len(people) <= (2 if intent == MERGE else 1):
         return entities
     repeats: set[int] = set()
@@ -204,7 +202,7 @@ def merge_roles(intent: str, text: str, entities: list[Entity]) -> list[Entity]:
     """Give the two people of a merge their roles: the kept CONTACT and the DUPLICATE."""
     if intent != MERGE:
         return entities
-    people = [e for e in entities if e.label in PERSON]
+    people = [e for e in entities if e.label in PERSON_LABELS]
     if len(people) != 2:
         return entities
     first, second = people
