@@ -66,6 +66,42 @@ class LLMSettings(BaseModel):
     _split = field_validator("api_keys", mode="before")(_split_csv)
 
 
+class ApiSettings(BaseModel):
+    """Bounds on one /v1/chat/completions request: a client must not make the server spend
+    unbounded time or memory (OWASP LLM10, unbounded consumption)."""
+
+    max_messages: int = Field(
+        default=512, ge=1, le=100_000, description="Messages one /v1 request may send."
+    )
+    max_chars: int = Field(
+        default=400_000,
+        ge=1_000,
+        description="Characters of message content (and tool calls) one /v1 request may send.",
+    )
+    max_tools: int = Field(default=32, ge=1, le=1_000, description="Tools one /v1 request may send.")
+    max_tool_schema_chars: int = Field(
+        default=32_000,
+        ge=1_000,
+        description="JSON characters of all the tools of one /v1 request together.",
+    )
+    max_tool_schema_depth: int = Field(
+        default=16, ge=2, le=100, description="Nesting depth of a tool's JSON schema."
+    )
+    max_tool_schema_count: int = Field(
+        default=1_000,
+        ge=1,
+        le=1_000_000,
+        description="Largest minItems/maxItems/minLength/maxLength/minProperties/maxProperties "
+        "a tool's schema may declare (the decoding grammar grows with them).",
+    )
+    max_stop_strings: int = Field(
+        default=4, ge=1, le=64, description="Stop strings one /v1 request may send."
+    )
+    max_stop_chars: int = Field(
+        default=200, ge=1, le=10_000, description="Characters of one stop string."
+    )
+
+
 class SMTPSettings(BaseModel):
     host: str | None = Field(default=None, description="SMTP server; unset: e-mail is not sent.")
     port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
@@ -206,6 +242,7 @@ class Settings(BaseSettings):
         description="Signs session cookies and throttle keys; must be set in production.",
     )
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
     smtp: SMTPSettings = Field(default_factory=SMTPSettings)
     approval: ApprovalSettings = Field(default_factory=ApprovalSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)

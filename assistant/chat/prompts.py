@@ -55,12 +55,27 @@ def trim_history(
     """system + the newest history that fits `budget` tokens + the current message.
 
     Drops whole messages from the oldest end, and never starts the kept history on an
-    assistant reply (a reply without its question misleads a model)."""
-    kept = list(history)
-    while True:
-        messages = [system, *kept, current]
-        if not kept or count(messages) <= budget:
-            return messages
-        kept.pop(0)
-        while kept and kept[0].get("role") != "user":
-            kept.pop(0)
+    assistant reply (a reply without its question misleads a model). Counting is the cost:
+    the whole history is counted once, then the cut is found by galloping back from the newest
+    user message and bisecting, so each further count covers at most about twice what is kept
+    (bounded by the context window), never the whole history again."""
+    whole = [system, *history, current]
+    if not history or count(whole) <= budget:
+        return whole
+    starts = [i for i, message in enumerate(history) if message.get("role") == "user"]
+
+    def fits(k: int) -> bool:
+        return count([system, *history[starts[k] :], current]) <= budget
+
+    if not starts or not fits(len(starts) - 1):
+        return [system, current]
+    fit, bad, step = len(starts) - 1, -1, 1  # starts[fit] fits; starts[bad] does not
+    while fit - step > bad:
+        if not fits(fit - step):
+            bad = fit - step
+            break
+        fit, step = fit - step, step * 2
+    while fit - bad > 1:
+        middle = (fit + bad) // 2
+        fit, bad = (middle, bad) if fits(middle) else (fit, middle)
+    return [system, *history[starts[fit] :], current]
