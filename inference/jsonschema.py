@@ -162,8 +162,9 @@ def bound_problem(schema: Any, *, max_depth: int, max_count: int) -> tuple[str, 
                     return _join(path, key), f"{value} is over the limit of {max_count}"
         for key in NUMBER_KEYWORDS:
             value = node.get(key)
-            number = isinstance(value, int | float) and not isinstance(value, bool)
-            if number and not abs(value) <= MAX_NUMBER:  # also refuses inf and nan
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if not abs(value) <= MAX_NUMBER:  # also refuses inf and nan
                 return _join(path, key), f"must be within ±{MAX_NUMBER}"
         stack.extend(
             (child, _join(path, str(key)), depth + 1, key in _NAMED)

@@ -8,11 +8,11 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
-from assistant.chat.completions import Completions
 from assistant.chat.service import ChatService
 from assistant.procedures.context import Principal
 from assistant.procedures.executor import Executor
 from assistant.runtime import Runtime
+from server.openai.serving import OpenAIServing
 
 
 def provide_runtime(state: State) -> Runtime:
@@ -30,8 +30,8 @@ def provide_chat(state: State) -> ChatService:
     return chat
 
 
-def provide_completions(state: State) -> Completions:
-    completions: Completions = state.completions
+def provide_completions(state: State) -> OpenAIServing:
+    completions: OpenAIServing = state.completions
     return completions
 
 
@@ -53,4 +53,4 @@ RuntimeDep = NamedDependency[Runtime]
 ExecutorDep = NamedDependency[Executor]
 PrincipalDep = NamedDependency[Principal]
 ChatDep = NamedDependency[ChatService]
-CompletionsDep = NamedDependency[Completions]
+CompletionsDep = NamedDependency[OpenAIServing]

@@ -69,9 +69,8 @@ def lifespan(engine: Any = FROM_SETTINGS, parser: TurnParser | None = None) -> A
     async def chat_lifespan(app: Litestar) -> AsyncIterator[None]:
         async with chat_parts(
             app.state.runtime, app.state.executor, engine=engine, parser=parser
-        ) as (service, completions):
+        ) as service:
             app.state.chat = service
-            app.state.completions = completions
             yield
 
     return chat_lifespan
