@@ -13,6 +13,7 @@ from assistant.procedures.context import Principal
 from assistant.procedures.executor import Executor
 from assistant.runtime import Runtime
 from server.openai.serving import OpenAIServing
+from server.paging import PAGING
 
 
 def provide_runtime(state: State) -> Runtime:
@@ -46,6 +47,7 @@ DEPENDENCIES = {
     "principal": Provide(provide_principal, sync_to_thread=False),
     "chat": Provide(provide_chat, sync_to_thread=False),
     "completions": Provide(provide_completions, sync_to_thread=False),
+    "paging": PAGING,
 }
 
 # Route parameters are marked as named dependencies (Litestar 3 stops inferring them).

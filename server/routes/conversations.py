@@ -8,22 +8,21 @@ from litestar.params import FromPath, FromQuery
 from assistant.chat import store
 from assistant.chat.store import ConversationDetail, ConversationOut
 from assistant.crm.common import Page
-from assistant.errors import InvalidInput
 from server.deps import PrincipalDep, RuntimeDep
+from server.paging import PagingDep
 
 
 @get("/api/conversations", tags=["chat"], summary="Your conversations, newest first")
 async def list_conversations(
     principal: PrincipalDep,
     runtime: RuntimeDep,
+    paging: PagingDep,
     q: FromQuery[str | None] = None,
-    limit: FromQuery[int] = 50,
-    offset: FromQuery[int] = 0,
 ) -> Page[ConversationOut]:
-    if not 1 <= limit <= 200 or offset < 0:
-        raise InvalidInput("limit is 1-200 and offset >= 0", fields={"limit": "1-200"})
     async with runtime.sessions() as session:
-        items, total = await store.page(session, principal, (q or "").strip()[:200], limit, offset)
+        items, total = await store.page(
+            session, principal, (q or "").strip()[:200], paging.limit, paging.offset
+        )
     return Page[ConversationOut](items=items, total=total)
 
 
