@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from tests.plugins.app import Member
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 LISTS = ["/api/approvals", "/api/jobs", "/api/conversations"]
 
 
