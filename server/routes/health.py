@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response, get
-from sqlalchemy import text
 
+from assistant.health import readiness
 from server.deps import ChatDep, RuntimeDep
 
 
@@ -17,18 +17,7 @@ async def healthz() -> dict[str, str]:
 
 @get("/readyz", tags=["ops"], summary="Database and Redis answer")
 async def readyz(runtime: RuntimeDep, chat: ChatDep) -> Response[dict[str, Any]]:
-    checks: dict[str, str] = {}
-    try:
-        async with runtime.db.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception as exc:  # readiness reports any failure instead of raising
-        checks["database"] = f"unavailable: {type(exc).__name__}"
-    try:
-        await runtime.redis.ping()
-        checks["redis"] = "ok"
-    except Exception as exc:  # readiness reports any failure instead of raising
-        checks["redis"] = f"unavailable: {type(exc).__name__}"
+    checks = await readiness(runtime)
     ready = all(value == "ok" for value in checks.values())
     # Informational: no engine (classifier-only) or no classifier is a mode, not a failure.
     info = {"engine": chat.engine_status, "parser": chat.parser.status}
