@@ -78,7 +78,9 @@ class ApiSettings(BaseModel):
         ge=1_000,
         description="Characters of message content (and tool calls) one /v1 request may send.",
     )
-    max_tools: int = Field(default=32, ge=1, le=1_000, description="Tools one /v1 request may send.")
+    max_tools: int = Field(
+        default=32, ge=1, le=1_000, description="Tools one /v1 request may send."
+    )
     max_tool_schema_chars: int = Field(
         default=32_000,
         ge=1_000,

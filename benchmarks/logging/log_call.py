@@ -48,8 +48,10 @@ def main() -> None:
         handle.close()
     took.sort()
     p99 = took[int(len(took) * 0.99) - 1]
-    print(f"log call: p50 {statistics.median(took):.3f} ms, p99 {p99:.3f} ms, "
-          f"max {took[-1]:.3f} ms over {args.calls} calls (scrubber {args.scrub_ms} ms/record)")  # fmt: skip
+    print(
+        f"log call: p50 {statistics.median(took):.3f} ms, p99 {p99:.3f} ms, max {took[-1]:.3f} ms"
+        f" over {args.calls} calls (scrubber {args.scrub_ms} ms/record)"
+    )
 
 
 if __name__ == "__main__":
