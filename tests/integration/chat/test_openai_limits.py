@@ -7,11 +7,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import httpx
 import pytest
 
-from assistant.settings import ApiSettings
+from assistant.settings import ApiSettings, Settings
+from inference.scripted import ScriptedEngine
+from server.app import create_app
 from tests.integration.chat.conftest import ChatHarness
 from tests.plugins.app import Member
+from tests.plugins.chat import ScriptedParser, serve_in_process
 
 LIMITS = ApiSettings()
 
@@ -54,6 +58,32 @@ async def test_four_thousand_messages_get_a_clear_4xx_and_healthz_stays_up(
     assert "ASSISTANT_API_MAX_MESSAGES" in error["message"]
     assert beats == [200] * 5
     assert chat.engine.requests == []  # nothing reached the engine
+
+
+async def test_where_the_bound_allows_4000_messages_they_are_trimmed_and_healthz_answers(
+    app_settings: Settings, staff: dict[str, Member]
+) -> None:
+    settings = app_settings.model_copy(update={"api": ApiSettings(max_messages=5_000)})
+    engine = ScriptedEngine()
+    app = create_app(settings, engine=engine, parser=ScriptedParser())
+    history = [
+        {"role": "user" if i % 2 == 0 else "assistant", "content": f"message {i}"}
+        for i in range(3999)
+    ]
+    body = {"model": "assistant", "messages": [*history, {"role": "user", "content": "last"}]}
+    async with serve_in_process(app) as base, httpx.AsyncClient(base_url=base, timeout=60) as http:
+
+        async def health() -> list[int]:
+            return [(await http.get("/healthz")).status_code for _ in range(5)]
+
+        reply, beats = await asyncio.gather(
+            http.post("/v1/chat/completions", json=body, headers=staff["owner"].headers), health()
+        )
+    assert reply.status_code == 200, reply.text
+    assert beats == [200] * 5
+    seen = engine.requests[-1].messages
+    assert seen[-1]["content"] == "last" and seen[-2]["content"] == "message 3998"
+    assert 2 < len(seen) < 3999 and seen[1]["role"] == "user"
 
 
 async def test_a_long_history_within_bounds_is_trimmed_to_the_context(
