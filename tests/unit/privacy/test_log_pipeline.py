@@ -114,7 +114,9 @@ def test_full_queue_drops_with_a_counted_notice(pipeline: list[LoggingHandle]) -
     messages = [r["message"] for r in _lines(out)]
     dropped = pipeline[0].stats.dropped
     assert dropped >= 7
-    assert f"{dropped} records dropped (log queue full or closed)" in messages
+    # The listener may report while the calls still drop: every drop is in some notice.
+    notice = " records dropped (log queue full or closed)"
+    assert sum(int(m.removesuffix(notice)) for m in messages if m.endswith(notice)) == dropped
 
 
 def test_close_drains_every_record(pipeline: list[LoggingHandle]) -> None:
