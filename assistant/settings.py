@@ -92,8 +92,13 @@ class AuthSettings(BaseModel):
     login_max_failures: int = Field(
         default=5, ge=1, description="Failed logins per account before it is throttled."
     )
+    login_max_failures_per_client: int = Field(
+        default=20,
+        ge=1,
+        description="Failed logins from one client address (any account) before it is throttled.",
+    )
     login_lockout_seconds: int = Field(
-        default=300, ge=1, description="How long a throttled account must wait."
+        default=300, ge=1, description="How long a throttled account or client must wait."
     )
 
 
