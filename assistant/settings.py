@@ -100,6 +100,13 @@ class AuthSettings(BaseModel):
     login_lockout_seconds: int = Field(
         default=300, ge=1, description="How long a throttled account or client must wait."
     )
+    stream_recheck_seconds: float = Field(
+        default=30,
+        gt=0,
+        le=30,
+        description="How often an open event or chat stream re-checks its token or session "
+        "(also on every event); a revoked, expired or disabled one closes the stream.",
+    )
 
 
 class JobSettings(BaseModel):

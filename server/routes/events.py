@@ -11,6 +11,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from assistant.errors import InvalidInput
 from server.deps import PrincipalDep, RuntimeDep
+from server.streams import guarded, principal_check
 
 
 def _last_event_id(request: Request[Any, Any, Any]) -> int | None:
@@ -30,7 +31,9 @@ async def events(
 
     async def stream() -> AsyncIterator[ServerSentEventMessage]:
         keepalive = runtime.settings.events.keepalive_seconds
-        async for event in runtime.bus.subscribe(principal.user_id, last_id, keepalive):
+        every = runtime.settings.auth.stream_recheck_seconds
+        events = runtime.bus.subscribe(principal.user_id, last_id, keepalive)
+        async for event in guarded(events, principal_check(request), every):
             if event is None:
                 yield ServerSentEventMessage(data=None, comment="keep-alive")
                 continue
