@@ -53,6 +53,12 @@ class LLMSettings(BaseModel):
         default=1, ge=1, le=64, description="Requests a local engine serves at once."
     )
     max_tokens: int = Field(default=512, ge=1, description="Default reply length limit.")
+    max_tokens_cap: int = Field(
+        default=4096,
+        ge=1,
+        description="The most tokens any one reply may ask an engine for, whatever the request "
+        "says (remote engines are otherwise asked for whatever a client sends).",
+    )
     seed: int | None = Field(
         default=None,
         description="Fixed sampling seed for reproducible chat replies "
@@ -65,13 +71,29 @@ class LLMSettings(BaseModel):
 
     _split = field_validator("api_keys", mode="before")(_split_csv)
 
+    @model_validator(mode="after")
+    def _cap_covers_default(self) -> LLMSettings:
+        if self.max_tokens_cap < self.max_tokens:
+            raise ValueError(
+                "ASSISTANT_LLM_MAX_TOKENS_CAP must be at least ASSISTANT_LLM_MAX_TOKENS"
+            )
+        return self
+
 
 class SMTPSettings(BaseModel):
     host: str | None = Field(default=None, description="SMTP server; unset: e-mail is not sent.")
     port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
     username: str | None = Field(default=None, description="SMTP login user.")
     password: SecretStr | None = Field(default=None, description="SMTP login password.")
-    starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
+    starttls: bool = Field(
+        default=False,
+        description="Upgrade the connection with STARTTLS; the server's certificate is verified.",
+    )
+    ca_file: Path | None = Field(
+        default=None,
+        description="CA certificates (PEM) that sign the SMTP server's certificate, for a "
+        "private CA; unset: the system's trusted CAs.",
+    )
     sender: str = Field(default="clinic@localhost", description="From address of sent e-mail.")
 
 
