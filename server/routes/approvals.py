@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from litestar import get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
@@ -15,6 +15,7 @@ from assistant.crm.common import Page
 from assistant.db.models import Approval
 from assistant.errors import InvalidInput
 from server.deps import PrincipalDep, RuntimeDep
+from server.params import PathId
 
 ApprovalStatus = Literal[
     "pending", "approved", "rejected", "expired", "executed", "failed", "stale", "all"
@@ -53,7 +54,7 @@ class Rejection(BaseModel):
 
 @get("/api/approvals/{approval_id:int}", tags=["approvals"], summary="One approval request")
 async def get_approval(
-    approval_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
+    approval_id: PathId, principal: PrincipalDep, runtime: RuntimeDep
 ) -> ApprovalOut:
     async with runtime.sessions() as session:
         return ApprovalOut.of(await load_visible(session, principal, approval_id))
@@ -66,12 +67,13 @@ async def get_approval(
     summary="Approve: the exact approved call runs once in the background",
 )
 async def approve(
-    approval_id: FromPath[int],
-    data: JSONBody[Decision],
+    approval_id: PathId,
     principal: PrincipalDep,
     runtime: RuntimeDep,
+    data: JSONBody[Decision | None] = None,
 ) -> ApprovalOut:
-    return await decide(runtime, principal, approval_id, "approve", data.reason)
+    reason = data.reason if data is not None else None  # the body, and the reason, are optional
+    return await decide(runtime, principal, approval_id, "approve", reason)
 
 
 @post(
@@ -81,11 +83,13 @@ async def approve(
     summary="Reject with a reason",
 )
 async def reject(
-    approval_id: FromPath[int],
-    data: JSONBody[Rejection],
+    approval_id: PathId,
     principal: PrincipalDep,
     runtime: RuntimeDep,
+    data: JSONBody[Rejection | None] = None,
 ) -> ApprovalOut:
+    if data is None:
+        raise InvalidInput("a rejection needs a reason", fields={"reason": "required"})
     return await decide(runtime, principal, approval_id, "reject", data.reason)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from litestar import get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from sqlmodel import col, select
 
 from assistant.crm.common import Page, paginate
@@ -16,6 +16,7 @@ from assistant.jobs.runner import publish_progress
 from assistant.procedures.context import Principal
 from assistant.runtime import Runtime
 from server.deps import PrincipalDep, RuntimeDep
+from server.params import PathId
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled", "cancelling", "all"]
 
@@ -47,12 +48,12 @@ async def list_jobs(
 
 
 @get("/api/jobs/{job_id:int}", tags=["jobs"], summary="Status, progress, result or error")
-async def get_job(job_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep) -> JobOut:
+async def get_job(job_id: PathId, principal: PrincipalDep, runtime: RuntimeDep) -> JobOut:
     return JobOut.of(await _own(runtime, principal, job_id))
 
 
 @post("/api/jobs/{job_id:int}/cancel", tags=["jobs"], status_code=200, summary="Cancel a job")
-async def cancel_job(job_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep) -> JobOut:
+async def cancel_job(job_id: PathId, principal: PrincipalDep, runtime: RuntimeDep) -> JobOut:
     await _own(runtime, principal, job_id)
     async with runtime.sessions() as session, session.begin():
         job = await session.get(Job, job_id)
