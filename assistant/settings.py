@@ -169,6 +169,15 @@ class EnrichmentSettings(BaseModel):
     _split = field_validator("http_providers", "http_provider_urls", mode="before")(_split_csv)
 
 
+class EncryptionSettings(BaseModel):
+    accept_legacy: bool = Field(
+        default=False,
+        description="Migration only: read clinical text stored as plaintext or in the old "
+        "enc:v1 form (not bound to its row) instead of refusing it, until `assistant keys "
+        "reencrypt` has rewritten it.",
+    )
+
+
 class EventSettings(BaseModel):
     replay_seconds: int = Field(
         default=300, ge=10, description="How far back GET /api/events resumes from Last-Event-ID."
@@ -244,6 +253,7 @@ class Settings(BaseSettings):
     approval: ApprovalSettings = Field(default_factory=ApprovalSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     events: EventSettings = Field(default_factory=EventSettings)
+    encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)
     enrichment: EnrichmentSettings = Field(default_factory=EnrichmentSettings)
     log: LogSettings = Field(default_factory=LogSettings)

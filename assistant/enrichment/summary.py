@@ -26,14 +26,13 @@ class SummaryEnricher:
     async def enrich(self, contact: Contact, ctx: EnrichContext) -> dict[str, Any]:
         from inference.base import ChatRequest, TextDelta
 
-        notes = (
-            await ctx.session.exec(
-                select(Note.body)
-                .where(Note.contact_id == contact.id)
-                .order_by(col(Note.created_at).desc())
-                .limit(20)
-            )
-        ).all()
+        rows = await ctx.session.exec(  # whole rows: each body is checked against its row
+            select(Note)
+            .where(Note.contact_id == contact.id)
+            .order_by(col(Note.created_at).desc())
+            .limit(20)
+        )
+        notes = [note.body for note in rows.all()]
         if not notes:
             return {}
         request = ChatRequest(
