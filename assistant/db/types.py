@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Column, DateTime, Text, event, inspect
@@ -134,12 +135,14 @@ class EncryptedText(TypeDecorator[str]):
         return Opened(decrypt(text, keyring) if is_encrypted(text) else text, None)
 
 
-def _encrypted(mapper: Mapper[Any]) -> list[tuple[str, Column[Any]]]:
-    return [
+@cache
+def _encrypted(mapper: Mapper[Any]) -> tuple[tuple[str, Column[Any]], ...]:
+    """(attribute key, column) of a mapper's encrypted columns; () for most tables."""
+    return tuple(
         (mapper.get_property_by_column(column).key, column)
         for column in mapper.columns
         if isinstance(column.type, EncryptedText)
-    ]
+    )
 
 
 def _row_id(mapper: Mapper[Any], target: Any) -> int | None:
@@ -153,6 +156,8 @@ def _cell(mapper: Mapper[Any], column: Column[Any], row_id: int | None) -> Cell:
 
 
 def _before_insert(mapper: Mapper[Any], _: Connection, target: Any) -> None:
+    if not _encrypted(mapper):
+        return
     row_id = _row_id(mapper, target)
     for key, column in _encrypted(mapper):
         value = getattr(target, key)
@@ -162,6 +167,8 @@ def _before_insert(mapper: Mapper[Any], _: Connection, target: Any) -> None:
 
 def _after_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
     """A new row's id is known only now: re-seal its values for the row they belong to."""
+    if not _encrypted(mapper):
+        return
     row_id = _row_id(mapper, target)
     values = {}
     for key, column in _encrypted(mapper):
@@ -177,6 +184,8 @@ def _after_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> N
 
 
 def _before_update(mapper: Mapper[Any], _: Connection, target: Any) -> None:
+    if not _encrypted(mapper):
+        return
     row_id = _row_id(mapper, target)
     state = inspect(target)
     for key, column in _encrypted(mapper):
@@ -187,6 +196,8 @@ def _before_update(mapper: Mapper[Any], _: Connection, target: Any) -> None:
 
 def check_cells(mapper: Mapper[Any], target: Any, keys: Any = None) -> None:
     """Refuse a loaded value whose ciphertext was written for another cell."""
+    if not _encrypted(mapper):
+        return
     row_id = _row_id(mapper, target)
     values = inspect(target).dict
     for key, column in _encrypted(mapper):
