@@ -37,7 +37,12 @@ class Runtime:
             )
         # No key, no start: clinical text is never stored in plaintext (KeyringMissing).
         keyring = load_keyring(settings.keys_path)
-        db = create_engine(settings.database_url, echo=settings.database.echo, keyring=keyring)
+        db = create_engine(
+            settings.database_url,
+            echo=settings.database.echo,
+            keyring=keyring,
+            accept_legacy=settings.encryption.accept_legacy,
+        )
         redis: Redis = Redis.from_url(settings.redis.url, decode_responses=False)
         clock = clock or SystemClock()
         sessions = session_factory(db)

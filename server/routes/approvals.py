@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from litestar import get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from pydantic import BaseModel, Field
 
 from assistant.approvals.decide import decide
 from assistant.approvals.queries import ApprovalFilter, get_visible, list_visible
 from assistant.approvals.requests import ApprovalOut
 from assistant.crm.common import Page
+from assistant.errors import InvalidInput
 from server.deps import PrincipalDep, RuntimeDep
 from server.paging import PagingDep
+from server.params import PathId
 
 
 @get("/api/approvals", tags=["approvals"], summary="Approval requests you made or may decide")
@@ -34,7 +36,7 @@ class Rejection(BaseModel):
 
 @get("/api/approvals/{approval_id:int}", tags=["approvals"], summary="One approval request")
 async def get_approval(
-    approval_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
+    approval_id: PathId, principal: PrincipalDep, runtime: RuntimeDep
 ) -> ApprovalOut:
     return await get_visible(runtime, principal, approval_id)
 
@@ -46,12 +48,13 @@ async def get_approval(
     summary="Approve: the exact approved call runs once in the background",
 )
 async def approve(
-    approval_id: FromPath[int],
-    data: JSONBody[Decision],
+    approval_id: PathId,
     principal: PrincipalDep,
     runtime: RuntimeDep,
+    data: JSONBody[Decision | None] = None,
 ) -> ApprovalOut:
-    return await decide(runtime, principal, approval_id, "approve", data.reason)
+    reason = data.reason if data is not None else None  # the body, and the reason, are optional
+    return await decide(runtime, principal, approval_id, "approve", reason)
 
 
 @post(
@@ -61,11 +64,13 @@ async def approve(
     summary="Reject with a reason",
 )
 async def reject(
-    approval_id: FromPath[int],
-    data: JSONBody[Rejection],
+    approval_id: PathId,
     principal: PrincipalDep,
     runtime: RuntimeDep,
+    data: JSONBody[Rejection | None] = None,
 ) -> ApprovalOut:
+    if data is None:
+        raise InvalidInput("a rejection needs a reason", fields={"reason": "required"})
     return await decide(runtime, principal, approval_id, "reject", data.reason)
 
 

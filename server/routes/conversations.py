@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from litestar import delete, get
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from assistant.chat import store
 from assistant.chat.store import ConversationDetail, ConversationOut
 from assistant.crm.common import Page
 from server.deps import PrincipalDep, RuntimeDep
 from server.paging import PagingDep
+from server.params import PathId
 
 
 @get("/api/conversations", tags=["chat"], summary="Your conversations, newest first")
@@ -32,7 +33,7 @@ async def list_conversations(
     summary="A conversation: messages, actions, approvals",
 )
 async def get_conversation(
-    conversation_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
+    conversation_id: PathId, principal: PrincipalDep, runtime: RuntimeDep
 ) -> ConversationDetail:
     async with runtime.sessions() as session:
         return await store.detail(session, principal, conversation_id)
@@ -44,7 +45,7 @@ async def get_conversation(
     summary="Delete a conversation and its messages",
 )
 async def delete_conversation(
-    conversation_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
+    conversation_id: PathId, principal: PrincipalDep, runtime: RuntimeDep
 ) -> None:
     async with runtime.sessions() as session, session.begin():
         await store.remove(session, principal, conversation_id)

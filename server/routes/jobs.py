@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from litestar import get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from assistant.crm.common import Page
 from assistant.db.models import Job
@@ -13,6 +13,7 @@ from assistant.jobs.queue import JobOut
 from assistant.jobs.runner import publish_progress
 from server.deps import PrincipalDep, RuntimeDep
 from server.paging import PagingDep
+from server.params import PathId
 
 
 @get("/api/jobs", tags=["jobs"], summary="Your background jobs, newest first")
@@ -26,12 +27,12 @@ async def list_jobs(
 
 
 @get("/api/jobs/{job_id:int}", tags=["jobs"], summary="Status, progress, result or error")
-async def get_job(job_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep) -> JobOut:
+async def get_job(job_id: PathId, principal: PrincipalDep, runtime: RuntimeDep) -> JobOut:
     return JobOut.of(await own_job(runtime, principal, job_id))
 
 
 @post("/api/jobs/{job_id:int}/cancel", tags=["jobs"], status_code=200, summary="Cancel a job")
-async def cancel_job(job_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep) -> JobOut:
+async def cancel_job(job_id: PathId, principal: PrincipalDep, runtime: RuntimeDep) -> JobOut:
     await own_job(runtime, principal, job_id)
     async with runtime.sessions() as session, session.begin():
         job = await session.get(Job, job_id)

@@ -55,7 +55,7 @@ async def test_classifier_decides_before_any_llm_work(
     http: httpx.AsyncClient, staff: dict[str, Member]
 ) -> None:
     member = staff["practitioner"]
-    ready = (await http.get("/readyz")).json()
+    ready = (await http.get("/readyz", headers=staff["owner"].headers)).json()
     assert ready["engine"] == "none: disabled" and "classifier" in ready["parser"]
     last = f"Okafor{uuid.uuid4().hex[:4]}"
     contact = await Records(http, member).contact(first_name="Jane", last_name=last)  # type: ignore[arg-type]
