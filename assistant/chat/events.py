@@ -18,6 +18,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "tool.call": ("procedure", "args", "resolved"),
     "action.result": ("procedure", "ok", "summary", "records"),
     "approval.required": ("approval_id", "procedure", "summary", "approver_roles", "expires_at"),
+    "question.asked": ("text", "candidates"),
     "message.done": ("message_id", "finish_reason", "usage", "timings"),
     "message.error": ("code", "message", "retryable"),
 }
@@ -87,6 +88,12 @@ def approval_required(approval: ApprovalOut) -> ChatEvent:
             "expires_at": approval.expires_at.isoformat(),
         },
     )
+
+
+def question_asked(text: str, candidates: list[dict[str, str]]) -> ChatEvent:
+    """The question a reply ends with, and its choices as buttons: [{label, reply}], where
+    `reply` is the message that picks the choice."""
+    return ChatEvent("question.asked", {"text": text, "candidates": candidates})
 
 
 def message_done(

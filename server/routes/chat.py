@@ -24,6 +24,9 @@ class ChatContextIn(BaseModel):
 
     page: str = Field(default="", max_length=200)
     contact_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    locale: str = Field(
+        default="", max_length=35, pattern=r"^[A-Za-z0-9-]*$", description="e.g. en-US"
+    )
 
 
 class ChatIn(BaseModel):
@@ -52,7 +55,7 @@ async def sse(events: AsyncIterator[ChatEvent]) -> AsyncIterator[ServerSentEvent
 )
 async def chat(data: JSONBody[ChatIn], principal: PrincipalDep, chat: ChatDep) -> ServerSentEvent:
     conversation_id = await chat.open(principal, data.conversation_id)
-    turn = TurnInput(data.message, PageContext(data.context.page, data.context.contact_id))
+    turn = TurnInput(data.message, PageContext(**data.context.model_dump()))
     return ServerSentEvent(
         sse(chat.stream_stored(principal, conversation_id, turn)),
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
