@@ -6,7 +6,7 @@ from litestar import Router
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from server.pages import approvals, contacts, records, signin
+from server.pages import approvals, contacts, dock, records, signin
 from server.pages.errors import PAGE_EXCEPTION_HANDLERS
 from web import STATIC
 
@@ -17,7 +17,7 @@ PUBLIC_PAGES = ["^/sign-in$", "^/sign-out$"]
 def page_routes() -> list[ControllerRouterHandler]:
     pages = Router(
         path="/",
-        route_handlers=[*contacts.routes, *records.routes, *approvals.routes],
+        route_handlers=[*contacts.routes, *records.routes, *approvals.routes, *dock.routes],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
         include_in_schema=False,
     )

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
@@ -78,9 +78,9 @@ async def approvals_page(
     runtime: RuntimeDep,
     executor: ExecutorDep,
     principal: PrincipalDep,
-    box: str = "",
-    page: int = 1,
-    asked: int | None = None,
+    box: FromQuery[str] = "",
+    page: FromQuery[int] = 1,
+    asked: FromQuery[int | None] = None,
 ) -> Template:
     chosen = _box(box or ("decide" if principal.role in ("owner", "practitioner") else "mine"))
     context = await _cards(runtime, executor, principal, chosen, max(page, 1))
@@ -96,8 +96,8 @@ async def approval_cards(
     runtime: RuntimeDep,
     executor: ExecutorDep,
     principal: PrincipalDep,
-    box: str = "decide",
-    page: int = 1,
+    box: FromQuery[str] = "decide",
+    page: FromQuery[int] = 1,
 ) -> Template:
     """The list alone, for htmx to swap in when an approval event arrives."""
     context = await _cards(runtime, executor, principal, _box(box), max(page, 1))

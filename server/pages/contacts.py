@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
@@ -86,10 +86,10 @@ async def contact_list(
     runtime: RuntimeDep,
     executor: ExecutorDep,
     principal: PrincipalDep,
-    q: str = "",
-    tag: str = "",
-    sort: str = "name",
-    page: int = 1,
+    q: FromQuery[str] = "",
+    tag: FromQuery[str] = "",
+    sort: FromQuery[str] = "name",
+    page: FromQuery[int] = 1,
 ) -> Template:
     context = await _search(executor, principal, q[:200], tag[:50], sort, page)
     if request.headers.get("hx-request") and request.headers.get("hx-target") == "results":
@@ -252,7 +252,7 @@ async def contact_page(
     executor: ExecutorDep,
     principal: PrincipalDep,
     contact_id: FromPath[int],
-    notice: str = "",
+    notice: FromQuery[str] = "",
 ) -> Template:
     parts = await sections(executor, principal, contact_id)
     return await render(

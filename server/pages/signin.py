@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
@@ -61,7 +61,7 @@ NOTICES = {
 
 
 @get("/login", include_in_schema=False, exception_handlers=PAGE_EXCEPTION_HANDLERS)
-async def sign_in(next: str = "", reason: str = "") -> Template:
+async def sign_in(next: FromQuery[str] = "", reason: FromQuery[str] = "") -> Template:
     return sign_in_page(SignInForm(next=next), notice=NOTICES.get(reason))
 
 
