@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from assistant.db.models import Role
 from assistant.procedures.registry import Registry
@@ -39,6 +40,15 @@ def for_role(registry: Registry, role: Role) -> list[Capability]:
         if role in p.roles and p.examples
     ]
     return sorted(found, key=lambda c: c.name)
+
+
+def starters(registry: Registry, role: Role, count: int = 6) -> list[str]:
+    """A few examples to start from, spread over the kinds of record (one each first)."""
+    by_resource: dict[str, list[str]] = {}
+    for c in for_role(registry, role):
+        by_resource.setdefault(c.name.split(".", 1)[0], []).append(c.examples[0])
+    rounds = zip_longest(*by_resource.values())
+    return [e for row in rounds for e in row if e is not None][:count]
 
 
 def reply(registry: Registry, role: Role) -> str:

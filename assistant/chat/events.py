@@ -33,6 +33,7 @@ RECORD_URLS: dict[str, str] = {
     "draft": "/emails/{id}",
     "approval": "/approvals/{id}",
     "tag": "/contacts/{id}",
+    "job": "/api/jobs/{id}",
 }
 
 
@@ -61,10 +62,13 @@ def tool_call(procedure: str, args: dict[str, Any], resolved: dict[str, Any]) ->
     return ChatEvent("tool.call", {"procedure": procedure, "args": args, "resolved": resolved})
 
 
-def records(ids: dict[str, int]) -> list[dict[str, Any]]:
-    """Executor record ids ({"contact_id": 3, "note_id": 7}) as [{type, id, url}]."""
+def records(ids: dict[str, int], output: Any = None) -> list[dict[str, Any]]:
+    """Executor record ids ({"contact_id": 3, "note_id": 7}) as [{type, id, url}], plus the
+    background job a call started (its progress arrives as job.progress)."""
     out = []
-    for key, value in ids.items():
+    job_id = getattr(output, "job_id", None)
+    extra = {"job_id": job_id} if isinstance(job_id, int) else {}
+    for key, value in {**ids, **extra}.items():
         kind = key.removesuffix("_id")
         url = RECORD_URLS.get(kind, "/{kind}s/{id}").format(id=value, kind=kind)
         out.append({"type": kind, "id": value, "url": url})

@@ -282,7 +282,7 @@ class ChatService:
             self.rt, principal, turn.context.locale, proc, result.output, resolved
         )
         summary = said.summary
-        recs = ev.records(result.records)
+        recs = ev.records(result.records, result.output)
         reply.meta["actions"] = [
             {"procedure": proc.name, "ok": True, "summary": summary, "records": recs}
         ]
