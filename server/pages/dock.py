@@ -34,11 +34,14 @@ def _messages(detail: ConversationDetail, principal: Principal, since: int) -> l
     for m in detail.messages:
         if m.id < since:
             continue
+        actions = m.meta.get("actions", [])
+        said = " ".join(f"{a['summary']}." for a in actions)
         item: dict[str, Any] = {
             "message": m,
             "html": render(m.content) if m.role != "user" else None,
+            "card_only": bool(actions) and m.content.strip() == said,  # the card says it all
+            "actions": actions,
         }
-        item["actions"] = m.meta.get("actions", [])
         item["approvals"] = [
             _approval(approvals[i], principal)
             for i in m.meta.get("approvals", [])

@@ -101,23 +101,30 @@ function init(root) {
     primeProgress(container);
   }
 
+  // A turn started while a fragment was loading wins: the log is never replaced under it.
+  let epoch = 0;
+
   async function restore() {
+    const mine = ++epoch;
     if (conversationId) {
       try {
-        place(log, await fragment(`/dock/conversations/${conversationId}`));
+        const html = await fragment(`/dock/conversations/${conversationId}`);
+        if (mine !== epoch) return;
+        place(log, html);
         if (log.childElementCount) { scrollDown(); return; }
       } catch (error) {
         if (error.status === 404) remember(null);
       }
     }
-    await intro();
+    await intro(mine);
   }
 
-  async function intro() {
+  async function intro(mine = ++epoch) {
     try {
-      place(log, await fragment("/dock/intro"));
+      const html = await fragment("/dock/intro");
+      if (mine === epoch) place(log, html);
     } catch {
-      log.replaceChildren(note("The co-pilot could not load. Check your connection and reopen it."));
+      if (mine === epoch) log.replaceChildren(note("The co-pilot could not load. Check your connection and reopen it."));
     }
   }
 
@@ -168,6 +175,7 @@ function init(root) {
   async function say(text) {
     text = text.trim();
     if (!text || busy) return;
+    epoch += 1;
     log.querySelector("[data-dock-intro]")?.remove();
     for (const choices of log.querySelectorAll(".dock-choices")) choices.remove();
     const container = document.createElement("div");

@@ -1,0 +1,159 @@
+"""The co-pilot dock in a real browser: act on the page you are on, answer "which Sam?",
+render hostile replies inert, stop a long reply, and keep the conversation across reloads.
+
+The engine is scripted: `web_app.calls` answers the command parser's model step (which
+procedure, with which mentions) and `web_app.replies` the chat replies, by the message sent.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import expect
+
+from inference.scripted import ScriptedReply
+from tests.plugins.browser import WebApp, keep_screenshot, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+async def open_contact(page: Any, name: str) -> None:
+    await page.get_by_role("link", name=name, exact=True).first.click()
+    await expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
+
+
+async def open_dock(page: Any) -> Any:
+    await page.get_by_role("button", name="Co-pilot", exact=True).click()
+    dock = page.get_by_role("complementary", name="Co-pilot")
+    await expect(dock).to_be_visible()
+    await expect(dock.get_by_label("Message")).to_be_focused()
+    return dock
+
+
+async def ask(dock: Any, text: str) -> None:
+    await dock.get_by_label("Message").fill(text)
+    await dock.get_by_role("button", name="Send").click()
+
+
+async def test_a_note_from_the_dock_appears_on_the_page_and_the_chat_survives_a_reload(
+    page: Any, web_app: WebApp, tmp_path: Path
+) -> None:
+    web_app.calls["add a note: prefers mornings"] = ScriptedReply(
+        tool_calls=[("notes_add", {"body": "prefers mornings"})]
+    )
+    await sign_in(page, web_app, "practitioner")
+    await page.get_by_label("Search", exact=True).fill("Jane Doe")
+    await open_contact(page, "Jane Doe")
+    await page.evaluate("window.sameDocument = true")
+    dock = await open_dock(page)
+
+    await ask(dock, "add a note: prefers mornings")
+    card = dock.get_by_role("article", name="Added a note to Jane Doe's record")
+    await expect(card).to_be_visible()
+    await expect(card.get_by_role("link", name=re.compile(r"^Open note #\d+$"))).to_be_visible()
+    notes = page.get_by_role("main").get_by_text("prefers mornings", exact=True)
+    await expect(notes).to_be_visible()
+    assert await page.evaluate("window.sameDocument === true"), "the page was not reloaded"
+
+    web_app.replies["what should I ask her next time?"] = ScriptedReply(
+        text="Ask Jane **how her mornings went**, and whether the new time suits her:\n\n"
+        "- energy before and after\n- any stiffness on waking"
+    )
+    await ask(dock, "what should I ask her next time?")
+    await expect(dock.get_by_text("how her mornings went")).to_be_visible()
+    await expect(dock.get_by_role("button", name="Send")).to_be_visible()
+    await page.screenshot(path=str(tmp_path / "dock.png"))  # the viewport: the dock is fixed
+    keep_screenshot(tmp_path / "dock.png", "dock.png")
+
+    await page.reload()
+    dock = page.get_by_role("complementary", name="Co-pilot")
+    await expect(dock.get_by_text("add a note: prefers mornings")).to_be_visible()
+    await expect(dock.get_by_role("article", name="Added a note to Jane Doe's record")).to_be_visible()
+    await expect(dock.get_by_text("how her mornings went")).to_be_visible()
+
+
+async def test_choosing_a_candidate_runs_the_action_on_that_person(
+    page: Any, web_app: WebApp
+) -> None:
+    web_app.calls["add a note to Sam: knee better"] = ScriptedReply(
+        tool_calls=[("notes_add", {"contact": "Sam", "body": "knee better"})]
+    )
+    await sign_in(page, web_app, "owner")
+    dock = await open_dock(page)
+    await ask(dock, "add a note to Sam: knee better")
+    choices = dock.get_by_role("group", name="Choose one")
+    await expect(choices.get_by_role("button", name=re.compile(r"^Sam Lee"))).to_be_visible()
+    await choices.get_by_role("button", name=re.compile(r"^Sam Patel")).click()
+    await expect(dock.get_by_role("article", name="Added a note to Sam Patel's record")).to_be_visible()
+    await expect(choices).to_have_count(0)
+
+    client = web_app.api("owner")
+    try:
+        found = client.post("/api/rpc/contacts.search", json={"query": "Sam Patel"}).json()
+        patel = found["items"][0]
+        notes = client.post("/api/rpc/notes.list", json={"contact_id": patel["id"]}).json()
+    finally:
+        client.close()
+    assert [n["body"] for n in notes["items"]][:1] == ["knee better"]
+
+
+async def test_markup_in_a_reply_is_shown_as_text_and_never_runs(
+    page: Any, web_app: WebApp
+) -> None:
+    web_app.replies["show me some markup"] = ScriptedReply(
+        text="Careful: <script>alert('script')</script> <img src=x onerror=alert('img')> "
+        "[open this](javascript:alert('link')) <!-- a hidden comment --> **done**"
+    )
+    await sign_in(page, web_app, "practitioner")
+    dock = await open_dock(page)
+    await ask(dock, "show me some markup")
+    await expect(dock.get_by_text("done", exact=True)).to_be_visible()
+    await expect(dock.get_by_text("<script>alert('script')</script>", exact=False)).to_be_visible()
+    await expect(dock.get_by_role("img")).to_have_count(0)
+    await expect(dock.get_by_role("link", name="open this")).to_have_count(0)
+    html = await page.content()
+    assert "<script>alert" not in html and "<!-- a hidden comment" not in html
+    assert not page.dialogs
+
+
+async def test_stop_ends_a_long_reply_and_keeps_it_marked_interrupted(
+    page: Any, web_app: WebApp
+) -> None:
+    story = " ".join(f"word{i}" for i in range(600))
+    web_app.replies["tell me a long story"] = ScriptedReply(text=story, token_delay=0.05)
+    await sign_in(page, web_app, "practitioner")
+    dock = await open_dock(page)
+    await ask(dock, "tell me a long story")
+    await expect(dock.get_by_text("word5", exact=False)).to_be_visible()
+    await dock.get_by_role("button", name="Stop").click()
+    await expect(dock.get_by_text("Interrupted: you stopped this reply.")).to_be_visible()
+    await expect(dock.get_by_role("button", name="Send")).to_be_visible()
+    await expect(dock.get_by_text("word599", exact=False)).to_have_count(0)
+
+    await page.reload()
+    dock = page.get_by_role("complementary", name="Co-pilot")
+    await expect(dock.get_by_text("Interrupted: you stopped this reply.")).to_be_visible()
+    await expect(dock.get_by_text("word1 word2", exact=False)).to_be_visible()
+
+
+async def test_the_dock_offers_a_front_desk_user_only_what_they_may_ask(
+    page: Any, web_app: WebApp
+) -> None:
+    await sign_in(page, web_app, "front_desk")
+    await page.get_by_label("Search", exact=True).fill("Jane Doe")
+    await open_contact(page, "Jane Doe")
+    dock = await open_dock(page)
+    await dock.get_by_role("button", name="New chat").click()
+    await ask(dock, "what can you do?")
+    await expect(dock.get_by_text("As front desk, you can ask me to:")).to_be_visible()
+    await expect(dock.get_by_text("Find contacts", exact=False)).to_be_visible()
+    html = await page.content()
+    assert "add a note" not in html.lower()
+    assert "Prefers morning sessions" not in html  # the demo's note text
+    await page.keyboard.press("Escape")
+    await expect(dock).to_be_hidden()
+    await page.keyboard.press("Control+k")
+    await expect(dock.get_by_label("Message")).to_be_focused()
