@@ -40,6 +40,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
+# How long a locator or `expect` waits for the page (a limit, never a measurement): generous,
+# since CI machines are shared and the app signs in with a deliberately slow password hash.
+WAIT_MS = 20_000
 DEMO_EMAILS = {
     "owner": "olivia.owner@demo-clinic.example.com",
     "practitioner": "pat.practitioner@demo-clinic.example.com",
@@ -54,6 +57,8 @@ class WebApp:
     settings: Settings
     passwords: dict[str, str]
     replies: dict[str, ScriptedReply] = field(default_factory=dict)
+    calls: dict[str, ScriptedReply] = field(default_factory=dict)
+    """The parser's model step by message (no NLU model here): which procedure, which mentions."""
     engine: ScriptedEngine | None = None
 
     def email(self, role: str) -> str:
@@ -71,6 +76,8 @@ class WebApp:
             ),
             "",
         )
+        if request.tools:  # the command parser's model step: a procedure call, or chat
+            return self.calls.get(last.strip(), ScriptedReply(tool_calls=[("chat", {})]))
         return self.replies.get(last.strip(), ScriptedReply(text=f"You said: {last}"))
 
     def api(self, role: str) -> httpx.Client:
@@ -91,10 +98,13 @@ class WebApp:
             )
 
     def rpc(self, role: str, procedure: str, **args: Any) -> Any:
-        with self.api(role) as client:
+        client = self.api(role)
+        try:
             response = client.post(f"/api/rpc/{procedure}", json=args)
             response.raise_for_status()
             return response.json()
+        finally:
+            client.close()
 
 
 def _require_chromium() -> None:
@@ -201,7 +211,9 @@ def web_app(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterato
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Any]:
     _require_chromium()
-    from playwright.async_api import async_playwright
+    from playwright.async_api import async_playwright, expect
+
+    expect.set_options(timeout=WAIT_MS)
 
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(
@@ -224,6 +236,7 @@ async def new_page(browser: Any, dialogs: Dialogs, **options: Any) -> Any:
         await dialog.dismiss()
 
     page.on("dialog", on_dialog)
+    page.set_default_timeout(WAIT_MS)
     return page
 
 
@@ -245,7 +258,7 @@ async def sign_in(page: Any, web_app: WebApp, role: str, then: str = "/contacts"
     await page.get_by_label("Email").fill(web_app.email(role))
     await page.get_by_label("Password").fill(web_app.password(role))
     await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url(f"{web_app.url}{then}*")
+    await page.wait_for_url(lambda url: "/login" not in url and "/sign-in" not in url)
 
 
 async def shot(page: Any, folder: Path, name: str) -> Path:
