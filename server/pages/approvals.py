@@ -23,16 +23,22 @@ PAGE_SIZE = 20
 TABS: dict[Box, str] = {"decide": "To decide", "mine": "My requests", "history": "History"}
 # Fields of a target record an approver needs; clinical text is held back from other roles.
 CLINICAL_FIELDS = {"notes": {"body"}}
+# Bookkeeping an approver does not need to judge the request.
+NOT_SHOWN = {"id", "created_at", "updated_at", "author_id", "phone_digits"}
+FIRST = ("first_name", "last_name", "title", "subject", "email", "phone", "date_of_birth")
 
 
 def _records(approval: ApprovalOut, principal: Principal) -> list[dict[str, Any]]:
     shown = []
     for item in approval.records:
-        hidden = (
-            set() if principal.reads_clinical_text else CLINICAL_FIELDS.get(item["table"], set())
+        table = item["table"]
+        hidden = NOT_SHOWN | (
+            set() if principal.reads_clinical_text else CLINICAL_FIELDS.get(table, set())
         )
-        record = {k: v for k, v in item.get("record", {}).items() if k not in hidden}
-        shown.append({"table": item["table"], "id": item["id"], "record": record})
+        fields = {k: v for k, v in item.get("record", {}).items() if k not in hidden}
+        order = sorted(fields, key=lambda k: (FIRST.index(k) if k in FIRST else len(FIRST), k))
+        what = table.removesuffix("s").replace("_", " ")
+        shown.append({"what": what, "id": item["id"], "record": {k: fields[k] for k in order}})
     return shown
 
 

@@ -162,6 +162,15 @@ def _wait_ready(url: str, alive: Any) -> None:
     raise RuntimeError(f"the web app did not answer on {url}")
 
 
+def _wait_worker(log: Path, worker: subprocess.Popen[bytes]) -> None:
+    """Jobs (approved actions, enrichment) run from the first test on."""
+    deadline = time.monotonic() + 120
+    while "worker started" not in log.read_text(errors="replace"):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the worker did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def web_app(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[WebApp]:
     """The real app with the demo seed and a real worker, for the whole test session."""
@@ -188,15 +197,17 @@ def web_app(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterato
     port = free_port()
     web.url = f"http://127.0.0.1:{port}"
     server = _Server(create_app(settings, engine=web.engine), port)
+    worker_log = (data / "worker.log").open("w")
     worker = subprocess.Popen(
         [sys.executable, "-m", "assistant", "worker"],
-        env=server_env(settings, ASSISTANT_ENGINE="none"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        env=server_env(settings, ASSISTANT_ENGINE="none", ASSISTANT_JOBS_QUEUE=settings.jobs.queue),
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
     )
     server.start()
     try:
         _wait_ready(web.url, server.is_alive)
+        _wait_worker(data / "worker.log", worker)
         yield web
     finally:
         server.stop()
@@ -206,6 +217,7 @@ def web_app(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterato
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+        worker_log.close()
 
 
 @pytest.fixture(scope="session")
@@ -268,7 +280,10 @@ async def shot(page: Any, folder: Path, name: str) -> Path:
 
 
 def keep_screenshot(source: Path, name: str) -> None:
-    """Copy a screenshot into docs/screenshots for the README."""
+    """Copy a screenshot into docs/screenshots for the README (UPDATE_SCREENSHOTS=1 only, so a
+    test run leaves the checkout as it was)."""
+    if os.environ.get("UPDATE_SCREENSHOTS") != "1":
+        return
     target = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / name
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
