@@ -9,6 +9,7 @@ from litestar import get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from assistant.approvals.decide import load_visible
 from assistant.approvals.requests import ApprovalOut
 from assistant.chat import capabilities, store, templates
 from assistant.chat.store import ConversationDetail
@@ -95,4 +96,14 @@ async def conversation(
     )
 
 
-routes = [intro, conversations, conversation]
+@get("/dock/approvals/{approval_id:int}", include_in_schema=False)
+async def approval(
+    approval_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
+) -> Template:
+    """A request that just arrived, as a card for someone who may decide it."""
+    async with runtime.sessions() as session:
+        found = ApprovalOut.of(await load_visible(session, principal, approval_id))
+    return fragment("dock/_waiting.html", principal, c=_approval(found, principal))
+
+
+routes = [intro, conversations, conversation, approval]

@@ -15,7 +15,7 @@ import pytest
 from playwright.async_api import expect
 
 from inference.scripted import ScriptedReply
-from tests.plugins.browser import WebApp, keep_screenshot, sign_in
+from tests.plugins.browser import Dialogs, WebApp, keep_screenshot, new_page, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -71,7 +71,9 @@ async def test_a_note_from_the_dock_appears_on_the_page_and_the_chat_survives_a_
     await page.reload()
     dock = page.get_by_role("complementary", name="Co-pilot")
     await expect(dock.get_by_text("add a note: prefers mornings")).to_be_visible()
-    await expect(dock.get_by_role("article", name="Added a note to Jane Doe's record")).to_be_visible()
+    await expect(
+        dock.get_by_role("article", name="Added a note to Jane Doe's record")
+    ).to_be_visible()
     await expect(dock.get_by_text("how her mornings went")).to_be_visible()
 
 
@@ -87,7 +89,9 @@ async def test_choosing_a_candidate_runs_the_action_on_that_person(
     choices = dock.get_by_role("group", name="Choose one")
     await expect(choices.get_by_role("button", name=re.compile(r"^Sam Lee"))).to_be_visible()
     await choices.get_by_role("button", name=re.compile(r"^Sam Patel")).click()
-    await expect(dock.get_by_role("article", name="Added a note to Sam Patel's record")).to_be_visible()
+    await expect(
+        dock.get_by_role("article", name="Added a note to Sam Patel's record")
+    ).to_be_visible()
     await expect(choices).to_have_count(0)
 
     client = web_app.api("owner")
@@ -157,3 +161,41 @@ async def test_the_dock_offers_a_front_desk_user_only_what_they_may_ask(
     await expect(dock).to_be_hidden()
     await page.keyboard.press("Control+k")
     await expect(dock.get_by_label("Message")).to_be_focused()
+
+
+async def test_an_approval_is_decided_from_another_dock_and_the_card_follows_live(
+    page: Any, browser: Any, web_app: WebApp, tmp_path: Path
+) -> None:
+    client = web_app.api("front_desk")
+    try:
+        made = client.post(
+            "/api/rpc/contacts.create", json={"first_name": "Dora", "last_name": "Leaving"}
+        ).json()
+    finally:
+        client.close()
+    web_app.calls["delete this contact"] = ScriptedReply(tool_calls=[("contacts_delete", {})])
+    dialogs = Dialogs()
+    other = await new_page(browser, dialogs)
+    try:
+        await sign_in(other, web_app, "practitioner")
+        theirs = await open_dock(other)
+        await expect(theirs.get_by_role("button", name="what can you do?")).to_be_visible()
+
+        await sign_in(page, web_app, "front_desk", then=f"/contacts/{made['id']}")
+        desk = await open_dock(page)
+        await ask(desk, "delete this contact")
+        card = desk.get_by_role("article", name=re.compile(r"^Approval request #\d+$"))
+        await expect(card).to_be_visible()
+        await expect(card.get_by_text("pending", exact=True)).to_be_visible()
+        await expect(card.get_by_text("Owner or Practitioner, other than you")).to_be_visible()
+        await expect(card.get_by_role("button", name="Approve")).to_have_count(0)
+
+        waiting = theirs.get_by_role("article", name=await card.get_attribute("aria-label"))
+        await expect(waiting.get_by_role("button", name="Approve")).to_be_visible()
+        await waiting.get_by_role("button", name="Approve").click()
+        await expect(waiting.get_by_role("button", name="Approve")).to_have_count(0)
+    finally:
+        await other.screenshot(path=str(tmp_path / "approver.png"))
+        await other.context.close()
+    assert not dialogs
+    await expect(card.get_by_text("executed", exact=True)).to_be_visible(timeout=90_000)

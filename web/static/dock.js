@@ -486,7 +486,22 @@ function init(root) {
   document.addEventListener("live-event", (event) => {
     const { event: kind, data } = event.detail || {};
     if (kind === "approval.updated") showStatus(data.approval_id, data.status);
+    else if (kind === "approval.required") offer(data.approval_id);
   });
+
+  // A request someone else made, arriving while the dock is loaded: a card to decide it.
+  async function offer(id) {
+    if (!loaded || root.querySelector(`[data-approval-id="${CSS.escape(String(id))}"]`)) return;
+    let html;
+    try { html = await fragment(`/dock/approvals/${encodeURIComponent(id)}`); } catch { return; }
+    const template = document.createElement("template");
+    template.innerHTML = html; // server-rendered, sanitised
+    if (!template.content.querySelector("[data-dock-decide]")) return; // mine, or not mine to decide
+    if (root.querySelector(`[data-approval-id="${CSS.escape(String(id))}"]`)) return;
+    log.querySelector("[data-dock-intro]")?.remove();
+    log.append(template.content);
+    scrollDown();
+  }
 
   async function primeProgress(container) {
     for (const bar of container.querySelectorAll("progress[data-job-id]")) {
