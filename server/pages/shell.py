@@ -41,15 +41,19 @@ async def render(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    """A full page: the layout needs the user, the waiting approvals and the page's name."""
+    """A full page: the layout needs the user, the waiting approvals and the page's name, and
+    the newest event it already reflects, so the live stream resumes from there (an event that
+    lands between this render and the stream's connection is not lost)."""
     async with runtime.sessions() as session:
         waiting = await waiting_count(session, principal)
+    events_after = await runtime.bus.latest_id(principal.user_id)
     return Template(
         template_name=template,
         context={
             "me": principal,
             "tz": principal.timezone,
             "waiting": waiting,
+            "events_after": events_after,
             "page": page,
             "contact_id": None,
             "errors": {},

@@ -110,3 +110,23 @@ async def test_record_links_open_the_contact_at_that_record(page: Any, web_app: 
     await sign_in(page, web_app, "practitioner", then=f"/notes/{note['id']}")
     await expect(page.get_by_role("heading", name="Lia Linked", level=1)).to_be_visible()
     assert page.url.endswith(f"/contacts/{contact['id']}#note-{note['id']}")
+
+
+async def test_looked_up_details_arrive_live_and_a_duplicate_merge_asks_for_approval(
+    page: Any, web_app: WebApp, tmp_path: Path
+) -> None:
+    # John Smith and Jon Smith (demo seed) share a phone number and nearly a name.
+    found = web_app.rpc("owner", "contacts.search", query="John Smith")
+    john = next(c for c in found["items"] if c["full_name"] == "John Smith")
+    await sign_in(page, web_app, "front_desk", then=f"/contacts/{john['id']}")
+    details = page.get_by_role("region", name="Looked-up details")
+    await details.get_by_role("button", name="Look up details").click()
+    await expect(page.get_by_text("Looking up details in the background")).to_be_visible()
+    # The job's end reaches the page through /api/events: no reload here.
+    await expect(details.get_by_text("Organisation")).to_be_visible(timeout=90_000)
+    await expect(details).to_contain_text("US, fixed line or mobile")  # phone region, line type
+    await expect(details.get_by_role("link", name="Jon Smith")).to_be_visible()
+    await shot(page, tmp_path, "looked-up")
+    await details.get_by_role("button", name="Merge Jon Smith into this contact").click()
+    card = page.get_by_role("article", name="Merge Jon Smith")
+    await expect(card.get_by_text("pending", exact=True)).to_be_visible()

@@ -17,7 +17,13 @@ let source = null;
 let delay = 1000;
 
 function lastId() {
-  try { return sessionStorage.getItem(LAST_ID_KEY); } catch { return null; }
+  // The newest event this page already shows (rendered into it), or a later one this tab
+  // has handled since: whichever is newer, so nothing in between is missed or replayed twice.
+  const rendered = Number(document.querySelector('meta[name="events-after"]')?.content || 0);
+  let seen = 0;
+  try { seen = Number(sessionStorage.getItem(LAST_ID_KEY) || 0); } catch { /* no storage */ }
+  const newest = Math.max(rendered, seen);
+  return newest > 0 ? String(newest) : null;
 }
 
 function remember(id) {
