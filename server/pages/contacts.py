@@ -61,7 +61,7 @@ async def _search(
     try:
         found = await call(executor, principal, "contacts.search", **args)
     except InvalidInput as exc:
-        errors = field_errors(exc, {"query", "tag"})
+        errors = field_errors(exc, ("query", "tag"))
         found = None
     total = found.total if found else 0
     return {
@@ -302,7 +302,7 @@ async def _retry_page(
     principal: Principal,
     contact_id: int,
     exc: AppError,
-    known: set[str],
+    known: tuple[str, ...],
 ) -> Template:
     parts = await sections(executor, principal, contact_id)
     return await render(
@@ -329,7 +329,7 @@ async def add_tag(
     try:
         await call(executor, principal, "tags.add", contact_id=contact_id, tag=data.tag)
     except InvalidInput as exc:
-        return await _retry_page(request, runtime, executor, principal, contact_id, exc, {"tag"})
+        return await _retry_page(request, runtime, executor, principal, contact_id, exc, ("tag",))
     return see_other(f"/contacts/{contact_id}", notice="tag-added")
 
 
@@ -356,7 +356,7 @@ async def add_note(
     try:
         await call(executor, principal, "notes.add", contact_id=contact_id, body=data.body)
     except InvalidInput as exc:
-        return await _retry_page(request, runtime, executor, principal, contact_id, exc, {"body"})
+        return await _retry_page(request, runtime, executor, principal, contact_id, exc, ("body",))
     return see_other(f"/contacts/{contact_id}", notice="note-added")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -86,15 +87,17 @@ def _friendly(field: str, message: str) -> str:
     return f"{label}: {message}"
 
 
-def field_errors(exc: AppError, known: set[str]) -> dict[str, str]:
-    """{field: message} for the fields on the form; anything else goes under `form`."""
+def field_errors(exc: AppError, known: Sequence[str]) -> dict[str, str]:
+    """{field: message} for the fields on the form, in the form's order (as the summary lists
+    them); anything else goes under `form`, first."""
     errors: dict[str, str] = {}
     for where, message in (exc.fields or {}).items():
         field = where.split(".", 1)[0]
         errors.setdefault(field if field in known else "form", _friendly(field, message))
     if not errors:
         errors["form"] = exc.message[:1].upper() + exc.message[1:]
-    return errors
+    order = ["form", *known]
+    return dict(sorted(errors.items(), key=lambda item: order.index(item[0])))
 
 
-CONTACT_FIELDS = set(ContactForm.model_fields) - {"version"}
+CONTACT_FIELDS = tuple(name for name in ContactForm.model_fields if name != "version")

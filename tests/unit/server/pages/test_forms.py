@@ -35,6 +35,7 @@ def test_errors_are_said_by_field_in_words() -> None:
     assert errors["first_name"] == "Enter the first name"
     assert errors["date_of_birth"] == "Date of birth must be in the past"
     assert "form" in errors  # a field the form does not show still reaches the summary
+    assert list(errors) == ["form", "first_name", "email", "date_of_birth"]  # the form's order
 
 
 def test_an_error_without_fields_goes_to_the_summary() -> None:
