@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Router
+from litestar.plugins.htmx import HTMXRequest
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
@@ -19,6 +20,7 @@ def page_routes() -> list[ControllerRouterHandler]:
         path="/",
         route_handlers=[*contacts.routes, *records.routes, *approvals.routes, *dock.routes],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
+        request_class=HTMXRequest,  # `request.htmx`: what htmx asked for, if it asked
         include_in_schema=False,
     )
     static = create_static_files_router(

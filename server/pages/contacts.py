@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
@@ -82,7 +83,7 @@ async def home() -> Redirect:
 
 @get("/contacts", include_in_schema=False)
 async def contact_list(
-    request: Request[Any, Any, Any],
+    request: HTMXRequest,
     runtime: RuntimeDep,
     executor: ExecutorDep,
     principal: PrincipalDep,
@@ -92,7 +93,7 @@ async def contact_list(
     page: FromQuery[int] = 1,
 ) -> Template:
     context = await _search(executor, principal, q[:200], tag[:50], sort, page)
-    if request.headers.get("hx-request") and request.headers.get("hx-target") == "results":
+    if request.htmx and request.htmx.target == "results":  # search as you type: the results
         return fragment("contacts/_results.html", principal, **context)
     return await render(
         request, runtime, principal, "contacts/list.html", page="contacts.list", **context

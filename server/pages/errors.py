@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
@@ -60,8 +61,6 @@ def unauthenticated(request: Request[Any, Any, Any], exc: Unauthenticated) -> Re
     params = [("next", _back_to(request))]
     if request.cookies.get(SESSION_COOKIE):
         params.append(("reason", "expired"))
-    from urllib.parse import urlencode
-
     return Redirect(f"/login?{urlencode(params)}", status_code=303)
 
 
