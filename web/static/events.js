@@ -89,4 +89,7 @@ function connect() {
 }
 
 window.addEventListener("pagehide", () => source && source.close());
-connect();
+// After htmx has wired the page (it listens for DOMContentLoaded first), so an event replayed
+// at once still finds the parts that refresh on it.
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", connect);
+else connect();
