@@ -199,3 +199,33 @@ async def test_an_approval_is_decided_from_another_dock_and_the_card_follows_liv
         await other.context.close()
     assert not dialogs
     await expect(card.get_by_text("executed", exact=True)).to_be_visible(timeout=90_000)
+
+
+async def test_at_tablet_width_the_dock_leaves_the_form_in_view(
+    page: Any, web_app: WebApp, tmp_path: Path
+) -> None:
+    await page.set_viewport_size({"width": 820, "height": 1180})
+    await sign_in(page, web_app, "practitioner")
+    await page.get_by_label("Search", exact=True).fill("Jane Doe")
+    await open_contact(page, "Jane Doe")
+    dock = await open_dock(page)
+    field = page.get_by_role("main").get_by_label("New note")
+    await field.fill("typing while the dock is open")
+    panel, box = await dock.bounding_box(), await field.bounding_box()
+    assert panel is not None and box is not None
+    assert box["x"] + box["width"] <= panel["x"], (box, panel)
+    assert box["width"] > 200, "the form still has room"
+    await page.screenshot(path=str(tmp_path / "tablet.png"))
+
+
+async def test_a_background_job_fills_its_progress_bar(page: Any, web_app: WebApp) -> None:
+    web_app.calls["look up her details"] = ScriptedReply(tool_calls=[("contacts_enrich", {})])
+    await sign_in(page, web_app, "practitioner")
+    await page.get_by_label("Search", exact=True).fill("Priya Nair")
+    await open_contact(page, "Priya Nair")
+    dock = await open_dock(page)
+    await ask(dock, "look up her details")
+    card = dock.get_by_role("article", name="Looking up Priya Nair's details in the background")
+    bar = card.get_by_role("progressbar", name="Progress")
+    await expect(bar).to_be_visible()
+    await expect(bar).to_have_js_property("position", 1, timeout=90_000)
