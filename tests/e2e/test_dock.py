@@ -229,3 +229,34 @@ async def test_a_background_job_fills_its_progress_bar(page: Any, web_app: WebAp
     bar = card.get_by_role("progressbar", name="Progress")
     await expect(bar).to_be_visible()
     await expect(bar).to_have_js_property("position", 1, timeout=90_000)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+async def test_the_open_dock_has_no_serious_accessibility_violations(
+    browser: Any, web_app: WebApp, scheme: str, tmp_path: Path
+) -> None:
+    from tests.e2e.test_pages_a11y import AXE, serious_violations
+
+    web_app.calls["add a note to Sam: stretches daily"] = ScriptedReply(
+        tool_calls=[("notes_add", {"contact": "Sam", "body": "stretches daily"})]
+    )
+    web_app.replies["summarise the week"] = ScriptedReply(
+        text="**Three** things:\n\n1. Jane prefers mornings\n2. Sam's knee is better\n"
+        "3. `Omar` missed a session"
+    )
+    dialogs = Dialogs()
+    page = await new_page(browser, dialogs, color_scheme=scheme)
+    await page.context.add_init_script(path=str(AXE))
+    try:
+        await sign_in(page, web_app, "owner")
+        dock = await open_dock(page)
+        await ask(dock, "summarise the week")
+        await expect(dock.get_by_text("Jane prefers mornings")).to_be_visible()
+        await ask(dock, "add a note to Sam: stretches daily")
+        await expect(dock.get_by_role("group", name="Choose one")).to_be_visible()
+        found = await serious_violations(page)
+        await page.screenshot(path=str(tmp_path / f"dock-{scheme}.png"))
+    finally:
+        await page.context.close()
+    assert not dialogs
+    assert found == []
