@@ -260,3 +260,18 @@ async def test_the_open_dock_has_no_serious_accessibility_violations(
         await page.context.close()
     assert not dialogs
     assert found == []
+
+
+async def test_a_failed_reply_says_so_in_words_and_retry_sends_it_again(
+    page: Any, web_app: WebApp
+) -> None:
+    web_app.replies["how are you today?"] = ScriptedReply(text="Fine thanks and", fail_after=2)
+    await sign_in(page, web_app, "viewer")
+    dock = await open_dock(page)
+    await ask(dock, "how are you today?")
+    alert = dock.get_by_role("alert")
+    await expect(alert).to_contain_text("The language model failed")
+    web_app.replies["how are you today?"] = ScriptedReply(text="Very well, thank you.")
+    await alert.get_by_role("button", name="Retry").click()
+    await expect(dock.get_by_text("Very well, thank you.")).to_be_visible()
+    await expect(dock.get_by_role("alert")).to_have_count(0)
