@@ -275,3 +275,25 @@ async def test_a_failed_reply_says_so_in_words_and_retry_sends_it_again(
     await alert.get_by_role("button", name="Retry").click()
     await expect(dock.get_by_text("Very well, thank you.")).to_be_visible()
     await expect(dock.get_by_role("alert")).to_have_count(0)
+
+
+async def test_past_conversations_are_listed_searchable_and_reopen(
+    page: Any, web_app: WebApp
+) -> None:
+    web_app.replies["remind me what quinoa is"] = ScriptedReply(text="A seed eaten as a grain.")
+    await sign_in(page, web_app, "viewer")
+    dock = await open_dock(page)
+    await ask(dock, "remind me what quinoa is")
+    await expect(dock.get_by_text("A seed eaten as a grain.")).to_be_visible()
+    await dock.get_by_role("button", name="New chat").click()
+    await expect(dock.get_by_text("remind me what quinoa is")).to_have_count(0)
+
+    await dock.get_by_role("button", name="Past chats").click()
+    await dock.get_by_label("Search conversations").fill("quinoa")
+    found = dock.get_by_role("button", name=re.compile("remind me what quinoa is"))
+    await expect(found).to_have_count(1)
+    await dock.get_by_label("Search conversations").fill("no such words anywhere")
+    await expect(dock.get_by_text("No conversations match.")).to_be_visible()
+    await dock.get_by_label("Search conversations").fill("quinoa")
+    await found.click()
+    await expect(dock.get_by_text("A seed eaten as a grain.")).to_be_visible()
