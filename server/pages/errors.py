@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
@@ -57,11 +57,19 @@ def error_page(request: Request[Any, Any, Any], status: int, message: str) -> Te
     )
 
 
-def unauthenticated(request: Request[Any, Any, Any], exc: Unauthenticated) -> Redirect:
-    params = [("next", _back_to(request))]
+def unauthenticated(request: Request[Any, Any, Any], exc: Unauthenticated) -> Response[Any]:
+    back = _back_to(request)
+    current = request.headers.get("hx-current-url")
+    if current:  # a part of a page asked (htmx): send the whole page to sign in, not the part
+        parts = urlsplit(current)
+        back = safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+    params = [("next", back)]
     if request.cookies.get(SESSION_COOKIE):
         params.append(("reason", "expired"))
-    return Redirect(f"/login?{urlencode(params)}", status_code=303)
+    target = f"/login?{urlencode(params)}"
+    if request.headers.get("hx-request"):
+        return Response(None, status_code=204, headers={"HX-Redirect": target})
+    return Redirect(target, status_code=303)
 
 
 def app_error(request: Request[Any, Any, Any], exc: AppError) -> Response[Any]:

@@ -53,6 +53,9 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         headers = MutableScopeHeaders.from_message(message)
         for name, value in SECURITY_HEADERS.items():
             headers[name] = value
+        # Pages hold personal data: never kept by the browser (back after sign-out shows nothing).
+        if not str(scope.get("path", "")).startswith("/static/") and "cache-control" not in headers:
+            headers["cache-control"] = "no-store"
 
 
 def csrf_config(settings: Settings) -> CSRFConfig:

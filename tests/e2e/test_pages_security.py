@@ -62,6 +62,7 @@ async def test_every_page_has_the_csp_and_an_injected_inline_script_does_not_run
         response = await page.goto(f"{web_app.url}{path}")
         assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY, path
         assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["cache-control"] == "no-store", path  # personal data
     await page.goto(f"{web_app.url}/contacts")
     ran = await page.evaluate(
         """() => {
