@@ -87,6 +87,11 @@ function init(root) {
 
   async function fragment(url) {
     const response = await fetch(url, { headers: headers({ Accept: "text/html" }) });
+    if (response.redirected && new URL(response.url).pathname !== new URL(url, location.href).pathname) {
+      const error = new Error("signed out"); // a page route sends a signed-out browser to sign in
+      error.status = 401;
+      throw error;
+    }
     if (!response.ok) {
       const error = new Error(`${response.status}`);
       error.status = response.status;
@@ -123,8 +128,11 @@ function init(root) {
     try {
       const html = await fragment("/dock/intro");
       if (mine === epoch) place(log, html);
-    } catch {
-      if (mine === epoch) log.replaceChildren(note("The co-pilot could not load. Check your connection and reopen it."));
+    } catch (error) {
+      if (mine !== epoch) return;
+      log.replaceChildren(note(error.status === 401
+        ? "Your session has ended. Reload the page to sign in again."
+        : "The co-pilot could not load. Check your connection and reopen it."));
     }
   }
 
