@@ -76,6 +76,10 @@ async def test_a_note_from_the_dock_appears_on_the_page_and_the_chat_survives_a_
     ).to_be_visible()
     await expect(dock.get_by_text("how her mornings went")).to_be_visible()
 
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name="Contacts").click()
+    await expect(page.get_by_role("heading", name="Contacts", level=1)).to_be_visible()
+    await expect(dock.get_by_text("how her mornings went")).to_be_visible()
+
 
 async def test_choosing_a_candidate_runs_the_action_on_that_person(
     page: Any, web_app: WebApp
