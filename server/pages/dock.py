@@ -27,13 +27,15 @@ def _approval(a: ApprovalOut, principal: Principal) -> dict[str, Any]:
     return {"approval": a, "may_decide": may and a.status == "pending"}
 
 
-def _messages(detail: ConversationDetail, principal: Principal, since: int) -> list[dict[str, Any]]:
+def _messages(
+    detail: ConversationDetail, principal: Principal, since: int, until: int
+) -> list[dict[str, Any]]:
     """Each visible message with its HTML, action cards, approval cards and open question."""
     approvals = {a.approval_id: a for a in detail.approvals}
     last = detail.messages[-1].id if detail.messages else None
     shown = []
     for m in detail.messages:
-        if m.id < since:
+        if not since <= m.id <= until:
             continue
         actions = m.meta.get("actions", [])
         said = " ".join(f"{a['summary']}." for a in actions)
@@ -81,18 +83,20 @@ async def conversation(
     principal: PrincipalDep,
     runtime: RuntimeDep,
     since: FromQuery[int] = 0,
+    until: FromQuery[int] = store.MAX_ID,
 ) -> Template:
-    """The conversation's messages from `since` (a message id) on: all of them on a reload,
-    one turn when a reply has finished streaming."""
-    if not 0 <= since <= store.MAX_ID:
-        raise InvalidInput("since is a message id", fields={"since": "out of range"})
+    """The conversation's messages with ids from `since` to `until`: all of them on a reload,
+    one turn (the user's message to the reply) when a reply has finished streaming."""
+    for name, value in (("since", since), ("until", until)):
+        if not 0 <= value <= store.MAX_ID:
+            raise InvalidInput(f"{name} is a message id", fields={name: "out of range"})
     async with runtime.sessions() as session:
         detail = await store.detail(session, principal, conversation_id)
     return fragment(
         "dock/_messages.html",
         principal,
         conversation=detail,
-        items=_messages(detail, principal, since),
+        items=_messages(detail, principal, since, until),
     )
 
 

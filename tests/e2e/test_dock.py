@@ -65,6 +65,7 @@ async def test_a_note_from_the_dock_appears_on_the_page_and_the_chat_survives_a_
     await ask(dock, "what should I ask her next time?")
     await expect(dock.get_by_text("how her mornings went")).to_be_visible()
     await expect(dock.get_by_role("button", name="Send")).to_be_visible()
+    await expect(dock.get_by_text("what should I ask her next time?", exact=True)).to_have_count(1)
     await page.screenshot(path=str(tmp_path / "dock.png"))  # the viewport: the dock is fixed
     keep_screenshot(tmp_path / "dock.png", "dock.png")
 

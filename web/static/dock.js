@@ -294,6 +294,7 @@ function init(root) {
         break;
       case "message.done":
         turn.done = true;
+        turn.until = data.message_id;
         break;
       case "message.error":
         turn.error = { message: sentence(data.message), retryable: Boolean(data.retryable) };
@@ -374,7 +375,9 @@ function init(root) {
     if (!turn.since || !conversationId) return;
     turn.reply.body.classList.remove("dock-bubble--streaming");
     try {
-      place(turn.container, await fragment(`/dock/conversations/${conversationId}?since=${turn.since}`));
+      // Only this turn's messages: the next turn may already be stored.
+      const range = `since=${turn.since}&until=${turn.until}`;
+      place(turn.container, await fragment(`/dock/conversations/${conversationId}?${range}`));
     } catch {
       // The streamed text stays (as text); nothing is lost but the formatting.
     }

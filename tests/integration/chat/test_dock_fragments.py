@@ -62,9 +62,12 @@ async def test_an_action_is_a_card_linking_each_record_it_touched(
     assert result["summary"] == f"Added a note to {contact['full_name']}'s record"
     note = next(r for r in result["records"] if r["type"] == "note")
     conversation_id, since = events[0].data["conversation_id"], events[0].data["message_id"]
-    url = f"/dock/conversations/{conversation_id}?since={since}"
+    until = events[-1].data["message_id"]
+    await turn(chat.http, member, "and another thing", conversation_id)  # stored after it
+    url = f"/dock/conversations/{conversation_id}?since={since}&until={until}"
     status, html = await fragment(chat, member, url)
     assert status == 200, html
+    assert "another thing" not in html, "one turn only"
     assert f'aria-label="Added a note to {contact["full_name"]}&#39;s record"' in html
     assert f'href="/contacts/{contact["id"]}"' in html and f'href="/notes/{note["id"]}"' in html
     assert html.count("<article") == 1
