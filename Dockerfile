@@ -9,6 +9,7 @@ COPY pyproject.toml README.md ./
 COPY assistant ./assistant
 COPY inference ./inference
 COPY server ./server
+COPY web ./web
 COPY models ./models
 # A portable llama.cpp build (no -march=native) so the image runs on any x86-64 host.
 ENV CMAKE_ARGS="-DGGML_NATIVE=OFF"

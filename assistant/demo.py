@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.auth.passwords import generate_password
 from assistant.auth.users import create_user
+from assistant.crm.common import phone_digits
 from assistant.db.models import Appointment, Contact, ContactTag, Note, Tag, Task, User
 
 SEED = 20261124
@@ -92,7 +93,12 @@ async def seed_demo(session: AsyncSession, now: datetime) -> SeedReport:
     contacts: list[Contact] = []
     for first, last, email, phone, contact_tags in FIXED_CONTACTS:
         contact = Contact(
-            first_name=first, last_name=last, email=email, phone=phone, date_of_birth=_birthday(rng)
+            first_name=first,
+            last_name=last,
+            email=email,
+            phone=phone,
+            phone_digits=phone_digits(phone),  # what a search by phone matches
+            date_of_birth=_birthday(rng),
         )
         session.add(contact)
         await session.flush()
@@ -101,11 +107,13 @@ async def seed_demo(session: AsyncSession, now: datetime) -> SeedReport:
         contacts.append(contact)
     for _ in range(FILLER_CONTACTS):
         first, last = fake.first_name(), fake.last_name()
+        phone = f"+1 415 555 {rng.randint(1000, 9999):04d}"
         contact = Contact(
             first_name=first,
             last_name=last,
             email=_email(first, last, rng.choice(["example.com", "example.org", "example.net"])),
-            phone=f"+1 415 555 {rng.randint(1000, 9999):04d}",
+            phone=phone,
+            phone_digits=phone_digits(phone),
             date_of_birth=_birthday(rng),
             address=fake.address().replace("\n", ", "),
         )

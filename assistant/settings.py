@@ -229,10 +229,19 @@ class LogSettings(BaseModel):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Lowest level written."
     )
-    format: Literal["json", "console"] = Field(
-        default="json", description="JSON lines, or readable lines for a terminal."
+    format: Literal["auto", "json", "console"] = Field(
+        default="auto",
+        description="JSON lines, or readable lines for a terminal; auto: console when the "
+        "output is a terminal, JSON otherwise.",
     )
     file: Path | None = Field(default=None, description="Also write logs to this file.")
+
+    def format_for(self, stream: Any) -> Literal["json", "console"]:
+        """The format to write to `stream`: `auto` follows whether it is a terminal."""
+        if self.format != "auto":
+            return self.format
+        return "console" if getattr(stream, "isatty", lambda: False)() else "json"
+
     scrub_timeout: float = Field(
         default=2.0, gt=0, description="Seconds before a record's message is withheld."
     )

@@ -25,6 +25,9 @@ from server.auth import PUBLIC_PATHS, AuthMiddleware
 from server.deps import DEPENDENCIES
 from server.errors import EXCEPTION_HANDLERS
 from server.openai import router as openai
+from server.pages import PUBLIC_PAGES, page_routes
+from server.pages.security import add_security_headers, csrf_config
+from server.pages.templates import template_config
 from server.routes import approvals, chat, conversations, events, health, jobs, rpc, session
 
 
@@ -81,6 +84,7 @@ def create_app(
             *chat.routes,
             *conversations.routes,
             *openai.routes,
+            *page_routes(),
         ],
         lifespan=[
             lifespan,
@@ -90,7 +94,10 @@ def create_app(
         ],
         logging_config=None,  # logging is ours (assistant.privacy.logging): scrubbed, queued
         dependencies=DEPENDENCIES,
-        middleware=[DefineMiddleware(AuthMiddleware, exclude=PUBLIC_PATHS)],
+        middleware=[DefineMiddleware(AuthMiddleware, exclude=[*PUBLIC_PATHS, *PUBLIC_PAGES])],
+        before_send=[add_security_headers],
+        csrf_config=csrf_config(settings),
+        template_config=template_config(),
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(title="Clinic co-pilot", version="0.1.0", path="/schema"),
         debug=False,

@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.plugins.models",
     "tests.plugins.nlu",
     "tests.plugins.commands",
+    "tests.plugins.browser",
 ]

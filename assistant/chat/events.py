@@ -18,6 +18,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "tool.call": ("procedure", "args", "resolved"),
     "action.result": ("procedure", "ok", "summary", "records"),
     "approval.required": ("approval_id", "procedure", "summary", "approver_roles", "expires_at"),
+    "question.asked": ("text", "candidates"),
     "message.done": ("message_id", "finish_reason", "usage", "timings"),
     "message.error": ("code", "message", "retryable"),
 }
@@ -32,6 +33,7 @@ RECORD_URLS: dict[str, str] = {
     "draft": "/emails/{id}",
     "approval": "/approvals/{id}",
     "tag": "/contacts/{id}",
+    "job": "/api/jobs/{id}",
 }
 
 
@@ -60,10 +62,13 @@ def tool_call(procedure: str, args: dict[str, Any], resolved: dict[str, Any]) ->
     return ChatEvent("tool.call", {"procedure": procedure, "args": args, "resolved": resolved})
 
 
-def records(ids: dict[str, int]) -> list[dict[str, Any]]:
-    """Executor record ids ({"contact_id": 3, "note_id": 7}) as [{type, id, url}]."""
+def records(ids: dict[str, int], output: Any = None) -> list[dict[str, Any]]:
+    """Executor record ids ({"contact_id": 3, "note_id": 7}) as [{type, id, url}], plus the
+    background job a call started (its progress arrives as job.progress)."""
     out = []
-    for key, value in ids.items():
+    job_id = getattr(output, "job_id", None)
+    extra = {"job_id": job_id} if isinstance(job_id, int) else {}
+    for key, value in {**ids, **extra}.items():
         kind = key.removesuffix("_id")
         url = RECORD_URLS.get(kind, "/{kind}s/{id}").format(id=value, kind=kind)
         out.append({"type": kind, "id": value, "url": url})
@@ -87,6 +92,12 @@ def approval_required(approval: ApprovalOut) -> ChatEvent:
             "expires_at": approval.expires_at.isoformat(),
         },
     )
+
+
+def question_asked(text: str, candidates: list[dict[str, str]]) -> ChatEvent:
+    """The question a reply ends with, and its choices as buttons: [{label, reply}], where
+    `reply` is the message that picks the choice."""
+    return ChatEvent("question.asked", {"text": text, "candidates": candidates})
 
 
 def message_done(

@@ -27,9 +27,11 @@ class PageContext:
 
     page: str = ""
     contact_id: int | None = None
+    locale: str = ""
+    """The browser's language tag ("en-US"): how replies write dates and times."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"page": self.page, "contact_id": self.contact_id}
+        return {"page": self.page, "contact_id": self.contact_id, "locale": self.locale}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ class ParseOutcome:
     resolved: dict[str, Any] | None = None
     missing: list[str] = field(default_factory=list)
     question: str | None = None
+    candidates: list[dict[str, str]] = field(default_factory=list)
+    """The question's choices: [{label, reply}], `reply` being the answer that picks it."""
     pending: dict[str, Any] | None = None
     """The parser's own state for answering `question` (JSON), if it keeps one."""
     raw: Any = field(default=None, compare=False, repr=False)
@@ -76,9 +80,27 @@ class ParseOutcome:
             resolved=dict(resolved) if (resolved := get("resolved", None)) is not None else None,
             missing=list(get("missing", None) or []),
             question=get("question", None),
+            candidates=choices(get("candidates", None) or []),
             pending=dict(pending) if (pending := get("pending", None)) is not None else None,
             raw=result,
         )
+
+
+def choices(candidates: Any) -> list[dict[str, str]]:
+    """A parser's candidates ({id, label}) as buttons: the label is the answer when no other
+    candidate shares it, else the number ("2"), which the parser reads as that choice."""
+    found = [c if isinstance(c, dict) else {"label": getattr(c, "label", "")} for c in candidates]
+    if found and all("reply" in c for c in found):  # already buttons (a stored question)
+        return [{"label": str(c["label"]), "reply": str(c["reply"])} for c in found]
+    labels = [" ".join(str(c.get("label", "")).split()) for c in found]
+    folded = [label.casefold() for label in labels]
+    return [
+        {
+            "label": label,
+            "reply": label if label and folded.count(label.casefold()) == 1 else str(i),
+        }
+        for i, label in enumerate(labels, 1)
+    ]
 
 
 class TurnParser(Protocol):

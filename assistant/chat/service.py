@@ -17,8 +17,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.chat import capabilities, prompts, templates, wording
 from assistant.chat import events as ev
-from assistant.chat import prompts, templates
 from assistant.chat.events import ChatEvent
 from assistant.chat.lock import ConversationBusy, ConversationLocks
 from assistant.chat.parsing import PageContext, ParseOutcome, TurnParser
@@ -201,7 +201,9 @@ class ChatService:
 
         pending = await transcript.pending()
         t0 = time.perf_counter()
-        if pending is not None:
+        if capabilities.asks(turn.message):  # answered from the registry, not a model
+            outcome = ParseOutcome(intent="chat", confidence=1.0, path="classifier")
+        elif pending is not None:
             outcome = await self.parser.answer(pending, turn.message, principal, turn.context)
         else:
             outcome = await self.parser.parse(turn.message, principal, turn.context)
@@ -217,6 +219,7 @@ class ChatService:
                 if outcome.is_chat and self.engine is None:  # the parser could not tell
                     asked += "\n\n" + templates.no_engine_reply(self.engine_status)
                 reply.say(asked)
+                emit(ev.question_asked(asked, outcome.candidates))
                 reply.finish = "question"
                 ending.pending = outcome
             elif proc is None:
@@ -275,8 +278,11 @@ class ChatService:
             reply.finish = "approval"
             return
         assert isinstance(result, Done)
-        summary = templates.action_summary(proc, result.output)
-        recs = ev.records(result.records)
+        said = await wording.describe(
+            self.rt, principal, turn.context.locale, proc, result.output, resolved
+        )
+        summary = said.summary
+        recs = ev.records(result.records, result.output)
         reply.meta["actions"] = [
             {"procedure": proc.name, "ok": True, "summary": summary, "records": recs}
         ]
@@ -285,7 +291,7 @@ class ChatService:
             data = prompts.fence(f"result of {proc.name}", result.output.model_dump(mode="json"))
             await self._generate(principal, turn, history, [data], reply, cancel)
         else:
-            reply.say(templates.action_reply(proc, result.output))
+            reply.say(said.reply)
 
     async def _chat_reply(
         self,
@@ -295,6 +301,9 @@ class ChatService:
         reply: _Reply,
         cancel: threading.Event,
     ) -> None:
+        if capabilities.asks(turn.message):
+            reply.say(capabilities.reply(self.executor.registry, principal.role))
+            return
         if self.engine is None:
             reply.say(templates.no_engine_reply(self.engine_status))
             return

@@ -43,10 +43,18 @@ class ConversationOut(BaseModel):
     updated_at: datetime
 
 
+class OpenQuestion(BaseModel):
+    """The question the last reply asked, still waiting for its answer."""
+
+    text: str
+    candidates: list[dict[str, str]]
+
+
 class ConversationDetail(ConversationOut):
     messages: list[MessageOut]
     actions: list[dict[str, Any]]
     approvals: list[ApprovalOut]
+    question: OpenQuestion | None = None
 
 
 def conversation_out(row: Conversation) -> ConversationOut:
@@ -203,8 +211,18 @@ async def detail(
         )
         approvals = [ApprovalOut.of(a) for a in found.all()]
     base = conversation_out(conv)
+    asked = await open_pending(session, conversation_id)
+    question = (
+        OpenQuestion(text=asked.question or "", candidates=asked.candidates)
+        if asked is not None
+        else None
+    )
     return ConversationDetail(
-        **base.model_dump(), messages=messages, actions=actions, approvals=approvals
+        **base.model_dump(),
+        messages=messages,
+        actions=actions,
+        approvals=approvals,
+        question=question,
     )
 
 

@@ -1,19 +1,16 @@
-"""Replies made without a model: action summaries, questions, and how to enable a model."""
+"""Replies made without a model: failures, approvals, questions, and how to enable a model.
+
+What a finished call says is in `assistant.chat.wording`."""
 
 from __future__ import annotations
-
-from typing import Any
-
-from pydantic import BaseModel
 
 from assistant.approvals.requests import ApprovalOut
 from assistant.procedures.registry import Procedure
 
-ENABLE_MODEL = (
-    "No language model is configured, so I can carry out commands but not hold a "
-    "conversation. To enable one, set ASSISTANT_MODEL to a GGUF file (llama.cpp on the CPU; "
-    "`assistant models list` names some), to an HF model directory, or set "
-    "ASSISTANT_OPENAI_BASE_URLS to an OpenAI-compatible server, then restart."
+NO_MODEL = "Commands work without a language model; conversation needs one."
+ENABLE_LINE = (
+    ".venv/bin/assistant models pull qwen2.5-1.5b-instruct && "
+    "ASSISTANT_MODEL=var/models/qwen2.5-1.5b-instruct-q4_k_m.gguf make run"
 )
 EXAMPLES = 'Try a command such as "add a note to Jane Doe: prefers morning sessions".'
 READ_VERBS = ("get", "list", "search")
@@ -24,46 +21,7 @@ def is_read(proc: Procedure) -> bool:
 
 
 def no_engine_reply(reason: str) -> str:
-    return f"{ENABLE_MODEL} ({reason}) {EXAMPLES}"
-
-
-def _label(item: dict[str, Any], with_text: bool = True) -> str:
-    """A record's label; `with_text=False` never quotes clinical text (note bodies, draft
-    subjects), for summaries kept in plaintext metadata and events."""
-    keys = ("full_name", "title", "subject", "name") if with_text else ("full_name", "title")
-    for key in keys:
-        if item.get(key):
-            return str(item[key])
-    if item.get("starts_at"):
-        return f"appointment at {item['starts_at']}"
-    if with_text and item.get("body"):
-        body = str(item["body"])
-        return body if len(body) <= 80 else body[:77] + "..."
-    return f"#{item.get('id', '?')}"
-
-
-def action_summary(proc: Procedure, output: BaseModel) -> str:
-    """One line saying what was done, from the procedure's declaration and its result."""
-    data = output.model_dump(mode="json")
-    if set(data) == {"items", "total"}:
-        noun = proc.resource
-        return f"Found {data['total']} {noun}" + ("" if data["total"] else ".")
-    if data.get("deleted") is True:
-        return f"{proc.summary}: done (#{data.get('id')})."
-    label = _label(data, with_text=False)
-    return f"{proc.summary}: done ({label})."
-
-
-def action_reply(proc: Procedure, output: BaseModel) -> str:
-    """The user-facing text for a finished call; lists show their first items."""
-    summary = action_summary(proc, output)
-    data = output.model_dump(mode="json")
-    if set(data) == {"items", "total"} and data["items"]:
-        lines = [f"- {_label(item)}" for item in data["items"][:10]]
-        more = data["total"] - len(lines)
-        tail = [f"- ... and {more} more"] if more > 0 else []
-        return summary + ":\n" + "\n".join([*lines, *tail])
-    return summary
+    return f"{NO_MODEL} To enable one, run:\n\n```\n{ENABLE_LINE}\n```\n\n({reason}) {EXAMPLES}"
 
 
 def failure_reply(proc: Procedure, message: str) -> str:

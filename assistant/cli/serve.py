@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import typer
 
@@ -58,8 +59,30 @@ def _scrubber(ctx: typer.Context) -> Scrubber | None:
     return scrubber if isinstance(scrubber, Scrubber) else None
 
 
+def _announce(host: str, port: int) -> None:
+    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    typer.echo(
+        f"\nThe clinic co-pilot is ready: open http://{shown}:{port} in your browser.\n"
+        "Sign in with a demo user: their passwords were printed above by `assistant demo seed`\n"
+        "the first time it ran (lost them? `assistant users set-password EMAIL`).\n"
+    )
+
+
 def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
+
+
+def _announcing_server(config: Any) -> Any:
+    """uvicorn's server, saying where to go once it is listening (not before)."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                _announce(config.host, config.port)
+
+    return Server(config)
 
 
 def serve(
@@ -91,8 +114,7 @@ def serve(
             lifespan="on",
             **uvicorn_config_options(),
         )
-        typer.echo(f"serving on http://{host}:{port}")
-        uvicorn.Server(config).run()
+        _announcing_server(config).run()
 
 
 def worker(ctx: typer.Context) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, EmailStr, Field, field_validator, model_validator
 from sqlalchemy import delete, func, or_, update
@@ -48,6 +48,14 @@ OWNED_BY_CONTACT: tuple[tuple[type[SQLModel], Any], ...] = (
     (EmailDraft, col(EmailDraft.contact_id)),
 )
 Name = Field(min_length=1, max_length=100)
+SortKey = Literal["name", "-name", "newest", "oldest"]
+# Every order ends on the id, so paging is stable.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "name": (col(Contact.last_name), col(Contact.first_name), col(Contact.id)),
+    "-name": (col(Contact.last_name).desc(), col(Contact.first_name).desc(), col(Contact.id)),
+    "newest": (col(Contact.created_at).desc(), col(Contact.id).desc()),
+    "oldest": (col(Contact.created_at), col(Contact.id)),
+}
 
 
 class ContactFields(Input):
@@ -96,6 +104,7 @@ class ContactSearch(ListInput):
         description="Part of a name, e-mail or phone number; case-insensitive.",
     )
     tag: str | None = Field(default=None, max_length=50)
+    sort: SortKey = Field(default="name", description="name, -name, newest or oldest.")
 
 
 class ContactMerge(Input):
@@ -239,7 +248,7 @@ async def search(ctx: CallContext, args: ContactSearch) -> Page[ContactOut]:
                 .where(Tag.name == normalise_tag(args.tag))
             )
         )
-    query = query.order_by(col(Contact.last_name), col(Contact.first_name), col(Contact.id))
+    query = query.order_by(*SORTS[args.sort])
     rows, total = await paginate(ctx.session, query, args.limit, args.offset)
     return Page[ContactOut](
         items=[await contact_out(ctx.session, c, ctx.principal) for c in rows], total=total

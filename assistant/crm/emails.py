@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
+from sqlmodel import col, select
 
-from assistant.crm.common import Id, Input, get_or_404
+from assistant.crm.common import Id, Input, ListInput, Page, get_or_404, paginate
 from assistant.crm.contacts import STAFF
 from assistant.crm.declare import procedure
 from assistant.db.models import Contact, EmailDraft
@@ -159,3 +160,26 @@ async def send(ctx: CallContext, args: DraftRef) -> DraftOut:
     await ctx.session.flush()
     await ctx.enqueue("email.send", {"draft_id": row.id}, key=f"email-send:{row.id}:{row.version}")
     return DraftOut.model_validate(row, from_attributes=True)
+
+
+class DraftList(ListInput):
+    contact_id: Id | None = Field(default=None, description="Only this contact's drafts.")
+
+
+@procedure(
+    "emails.list",
+    summary="List e-mail drafts, newest first, optionally of one contact",
+    input=DraftList,
+    output=Page[DraftOut],
+    roles=STAFF,
+)
+async def list_(ctx: CallContext, args: DraftList) -> Page[DraftOut]:
+    query = select(EmailDraft).order_by(
+        col(EmailDraft.updated_at).desc(), col(EmailDraft.id).desc()
+    )
+    if args.contact_id is not None:
+        query = query.where(EmailDraft.contact_id == args.contact_id)
+    rows, total = await paginate(ctx.session, query, args.limit, args.offset)
+    return Page[DraftOut](
+        items=[DraftOut.model_validate(r, from_attributes=True) for r in rows], total=total
+    )

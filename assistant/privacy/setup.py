@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
@@ -22,7 +23,7 @@ def start_logging(settings: Settings, level: str | None = None) -> tuple[Logging
     scrubber = Scrubber(model=settings.log.spacy_model)
     handle = configure_logging(
         level or settings.log.level,
-        settings.log.format,
+        settings.log.format_for(sys.stderr),
         file=settings.log.file,
         scrubber=scrubber,
         scrub_timeout=settings.log.scrub_timeout,

@@ -25,6 +25,9 @@ class ChatContextIn(BaseModel):
 
     page: str = Field(default="", max_length=200)
     contact_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    locale: str = Field(
+        default="", max_length=35, pattern=r"^[A-Za-z0-9-]*$", description="e.g. en-US"
+    )
 
 
 class ChatIn(BaseModel):
@@ -62,7 +65,7 @@ async def chat(
     runtime: RuntimeDep,
 ) -> ServerSentEvent:
     conversation_id = await chat.open(principal, data.conversation_id)
-    turn = TurnInput(data.message, PageContext(data.context.page, data.context.contact_id))
+    turn = TurnInput(data.message, PageContext(**data.context.model_dump()))
     events = guarded(
         chat.stream_stored(principal, conversation_id, turn),
         principal_check(request),

@@ -48,29 +48,27 @@ def _throttle(runtime: Runtime) -> LoginThrottle:
     return LoginThrottle(runtime.redis, settings.secret_key.get_secret_value(), limits)
 
 
-@post(
-    "/login",
-    tags=["auth"],
-    summary="Sign in; sets an HttpOnly session cookie",
-    status_code=200,
-    guards=[same_origin_guard],
-)
-async def login(
-    data: JSONBody[LoginIn], request: Request[Any, Any, Any], runtime: RuntimeDep
-) -> Response[Me]:
+def client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def start_session(
+    runtime: Runtime, request: Request[Any, Any, Any], email: str, password: str
+) -> tuple[Principal, Cookie]:
+    """Check the password (throttled) and open a session: the API's and the page's sign-in."""
     settings = runtime.settings
     throttle = _throttle(runtime)
-    client = request.client.host if request.client else "unknown"
-    await throttle.attempt(data.email, client)  # counted before the password is checked
+    client = client_address(request)
+    await throttle.attempt(email, client)  # counted before the password is checked
     async with runtime.sessions() as session:
         principal, secret, expires = await auth.login(
             session,
-            email=data.email,
-            password=data.password,
+            email=email,
+            password=password,
             now=runtime.clock.now(),
             hours=settings.auth.session_hours,
         )
-    await throttle.succeeded(data.email, client)
+    await throttle.succeeded(email, client)
     cookie = Cookie(
         key=auth.SESSION_COOKIE,
         value=secret,
@@ -80,28 +78,50 @@ async def login(
         secure=request.url.scheme == "https",
         max_age=int((expires - runtime.clock.now()).total_seconds()),
     )
-    return Response(_me(principal), cookies=[cookie])
+    return principal, cookie
 
 
-@post("/logout", tags=["auth"], summary="End the browser session", status_code=200)
-async def logout(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Response[dict[str, bool]]:
+async def end_session(runtime: Runtime, request: Request[Any, Any, Any]) -> Cookie:
+    """Close the caller's session; returns the cookie that clears it in the browser."""
     cookie = request.cookies.get(auth.SESSION_COOKIE)
     if cookie:
         async with runtime.sessions() as session:
             await auth.logout(session, cookie)
-    return Response(
-        {"signed_out": True},
-        cookies=[
-            Cookie(
-                key=auth.SESSION_COOKIE,
-                value="",
-                max_age=0,
-                path="/",
-                httponly=True,
-                samesite="lax",
-            )
-        ],
+    return Cookie(
+        key=auth.SESSION_COOKIE,
+        value="",
+        max_age=0,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
     )
+
+
+@post(
+    "/login",
+    tags=["auth"],
+    summary="Sign in; sets an HttpOnly session cookie",
+    status_code=200,
+    guards=[same_origin_guard],
+    exclude_from_csrf=True,  # JSON: the Origin check guards it (pages post to /sign-in)
+)
+async def login(
+    data: JSONBody[LoginIn], request: Request[Any, Any, Any], runtime: RuntimeDep
+) -> Response[Me]:
+    principal, cookie = await start_session(runtime, request, data.email, data.password)
+    return Response(_me(principal), cookies=[cookie])
+
+
+@post(
+    "/logout",
+    tags=["auth"],
+    summary="End the browser session",
+    status_code=200,
+    exclude_from_csrf=True,
+)
+async def logout(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Response[dict[str, bool]]:
+    return Response({"signed_out": True}, cookies=[await end_session(runtime, request)])
 
 
 @get("/api/me", tags=["auth"], summary="Who the caller is")

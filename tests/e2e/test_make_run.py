@@ -79,3 +79,6 @@ def test_make_run_serves_and_stops_cleanly_on_sigint(tmp_path: Path, nlu_model_d
     left = [p for p in seen.values() if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert left == [], f"left running: {[p.cmdline() for p in left]}\n{output}"
     assert "Traceback" not in output, output
+    # Once it serves, it says where to go and where the demo passwords were shown.
+    assert f"open http://127.0.0.1:{port} in your browser" in output, output
+    assert "demo users (passwords are shown this once)" in output, output

@@ -89,3 +89,31 @@ def test_every_field_is_described() -> None:
         return missing
 
     assert undescribed(Settings) == []
+
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(
+    ("configured", "tty", "written"),
+    [
+        ("auto", True, "console"),
+        ("auto", False, "json"),
+        ("json", True, "json"),
+        ("console", False, "console"),
+    ],
+)
+def test_log_format_auto_follows_whether_the_output_is_a_terminal(
+    configured: str, tty: bool, written: str
+) -> None:
+    settings = Settings(log={"format": configured})
+    assert settings.log.format_for(_Stream(tty)) == written
+
+
+def test_log_format_defaults_to_auto() -> None:
+    assert Settings().log.format == "auto"

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from assistant.chat.parsing import ParseOutcome
+from assistant.chat.parsing import ParseOutcome, choices
+from assistant.commands.result import Candidate
 from inference.scripted import ScriptedReply
 from tests.integration.chat.conftest import ChatHarness
 from tests.plugins.app import Member
@@ -23,6 +24,7 @@ TABLE = {
     "tool.call": {"procedure", "args", "resolved"},
     "action.result": {"procedure", "ok", "summary", "records"},
     "approval.required": {"approval_id", "procedure", "summary", "approver_roles", "expires_at"},
+    "question.asked": {"text", "candidates"},
     "message.done": {"message_id", "finish_reason", "usage", "timings"},
     "message.error": {"code", "message", "retryable"},
 }
@@ -175,7 +177,9 @@ async def test_question_and_its_answer(chat: ChatHarness, staff: dict[str, Membe
         resolved=None,
         missing=["contact"],
         question=question,
-    )
+        candidates=choices([Candidate(id=patel["id"], label=f"{last} Patel"),
+                            Candidate(id=lee["id"], label=f"{last} Lee")]),
+    )  # fmt: skip
     chat.parser.answers["the second one"] = ParseOutcome(
         intent="notes.add",
         confidence=0.95,
@@ -185,8 +189,18 @@ async def test_question_and_its_answer(chat: ChatHarness, staff: dict[str, Membe
     )
     first = await turn(chat.http, member, ask)
     check_contract(first)
-    assert kinds(first) == ["turn.start", "message.delta", "message.done"]
+    assert kinds(first) == ["turn.start", "message.delta", "question.asked", "message.done"]
     assert text(first) == question and first[-1].data["finish_reason"] == "question"
+    asked = first[2].data
+    assert asked == {
+        "text": question,
+        "candidates": [
+            {"label": f"{last} Patel", "reply": f"{last} Patel"},
+            {"label": f"{last} Lee", "reply": f"{last} Lee"},
+        ],
+    }
+    open_question = (await detail(chat, member, first[0].data["conversation_id"]))["question"]
+    assert open_question == asked, "a reload shows the same buttons"
 
     conversation_id = first[0].data["conversation_id"]
     second = await turn(chat.http, member, "the second one", conversation_id)

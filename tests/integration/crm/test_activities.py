@@ -117,3 +117,33 @@ async def test_drafts_from_templates_and_edits(client: Client, staff: dict[str, 
         client, staff["front_desk"], "emails.draft", contact_id=contact["id"], purpose="spam"
     )
     assert bad.status_code == 422 and "purpose" in bad.json()["error"]["fields"]
+
+
+async def test_email_drafts_list_per_contact_newest_first_for_staff_only(
+    client: AsyncTestClient,
+    staff: dict[str, Member],  # type: ignore[type-arg]
+) -> None:
+    headers = staff["front_desk"].headers
+    made = await client.post(
+        "/api/rpc/contacts.create", json={"first_name": "Drafty"}, headers=headers
+    )
+    contact_id = made.json()["id"]
+    for purpose in ("welcome", "reminder"):
+        drafted = await client.post(
+            "/api/rpc/emails.draft",
+            json={"contact_id": contact_id, "purpose": purpose},
+            headers=headers,
+        )
+        assert drafted.status_code == 200, drafted.text
+    listed = await client.post(
+        "/api/rpc/emails.list", json={"contact_id": contact_id}, headers=headers
+    )
+    assert listed.status_code == 200
+    body = listed.json()
+    assert body["total"] == 2
+    assert [d["purpose"] for d in body["items"]] == ["reminder", "welcome"]
+    assert {d["contact_id"] for d in body["items"]} == {contact_id}
+    viewer = await client.post(
+        "/api/rpc/emails.list", json={"contact_id": contact_id}, headers=staff["viewer"].headers
+    )
+    assert viewer.status_code == 403

@@ -222,3 +222,23 @@ async def test_pending_approvals_are_listed_for_requester_and_approvers(
         row = (await session.exec(select(Approval).where(Approval.id == approval_id))).one()
     assert row.target == {f"contacts:{made['id']}": str(made["version"])}
     assert len(row.call_hash) == 64
+
+
+async def test_search_sorts_by_name_either_way_and_by_age(
+    client: Client, staff: dict[str, Member]
+) -> None:
+    records = Records(client, staff["owner"])
+    marker = f"Sort{uuid.uuid4().hex[:6]}"
+    made = [(await records.contact(first_name=f"{marker}{n}", last_name=n))["id"] for n in "BCA"]
+
+    async def ids(sort: str) -> list[int]:
+        page = await post(client, staff["viewer"], "contacts.search", query=marker, sort=sort)
+        return [c["id"] for c in page.json()["items"]]
+
+    assert await ids("name") == [made[2], made[0], made[1]]  # A, B, C
+    assert await ids("-name") == [made[1], made[0], made[2]]
+    assert await ids("oldest") == made
+    assert await ids("newest") == made[::-1]
+    refused = await post(client, staff["viewer"], "contacts.search", sort="shoe size")
+    assert refused.status_code == 422
+    assert "sort" in refused.json()["error"]["fields"]

@@ -30,3 +30,21 @@ def test_from_object_and_mapping_agree() -> None:
 def test_resolved_call_needs_no_answer() -> None:
     done = ParseOutcome.of({"intent": "tasks.list", "path": "classifier", "resolved": {}})
     assert not done.needs_answer and done.path == "classifier"
+
+
+def test_candidates_become_buttons_whose_reply_picks_them() -> None:
+    from assistant.chat.parsing import ParseOutcome, choices
+    from assistant.commands import clarify
+    from assistant.commands.result import Candidate
+
+    found = [Candidate(id=1, label="Sam Lee"), Candidate(id=2, label="Sam Patel"),
+             Candidate(id=3, label="Sam  Lee"), Candidate(id=4, label="Sam Ng")]  # fmt: skip
+    buttons = ParseOutcome.of({"intent": "notes.add", "candidates": found}).candidates
+    assert buttons == [
+        {"label": "Sam Lee", "reply": "1"},
+        {"label": "Sam Patel", "reply": "Sam Patel"},
+        {"label": "Sam Lee", "reply": "3"},
+        {"label": "Sam Ng", "reply": "Sam Ng"},
+    ]
+    assert [clarify.pick(found, b["reply"]) for b in buttons] == found
+    assert choices(buttons) == buttons, "a stored question keeps its buttons"

@@ -13,8 +13,13 @@ def test_every_intent_is_a_declared_procedure_or_chat() -> None:
 
 
 def test_procedures_left_out_of_the_classifier_are_the_deliberate_ones() -> None:
-    # Editing a draft and the bulk enrichment are done from the API, not by a chat command.
-    assert set(load_registry().names()) - set(INTENTS) == {"emails.update", "contacts.enrich_all"}
+    # Editing and listing drafts and the bulk enrichment are done from the API and the pages,
+    # not by a chat command.
+    assert set(load_registry().names()) - set(INTENTS) == {
+        "emails.update",
+        "emails.list",
+        "contacts.enrich_all",
+    }
 
 
 def test_labels_per_intent_are_the_labels_its_slots_read() -> None:

@@ -1,0 +1,113 @@
+"""The co-pilot dock's fragments: its welcome, past conversations, and a conversation's
+messages rendered on the server (Markdown sanitised by nh3) to replace what streamed in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from assistant.approvals.decide import load_visible
+from assistant.approvals.requests import ApprovalOut
+from assistant.chat import capabilities, store, templates
+from assistant.chat.store import ConversationDetail
+from assistant.errors import InvalidInput
+from assistant.procedures.context import Principal
+from server.deps import ChatDep, ExecutorDep, PrincipalDep, RuntimeDep
+from server.pages.markdown import render
+from server.pages.shell import fragment
+
+MAX_LISTED = 30
+
+
+def _approval(a: ApprovalOut, principal: Principal) -> dict[str, Any]:
+    may = principal.role.value in a.approver_roles and a.requested_by != principal.user_id
+    return {"approval": a, "may_decide": may and a.status == "pending"}
+
+
+def _messages(
+    detail: ConversationDetail, principal: Principal, since: int, until: int
+) -> list[dict[str, Any]]:
+    """Each visible message with its HTML, action cards, approval cards and open question."""
+    approvals = {a.approval_id: a for a in detail.approvals}
+    last = detail.messages[-1].id if detail.messages else None
+    shown = []
+    for m in detail.messages:
+        if not since <= m.id <= until:
+            continue
+        actions = m.meta.get("actions", [])
+        said = " ".join(f"{a['summary']}." for a in actions)
+        item: dict[str, Any] = {
+            "message": m,
+            "html": render(m.content) if m.role != "user" else None,
+            "card_only": bool(actions) and m.content.strip() == said,  # the card says it all
+            "actions": actions,
+        }
+        item["approvals"] = [
+            _approval(approvals[i], principal)
+            for i in m.meta.get("approvals", [])
+            if i in approvals
+        ]
+        item["question"] = detail.question if m.id == last and m.role == "assistant" else None
+        shown.append(item)
+    return shown
+
+
+@get("/dock/intro", include_in_schema=False)
+async def intro(principal: PrincipalDep, chat: ChatDep, executor: ExecutorDep) -> Template:
+    """What an empty dock shows: what this role can ask, and whether chat needs a model."""
+    return fragment(
+        "dock/_intro.html",
+        principal,
+        examples=capabilities.starters(executor.registry, principal.role),
+        has_model=chat.engine is not None,
+        no_model=templates.NO_MODEL,
+        enable_line=templates.ENABLE_LINE,
+    )
+
+
+@get("/dock/conversations", include_in_schema=False)
+async def conversations(
+    principal: PrincipalDep, runtime: RuntimeDep, q: FromQuery[str] = ""
+) -> Template:
+    async with runtime.sessions() as session:
+        items, total = await store.page(session, principal, q.strip()[:200], MAX_LISTED, 0)
+    return fragment("dock/_conversations.html", principal, items=items, total=total, q=q)
+
+
+@get("/dock/conversations/{conversation_id:int}", include_in_schema=False)
+async def conversation(
+    conversation_id: FromPath[int],
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+    since: FromQuery[int] = 0,
+    until: FromQuery[int] = store.MAX_ID,
+) -> Template:
+    """The conversation's messages with ids from `since` to `until`: all of them on a reload,
+    one turn (the user's message to the reply) when a reply has finished streaming."""
+    for name, value in (("since", since), ("until", until)):
+        if not 0 <= value <= store.MAX_ID:
+            raise InvalidInput(f"{name} is a message id", fields={name: "out of range"})
+    async with runtime.sessions() as session:
+        detail = await store.detail(session, principal, conversation_id)
+    return fragment(
+        "dock/_messages.html",
+        principal,
+        conversation=detail,
+        items=_messages(detail, principal, since, until),
+    )
+
+
+@get("/dock/approvals/{approval_id:int}", include_in_schema=False)
+async def approval(
+    approval_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
+) -> Template:
+    """A request that just arrived, as a card for someone who may decide it."""
+    async with runtime.sessions() as session:
+        found = ApprovalOut.of(await load_visible(session, principal, approval_id))
+    return fragment("dock/_waiting.html", principal, c=_approval(found, principal))
+
+
+routes = [intro, conversations, conversation, approval]

@@ -1,0 +1,95 @@
+// Live updates for every page: one EventSource on /api/events, re-dispatched as DOM events.
+//
+// Contract (the dock and the pages listen to these; see NOTES-web.md):
+//   document  "live-event"         detail {event, data, id}   every message from /api/events
+//   body      "approvals-changed"  detail {event, data, id}   approval.required / approval.updated
+//   body      "jobs-changed"       detail {event, data, id}   job.progress that finished
+// It also keeps the navigation's approvals count and any <progress data-job-id> in step.
+// Reconnects with a growing delay and resumes from the last event id, across page loads too.
+
+const KINDS = [
+  "approval.required", "approval.updated", "job.progress", "action.result",
+  "tool.call", "turn.start", "message.delta", "message.done", "message.error",
+];
+const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
+const LAST_ID_KEY = "assistant:last-event-id";
+let source = null;
+let delay = 1000;
+
+function lastId() {
+  // The newest event this page already shows (rendered into it), or a later one this tab
+  // has handled since: whichever is newer, so nothing in between is missed or replayed twice.
+  const rendered = Number(document.querySelector('meta[name="events-after"]')?.content || 0);
+  let seen = 0;
+  try { seen = Number(sessionStorage.getItem(LAST_ID_KEY) || 0); } catch { /* no storage */ }
+  const newest = Math.max(rendered, seen);
+  return newest > 0 ? String(newest) : null;
+}
+
+function remember(id) {
+  if (!id) return;
+  try { sessionStorage.setItem(LAST_ID_KEY, id); } catch { /* private mode: resume within the page only */ }
+}
+
+async function refreshCount() {
+  const badges = document.querySelectorAll("[data-approvals-count]");
+  if (!badges.length) return;
+  const response = await fetch("/approvals/count", { headers: { Accept: "application/json" } });
+  if (!response.ok) return;
+  const { waiting } = await response.json();
+  for (const badge of badges) {
+    badge.textContent = String(waiting);
+    badge.classList.toggle("badge--empty", waiting === 0);
+  }
+}
+
+function announce(text) {
+  const region = document.querySelector("[data-live-status]");
+  if (region) region.textContent = text;
+}
+
+function updateProgress(data) {
+  for (const bar of document.querySelectorAll(`progress[data-job-id="${CSS.escape(String(data.job_id))}"]`)) {
+    if (data.total) { bar.max = data.total; bar.value = data.done; }
+  }
+}
+
+function handle(kind, message) {
+  let data;
+  try { data = JSON.parse(message.data); } catch { return; }
+  remember(message.lastEventId);
+  const detail = { event: kind, data, id: message.lastEventId };
+  document.dispatchEvent(new CustomEvent("live-event", { detail }));
+  if (kind.startsWith("approval.")) {
+    document.body.dispatchEvent(new CustomEvent("approvals-changed", { bubbles: true, detail }));
+    refreshCount().catch(() => {});
+    if (kind === "approval.required") announce("A new approval request arrived.");
+    else announce(`Approval request ${data.approval_id} is now ${data.status}.`);
+  } else if (kind === "job.progress") {
+    updateProgress(data);
+    if (FINISHED.has(data.status)) {
+      document.body.dispatchEvent(new CustomEvent("jobs-changed", { bubbles: true, detail }));
+    }
+  }
+}
+
+function connect() {
+  const id = lastId();
+  const url = id ? `/api/events?last_event_id=${encodeURIComponent(id)}` : "/api/events";
+  source = new EventSource(url);
+  source.onopen = () => { delay = 1000; };
+  for (const kind of KINDS) source.addEventListener(kind, (message) => handle(kind, message));
+  source.onerror = () => {
+    // The browser retries by itself while the stream is CONNECTING; a CLOSED stream (a 4xx,
+    // a server restart it gave up on) is ours to reopen, a little later each time.
+    if (source.readyState !== EventSource.CLOSED) return;
+    setTimeout(connect, delay);
+    delay = Math.min(delay * 2, 30000);
+  };
+}
+
+window.addEventListener("pagehide", () => source && source.close());
+// After htmx has wired the page (it listens for DOMContentLoaded first), so an event replayed
+// at once still finds the parts that refresh on it.
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", connect);
+else connect();
