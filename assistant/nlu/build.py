@@ -102,7 +102,6 @@ def ensure_model(
         labels=crm_labels(),
         postprocess=POSTPROCESS,
         extra_meta={"fingerprint": digest},
-        description="training the command model",
     )
     return BuildResult(out_dir, True, digest)
 

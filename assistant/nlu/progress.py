@@ -47,12 +47,13 @@ def progress_logger(description: str = "training") -> LoggerSetup:
         max_steps = int(nlp.config["training"]["max_steps"]) or None
         progress = Progress(
             TextColumn("[bold]{task.description}"),
-            BarColumn(),
+            BarColumn(bar_width=20),
             MofNCompleteColumn(),
-            TextColumn("steps, elapsed"),
+            TextColumn("steps"),
             TimeElapsedColumn(),
-            TextColumn("left"),
+            TextColumn("elapsed,"),
             TimeRemainingColumn(),
+            TextColumn("left"),
             console=Console(file=stderr),
         )
         task = progress.add_task(description, total=max_steps)

@@ -81,7 +81,6 @@ def train_model(
     postprocess: str | None = None,
     extra_meta: Mapping[str, Any] | None = None,
     overrides: Mapping[str, Any] | None = None,
-    description: str = "training",
 ) -> Path:
     """Train, calibrate and install the model at out_dir (replacing any model there).
 
@@ -106,7 +105,7 @@ def train_model(
         all_overrides = {
             "paths.train": str(work / "train.spacy"),
             "paths.dev": str(work / "dev.spacy"),
-            "training.logger": {"@loggers": progress.LOGGER, "description": description},
+            "training.logger": {"@loggers": progress.LOGGER},
             **(overrides or {}),
         }
         _spacy_train(config, work / "output", all_overrides, entity_labels)

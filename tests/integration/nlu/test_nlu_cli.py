@@ -92,7 +92,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory, tiny_config: Path) -> tupl
     assert result.exit_code == 0, result.output
     # progress: the dev scores at each evaluation, then the bar with steps and the time left
     assert "step 60 of 120: dev intents" in result.stderr
-    assert re.search(r"120/120 steps, elapsed \d+:\d\d:\d\d left \d+:\d\d:\d\d", result.stderr)
+    assert re.search(r"120/120 steps \d+:\d\d:\d\d elapsed, \d+:\d\d:\d\d left", result.stderr)
     return root / "model", data
 
 
