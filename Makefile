@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# `make run NLU_FLAGS=--fast` trains the quick command model (seconds, weaker) on first run.
+# `nlu build` installs the shipped command model when it matches the committed config and data
+# (seconds), else trains (progress bar); `make run NLU_FLAGS=--fast` trains the weaker quick one.
 NLU_FLAGS ?=
 # A portable llama.cpp build (no -march=native), so the cached wheel runs on any x86-64.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF

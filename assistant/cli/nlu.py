@@ -58,7 +58,10 @@ def generate_cmd(
 def train_cmd(
     out: Path = typer.Option(..., "--out", help="Directory for the trained model."),
     data: Path | None = typer.Option(
-        None, "--data", help="Training JSONL; unset: the project's generated data."
+        None,
+        "--data",
+        help="Training JSONL with your own labels (any intents, entity labels, an 'oos' class);"
+        " unset: the co-pilot's own data, checked against its procedures.",
     ),
     dev: Path | None = typer.Option(
         None, "--dev", help="Dev JSONL for model selection and the threshold; unset: 10% of --data."
@@ -68,20 +71,29 @@ def train_cmd(
     target_precision: float = typer.Option(0.97, help="Precision the threshold must keep."),
 ) -> None:
     """Train a pipeline on labelled JSONL ({"text", "intent", "entities"} per line)."""
-    from assistant.nlu.data import read_jsonl
-    from assistant.nlu.generate import generate
+    from assistant.nlu.build import POSTPROCESS, project_data
+    from assistant.nlu.data import LabelSet, crm_labels, read_jsonl
     from assistant.nlu.train import split_dev, train_model
 
     with _one_line_errors():
         chosen = _config(config, fast)
         if data is None:
-            train, dev_set = generate()
-            if dev is not None:
-                dev_set = read_jsonl(dev)
+            train, dev_set = project_data(dev_path=dev)
+            labels: LabelSet | None = crm_labels()
+            postprocess: str | None = POSTPROCESS
         else:
             train = read_jsonl(data)
             train, dev_set = (train, read_jsonl(dev)) if dev is not None else split_dev(train)
-        path = train_model(train, dev_set, out, chosen, target_precision=target_precision)
+            labels = postprocess = None
+        path = train_model(
+            train,
+            dev_set,
+            out,
+            chosen,
+            target_precision=target_precision,
+            labels=labels,
+            postprocess=postprocess,
+        )
     typer.echo(f"model saved to {path}")
 
 
@@ -113,14 +125,20 @@ def build_cmd(
     fast: bool = typer.Option(False, "--fast", help="Use the fast config."),
     config: Path | None = typer.Option(None, "--config", help="spaCy config file."),
 ) -> None:
-    """Train the project model into the configured NLU directory if it is missing or stale."""
+    """Make the configured NLU directory hold the co-pilot's model: kept, shipped or trained."""
     from assistant.nlu.build import ensure_model
     from assistant.settings import get_settings
 
     with _one_line_errors():
         result = ensure_model(get_settings().nlu_dir, _config(config, fast))
-    state = "trained" if result.trained else "up to date"
-    typer.echo(f"NLU model {state}: {result.path}")
+    state = (
+        "trained"
+        if result.trained
+        else "installed from the shipped copy"
+        if result.installed
+        else "up to date"
+    )
+    typer.echo(f"NLU model {state}: {result.path} (fingerprint {result.fingerprint[:12]})")
 
 
 def print_report(report: Report) -> None:
@@ -139,6 +157,8 @@ def print_report(report: Report) -> None:
         ("exact call %", pct(report.exact_match)),
         ("contact mention exact %", pct(report.contact_exact)),
         ("chat recall %", pct(report.chat_recall)),
+        ("in-scope accuracy %", pct(report.in_scope_accuracy)),
+        ("out-of-scope recall %", pct(report.oos_recall)),
         ("threshold", "-" if report.threshold is None else f"{report.threshold:.3f}"),
         ("accepted precision %", pct(report.accepted_precision)),
         ("accepted coverage %", pct(report.accepted_coverage)),

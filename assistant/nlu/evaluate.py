@@ -2,7 +2,11 @@
 
 Entities count only on exact span and label. "Exact call" means the intent and every entity
 are right, which is what a classifier-only call needs. Timing is per utterance, one at a
-time, as the chat path runs it.
+time, as the chat path runs it. Data with an out-of-scope class (`oos`, as in the public
+intent benchmarks) also gets in-scope accuracy (gold intent not `oos`) and out-of-scope
+recall (gold `oos` predicted `oos`); data with the co-pilot's labels also gets how often it
+finds the people a command names exactly and its chat recall. A figure the data cannot
+measure is None.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from assistant.nlu.data import Example, Span
+from assistant.nlu.data import OOS, Example, Span
 from assistant.nlu.labels import CHAT, PERSON_LABELS
 
 if TYPE_CHECKING:
@@ -52,8 +56,10 @@ class Report:
     entities_micro: PRF
     per_entity: dict[str, PRF]
     exact_match: float
-    contact_exact: float
-    chat_recall: float
+    contact_exact: float | None
+    chat_recall: float | None
+    in_scope_accuracy: float | None = None
+    oos_recall: float | None = None
     threshold: float | None = None
     accepted_precision: float | None = None
     accepted_coverage: float | None = None
@@ -70,6 +76,8 @@ class Report:
             "exact_match": self.exact_match,
             "contact_exact": self.contact_exact,
             "chat_recall": self.chat_recall,
+            "in_scope_accuracy": self.in_scope_accuracy,
+            "oos_recall": self.oos_recall,
             "threshold": self.threshold,
             "accepted_precision": self.accepted_precision,
             "accepted_coverage": self.accepted_coverage,
@@ -103,6 +111,7 @@ def score(
     efn: Counter[str] = Counter()
     confusions: Counter[tuple[str, str]] = Counter()
     exact = mention_total = mention_right = accepted = accepted_right = 0
+    in_scope = in_scope_right = 0
     for g, p in zip(gold, predicted, strict=True):
         if g.intent == p.intent:
             tp[g.intent] += 1
@@ -118,6 +127,9 @@ def score(
         for s in gs - ps:
             efn[s.label] += 1
         exact += g.intent == p.intent and gs == ps
+        if g.intent != OOS:
+            in_scope += 1
+            in_scope_right += g.intent == p.intent
         if _spanset(g.entities, PERSON_LABELS):
             mention_total += 1
             mention_right += _spanset(g.entities, PERSON_LABELS) == _spanset(
@@ -140,8 +152,10 @@ def score(
         entities_micro=PRF.of(sum(etp.values()), sum(efp.values()), sum(efn.values())),
         per_entity={label: PRF.of(etp[label], efp[label], efn[label]) for label in labels},
         exact_match=exact / n if n else 0.0,
-        contact_exact=mention_right / mention_total if mention_total else 1.0,
-        chat_recall=per_intent[CHAT].recall if CHAT in per_intent else 0.0,
+        contact_exact=mention_right / mention_total if mention_total else None,
+        chat_recall=per_intent[CHAT].recall if CHAT in gold_intents else None,
+        in_scope_accuracy=in_scope_right / in_scope if OOS in gold_intents and in_scope else None,
+        oos_recall=per_intent[OOS].recall if OOS in gold_intents else None,
         threshold=threshold,
         accepted_precision=accepted_right / accepted
         if threshold is not None and accepted

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from assistant.nlu.data import DataError, Example, parse_example
+from assistant.nlu.data import DataError, Example, crm_labels, parse_example
 
 _SPAN = re.compile(r"\[([^\[\]]+)\]\(([A-Z]+)\)")
 
@@ -42,7 +42,8 @@ def parse_line(line: str) -> Example:
     text = "".join(text_parts)
     if "](" in text:  # a mark the pattern did not take: lower-case label, nested brackets
         raise ValueError("malformed span: write [words](LABEL) with an upper-case label")
-    return parse_example({"text": text, "intent": intent.strip(), "entities": entities})
+    raw = {"text": text, "intent": intent.strip(), "entities": entities}
+    return parse_example(raw, crm_labels())
 
 
 def read_markup(path: Path) -> list[Example]:

@@ -3,18 +3,20 @@
 This is the API the hybrid parser calls. `threshold` comes from the model directory
 (calibrated on dev at training time): a `confidence` at or above it is a decision the
 classifier may take alone; below it, ask the LLM with `ranking`'s top candidates.
+The directory also says which entity labels the model was trained on (the sourced NER may
+still emit PERSON, QUANTITY...) and which clean-up its entities get: the co-pilot's own model
+("crm") gets the labelling guide's fix-ups, a model of anyone's labels gets none.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.nlu.data import DataError
-from assistant.nlu.labels import ENTITY_LABELS
+from assistant.nlu.data import DataError, crm_labels
 from assistant.nlu.postprocess import tidy
 
 if TYPE_CHECKING:
@@ -55,6 +57,17 @@ class NLUResult:
         }
 
 
+Postprocess = Callable[[str, str, list[Entity]], list[Entity]]
+
+# What `postprocess` in a model's meta selects; a model trained before the key existed is
+# the co-pilot's own.
+POSTPROCESS: Mapping[str | None, Postprocess] = {
+    "crm": tidy,
+    None: lambda intent, text, entities: entities,
+}
+LEGACY_POSTPROCESS = "crm"
+
+
 class NLUModel:
     """A loaded pipeline. Build one per process (it holds the spaCy model) and share it."""
 
@@ -72,6 +85,12 @@ class NLUModel:
             else float(self.meta.get("threshold", DEFAULT_THRESHOLD))
         )
         self.top_k = top_k
+        name = self.meta.get("postprocess", LEGACY_POSTPROCESS)
+        if name not in POSTPROCESS:
+            raise DataError(f"{meta_path}: unknown postprocess {name!r}")
+        self._postprocess = POSTPROCESS[name]
+        labels = self.meta.get("entity_labels")
+        self.entity_labels = frozenset(labels) if labels is not None else crm_labels().entities
         self._nlp = self._load(self.path)
 
     @staticmethod
@@ -93,9 +112,9 @@ class NLUModel:
         found = [
             Entity(e.label_, e.text, e.start_char, e.end_char)
             for e in doc.ents
-            if e.label_ in ENTITY_LABELS  # the sourced NER may still emit PERSON, QUANTITY...
+            if e.label_ in self.entity_labels
         ]
-        entities = tidy(intent, doc.text, found)
+        entities = self._postprocess(intent, doc.text, found)
         return NLUResult(
             intent, float(confidence), [(name, float(score)) for name, score in ranking], entities
         )

@@ -1,4 +1,5 @@
-"""`make run` as a newcomer runs it: the process tree starts, answers, and Ctrl-C ends it all."""
+"""`make run` as a newcomer runs it: the process tree starts, answers with the full command
+model (the shipped one, checked by its fingerprint, not a training run), and Ctrl-C ends it all."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+
+from assistant.nlu.build import SHIPPED_MODEL, fingerprint, project_data, recorded_fingerprint
+from assistant.nlu.train import FULL_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,14 +36,12 @@ def _tree(pid: int) -> list[psutil.Process]:
 
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_make_run_serves_and_stops_cleanly_on_sigint(tmp_path: Path, nlu_model_dir: Path) -> None:
+def test_make_run_serves_the_full_model_and_stops_cleanly_on_sigint(tmp_path: Path) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env["ASSISTANT_DATA_DIR"] = str(tmp_path / "var")
-    # The session's fast command model is up to date, so `nlu build --fast` keeps it.
-    env["ASSISTANT_NLU_MODEL_DIR"] = str(nlu_model_dir)
+    env["ASSISTANT_DATA_DIR"] = str(tmp_path / "var")  # a fresh clone: no var/, no model yet
     process = subprocess.Popen(
-        ["make", "--no-print-directory", "run", f"PORT={port}", "NLU_FLAGS=--fast"],
+        ["make", "--no-print-directory", "run", f"PORT={port}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -69,6 +71,10 @@ def test_make_run_serves_and_stops_cleanly_on_sigint(tmp_path: Path, nlu_model_d
         assert "assistant worker" in commands
         assert "valkey-server" in commands or "redis-server" in commands
         assert (tmp_path / "var" / "assistant.db").exists()
+        # the model it serves is the full one of the committed config and data
+        full = fingerprint(FULL_CONFIG, *project_data())
+        assert recorded_fingerprint(tmp_path / "var" / "nlu-model") == full
+        assert recorded_fingerprint(SHIPPED_MODEL) == full
 
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         output = process.communicate(timeout=60)[0]
@@ -82,3 +88,4 @@ def test_make_run_serves_and_stops_cleanly_on_sigint(tmp_path: Path, nlu_model_d
     # Once it serves, it says where to go and where the demo passwords were shown.
     assert f"open http://127.0.0.1:{port} in your browser" in output, output
     assert "demo users (passwords are shown this once)" in output, output
+    assert f"NLU model installed from the shipped copy: {tmp_path / 'var' / 'nlu-model'}" in output

@@ -71,3 +71,31 @@ def test_accepted_decisions_at_the_threshold(report) -> None:  # type: ignore[no
 def test_lengths_must_match() -> None:
     with pytest.raises(ValueError, match="2 gold examples but 1 predictions"):
         score(GOLD[:2], PRED[:1])
+
+
+def test_out_of_scope_figures_when_the_data_has_an_oos_class() -> None:
+    gold = [
+        Example("what is my balance", "balance"),
+        Example("move money to savings", "transfer"),
+        Example("tell me a joke", "oos"),
+        Example("how tall is everest", "oos"),
+        Example("is it raining", "oos"),
+    ]
+    predicted = [
+        Prediction("balance", 0.9),
+        Prediction("oos", 0.6),  # in scope taken for out of scope
+        Prediction("oos", 0.8),
+        Prediction("transfer", 0.7),  # out of scope taken for an intent
+        Prediction("oos", 0.9),
+    ]
+    report = score(gold, predicted)
+    assert report.in_scope_accuracy == pytest.approx(1 / 2)
+    assert report.oos_recall == pytest.approx(2 / 3)
+    assert report.intent_accuracy == pytest.approx(3 / 5)
+    # no chat class and no people in this data: those figures are not measured
+    assert report.chat_recall is None and report.contact_exact is None
+    assert report.as_dict()["oos_recall"] == pytest.approx(2 / 3)
+
+
+def test_no_out_of_scope_figures_without_an_oos_class(report) -> None:  # type: ignore[no-untyped-def]
+    assert report.in_scope_accuracy is None and report.oos_recall is None
