@@ -22,8 +22,8 @@ from assistant.commands.extract import mentions_from_nlu
 from assistant.commands.fill import Ask, Env, Filled, fill
 from assistant.commands.llm import CHAT, LLMOptions, ask_llm
 from assistant.commands.result import Candidate, ParsePath, ParseResult, Pending
-from assistant.commands.slots import SPECS, Spec
 from assistant.db.models import Contact
+from assistant.procedures.command import Command
 from assistant.procedures.context import Principal
 from assistant.procedures.registry import Procedure, Registry
 from inference.base import Engine
@@ -58,7 +58,7 @@ class CommandParser:
 
     def allowed(self, principal: Principal) -> list[Procedure]:
         """Procedures this parser can fill and the principal's role may call."""
-        return [p for p in self.registry if p.name in SPECS and principal.role in p.roles]
+        return [p for p in self.registry.commands() if principal.role in p.roles]
 
     async def parse(
         self, text: str, principal: Principal, context: Mapping[str, Any] | None = None
@@ -74,8 +74,8 @@ class CommandParser:
             if result.intent == CHAT and (confident or self.engine is None):
                 return _chat(result.confidence, "classifier")
             proc = self.registry.get(result.intent)
-            if confident and proc is not None and proc.name in SPECS:
-                mentions = mentions_from_nlu(SPECS[proc.name], result, text)
+            if confident and proc is not None and proc.command is not None:
+                mentions = mentions_from_nlu(proc.command, result, text)
                 first_try = await self._complete(
                     proc.name, mentions, principal, ctx, text, "classifier", result.confidence
                 )
@@ -110,10 +110,10 @@ class CommandParser:
             return _again(asked)
         if asked.kind == "intent":
             intent = str(choice.id)
-            spec = SPECS.get(intent)
-            if spec is None:
+            proc = self.registry.get(intent)
+            if proc is None or proc.command is None:
                 return _again(asked)
-            mentions = self._nlu_mentions(spec, asked.text)
+            mentions = self._nlu_mentions(proc.command, asked.text)
             return await self._complete(
                 intent, mentions, principal, ctx, asked.text, "classifier", asked.confidence
             )
@@ -129,8 +129,8 @@ class CommandParser:
     ) -> ParseResult:
         if asked.slot is None:  # e.g. "what should I change?": read the whole request again
             return await self.parse(f"{asked.text} {answer}", principal, ctx)
-        spec = SPECS[asked.intent]
-        slot = spec.slot(asked.slot)
+        proc = self.registry.get(asked.intent)
+        slot = proc.command.slot(asked.slot) if proc is not None and proc.command else None
         mentions, chosen = dict(asked.mentions), dict(asked.chosen)
         chosen.pop(asked.slot, None)
         if slot is not None and not slot.required and clarify.is_none(answer):
@@ -145,7 +145,7 @@ class CommandParser:
             asked.intent, mentions, principal, ctx, asked.text, asked.path, asked.confidence, chosen
         )
 
-    def _nlu_mentions(self, spec: Spec, text: str) -> dict[str, Any]:
+    def _nlu_mentions(self, spec: Command, text: str) -> dict[str, Any]:
         if self.nlu is None:
             return {}
         return mentions_from_nlu(spec, self.nlu.parse(text), text)
@@ -171,7 +171,7 @@ class CommandParser:
     ) -> ParseResult:
         """Fill, resolve and validate `intent`'s arguments; a question when that fails."""
         proc = self.registry.get(intent)
-        if proc is None or intent not in SPECS:
+        if proc is None or proc.command is None:
             return _chat(confidence, "clarify", "I can't do that here yet.")
         if principal.role not in proc.roles:
             return _denied(proc, principal, confidence)
@@ -181,7 +181,7 @@ class CommandParser:
                 principal, self.clock.now(), text, session,
                 page if isinstance(page, int) else None, dict(chosen or {}),
             )  # fmt: skip
-            filled = await fill(SPECS[intent], mentions, env)
+            filled = await fill(proc, mentions, env)
         pending = Pending(
             kind="value", intent=intent, path=path, confidence=confidence, text=text,
             mentions=mentions, chosen=dict(chosen or {}),
@@ -196,7 +196,7 @@ class CommandParser:
         try:
             model = proc.input.model_validate(resolved)
         except ValidationError as exc:
-            return _question(intent, confidence, filled, _invalid(intent, exc), pending)
+            return _question(intent, confidence, filled, _invalid(proc.command, exc), pending)
         return ParseResult(
             intent=intent,
             confidence=confidence,
@@ -302,12 +302,12 @@ def _question(
     )
 
 
-def _invalid(intent: str, exc: ValidationError) -> Ask:
+def _invalid(command: Command, exc: ValidationError) -> Ask:
     """The first validation error as a question about the mention that produced it."""
     error = exc.errors()[0]
     field = str(error["loc"][0]) if error["loc"] else ""
     message = str(error["msg"]).removeprefix("Value error, ")
-    slot = next((s for s in SPECS[intent].slots if field and field in s.target), None)
+    slot = next((s for s in command.slots if field and field in s.target), None)
     if slot is None:
         return Ask(None, f"I can't do that: {message}. What should I change?")
     label = slot.name.replace("_", " ")

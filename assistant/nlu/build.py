@@ -14,7 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from assistant.nlu.data import Example, dumps_jsonl, read_jsonl
-from assistant.nlu.generate import DEFAULT_SEED, GENERATOR_VERSION, generate
+from assistant.nlu.synth.generate import DEFAULT_SEED, GENERATOR_VERSION, generate
 from assistant.nlu.train import FULL_CONFIG, META_FILE, split_dev, train_model
 
 

@@ -41,6 +41,7 @@ async def _measure(
     import httpx
     import uvicorn
 
+    from assistant import compose
     from assistant.auth.tokens import create_token
     from assistant.auth.users import create_user
     from assistant.chat.parsing import CommandParserAdapter
@@ -52,7 +53,6 @@ async def _measure(
     from assistant.nlu.model import NLUModel
     from assistant.privacy.keys import create_key_file, load_keyring
     from assistant.privacy.setup import start_logging
-    from assistant.procedures.registry import load_registry
     from assistant.settings import Settings
     from server.app import create_app
 
@@ -83,7 +83,7 @@ async def _measure(
         _, token = await create_token(session, user)
         session.add(Contact(first_name="Jane", last_name="Doe"))
     parser = CommandParser(
-        NLUModel(nlu_dir), None, load_registry(), session_factory(db), SystemClock()
+        NLUModel(nlu_dir), None, compose.procedures(), session_factory(db), SystemClock()
     )
     app = create_app(settings, engine=None, parser=CommandParserAdapter(parser, "bench"))
     port = _free_port()

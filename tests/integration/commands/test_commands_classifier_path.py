@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
+from assistant import compose
 from assistant.commands import CommandParser
 from assistant.nlu.model import NLUModel
-from assistant.procedures.registry import load_registry
 from tests.plugins.commands import Clinic
 
 Expected = Callable[[Clinic], dict[str, Any]]
@@ -65,7 +65,7 @@ PHRASINGS: list[tuple[str, str, Expected]] = [
 async def test_a_confident_first_choice_becomes_a_call_with_the_right_arguments(
     clinic: Clinic, eager: NLUModel, text: str, intent: str, expected: Expected
 ) -> None:
-    parser = CommandParser(eager, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
     result = await parser.parse(text, clinic.users["practitioner"])
     said = eager.parse(text)
     assert result.intent == said.intent
@@ -78,7 +78,7 @@ async def test_a_confident_first_choice_becomes_a_call_with_the_right_arguments(
 async def test_below_the_calibrated_threshold_nothing_is_called_without_an_llm(
     clinic: Clinic, nlu_model: NLUModel, text: str, intent: str, expected: Expected
 ) -> None:
-    parser = CommandParser(nlu_model, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(nlu_model, None, compose.procedures(), clinic.sessions, clinic.clock())
     result = await parser.parse(text, clinic.users["practitioner"])
     said = nlu_model.parse(text)
     if nlu_model.accepts(said) and said.intent == intent:
@@ -89,7 +89,7 @@ async def test_below_the_calibrated_threshold_nothing_is_called_without_an_llm(
 
 
 async def test_the_fast_path_is_taken_for_obvious_commands(clinic: Clinic, eager: NLUModel) -> None:
-    parser = CommandParser(eager, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
     paths = [
         (await parser.parse(text, clinic.users["practitioner"])).path for text, _, _ in PHRASINGS
     ]
@@ -100,7 +100,7 @@ async def test_a_first_name_shared_by_two_contacts_is_asked_about_and_answered(
     clinic: Clinic, eager: NLUModel
 ) -> None:
     me = clinic.users["practitioner"]
-    parser = CommandParser(eager, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
     text = "book Sam for tomorrow at 9am"
     if eager.parse(text).intent != "appointments.book":
         pytest.skip("the fast model ranks another intent first")  # pragma: no cover
@@ -118,7 +118,7 @@ async def test_a_low_confidence_guess_offers_the_candidates_and_the_choice_compl
     me = clinic.users["practitioner"]
     doubtful = copy.copy(nlu_model)  # the same pipeline, but no guess is confident enough
     doubtful.threshold = 1.01
-    parser = CommandParser(doubtful, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(doubtful, None, compose.procedures(), clinic.sessions, clinic.clock())
     asked = await parser.parse("tag Maria Garcia as vip", me)
     assert asked.path == "clarify" and asked.question and asked.question.startswith("Did you mean")
     names = [c.id for c in asked.candidates]
@@ -132,7 +132,7 @@ async def test_a_low_confidence_guess_offers_the_candidates_and_the_choice_compl
 
 async def test_the_page_contact_and_a_missing_body(clinic: Clinic, eager: NLUModel) -> None:
     me = clinic.users["practitioner"]
-    parser = CommandParser(eager, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
     page = {"contact_id": clinic.contacts["Jane Doe"]}
     text = "add a note to Jane Doe"
     if eager.parse(text).intent != "notes.add":
@@ -146,7 +146,7 @@ async def test_the_page_contact_and_a_missing_body(clinic: Clinic, eager: NLUMod
 async def test_a_role_that_may_not_call_the_procedure_is_told_so(
     clinic: Clinic, eager: NLUModel
 ) -> None:
-    parser = CommandParser(eager, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
     text = "add a note to Jane Doe: prefers morning sessions"
     if eager.parse(text).intent != "notes.add":
         pytest.skip("the fast model ranks another intent first")  # pragma: no cover
@@ -157,7 +157,7 @@ async def test_a_role_that_may_not_call_the_procedure_is_told_so(
 
 @pytest.mark.parametrize("text", ["thanks!", "what can you do?"])
 async def test_plain_conversation_is_chat(clinic: Clinic, nlu_model: NLUModel, text: str) -> None:
-    parser = CommandParser(nlu_model, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(nlu_model, None, compose.procedures(), clinic.sessions, clinic.clock())
     result = await parser.parse(text, clinic.users["practitioner"])
     if nlu_model.parse(text).intent == "chat":
         assert (result.intent, result.resolved, result.question) == ("chat", None, None)

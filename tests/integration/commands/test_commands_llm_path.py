@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from assistant import compose
 from assistant.commands import CommandParser, ParseResult
-from assistant.procedures.registry import load_registry
 from inference.base import ChatRequest
 from inference.scripted import ScriptedEngine, ScriptedReply
 from tests.plugins.commands import Clinic
@@ -29,7 +29,7 @@ async def scripted(*calls: tuple[str, dict[str, Any]]) -> ScriptedEngine:
 
 
 def parser_for(clinic: Clinic, engine: ScriptedEngine | None) -> CommandParser:
-    return CommandParser(None, engine, load_registry(), clinic.sessions, clinic.clock())
+    return CommandParser(None, engine, compose.procedures(), clinic.sessions, clinic.clock())
 
 
 async def llm_parse(
