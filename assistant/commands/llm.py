@@ -17,11 +17,10 @@ from typing import Any
 
 from assistant.commands import dates
 from assistant.procedures.command import Slot, choices
-from assistant.procedures.registry import Procedure, tool_name
+from assistant.procedures.registry import CHAT, Procedure, tool_name
 from inference.base import ChatRequest, Engine, InferenceError, Tool, collect
 
 log = logging.getLogger(__name__)
-CHAT = "chat"
 CHAT_TOOL = Tool(
     CHAT,
     "No CRM action is asked for: a greeting, thanks, or a question about the assistant.",

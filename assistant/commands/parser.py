@@ -20,12 +20,13 @@ from assistant.clock import Clock
 from assistant.commands import clarify, dates
 from assistant.commands.extract import mentions_from_nlu
 from assistant.commands.fill import Ask, Env, Filled, fill
-from assistant.commands.llm import CHAT, LLMOptions, ask_llm
+from assistant.commands.llm import LLMOptions, ask_llm
+from assistant.commands.page import PageContext
 from assistant.commands.result import Candidate, ParsePath, ParseResult, Pending
 from assistant.db.models import Contact
 from assistant.procedures.command import Command
 from assistant.procedures.context import Principal
-from assistant.procedures.registry import Procedure, Registry
+from assistant.procedures.registry import CHAT, Procedure, Registry
 from inference.base import Engine
 
 if TYPE_CHECKING:
@@ -60,11 +61,18 @@ class CommandParser:
         """Procedures this parser can fill and the principal's role may call."""
         return [p for p in self.registry.commands() if principal.role in p.roles]
 
+    @property
+    def status(self) -> str:
+        """One line for /readyz: what this parser can do here."""
+        nlu = f"classifier {self.nlu.path}" if self.nlu is not None else "no classifier"
+        llm = f"llm {self.engine.name}" if self.engine is not None else "no llm"
+        return f"hybrid: {nlu}; {llm}"
+
     async def parse(
-        self, text: str, principal: Principal, context: Mapping[str, Any] | None = None
+        self, text: str, principal: Principal, context: PageContext | None = None
     ) -> ParseResult:
         text = " ".join(text.split())
-        ctx = dict(context or {})
+        ctx = context or PageContext()
         if not text:
             return _chat(0.0, "clarify", "What would you like me to do?")
         result = self.nlu.parse(text) if self.nlu is not None else None
@@ -88,17 +96,30 @@ class CommandParser:
                 return llm
         return first_try or self._ask_intent(text, principal, result)
 
+    async def answer(
+        self,
+        asked: ParseResult,
+        text: str,
+        principal: Principal,
+        context: PageContext | None = None,
+    ) -> ParseResult:
+        """The user's reply to `asked.question`; a question with nothing to finish (e.g. "you
+        may not") is answered by parsing the reply as a new request."""
+        if asked.pending is None:
+            return await self.parse(text, principal, context)
+        return await self.answer_clarification(asked.pending, text, principal, context)
+
     async def answer_clarification(
         self,
         pending: Mapping[str, Any],
         text: str,
         principal: Principal,
-        context: Mapping[str, Any] | None = None,
+        context: PageContext | None = None,
     ) -> ParseResult:
         """Finish the parse that asked `pending`'s question with the user's answer."""
         asked = Pending.model_validate(pending)
         answer = " ".join(text.split())
-        ctx = dict(context or {})
+        ctx = context or PageContext()
         if clarify.is_cancel(answer):
             return _chat(1.0, "classifier")
         if asked.kind == "value":
@@ -125,7 +146,7 @@ class CommandParser:
         )  # fmt: skip
 
     async def _answer_value(
-        self, asked: Pending, answer: str, principal: Principal, ctx: dict[str, Any]
+        self, asked: Pending, answer: str, principal: Principal, ctx: PageContext
     ) -> ParseResult:
         if asked.slot is None:  # e.g. "what should I change?": read the whole request again
             return await self.parse(f"{asked.text} {answer}", principal, ctx)
@@ -163,7 +184,7 @@ class CommandParser:
         intent: str,
         mentions: dict[str, Any],
         principal: Principal,
-        ctx: dict[str, Any],
+        ctx: PageContext,
         text: str,
         path: ParsePath,
         confidence: float,
@@ -175,11 +196,9 @@ class CommandParser:
             return _chat(confidence, "clarify", "I can't do that here yet.")
         if principal.role not in proc.roles:
             return _denied(proc, principal, confidence)
-        page = ctx.get("contact_id")
         async with self._session() as session:
             env = Env(
-                principal, self.clock.now(), text, session,
-                page if isinstance(page, int) else None, dict(chosen or {}),
+                principal, self.clock.now(), text, session, ctx.contact_id, dict(chosen or {}),
             )  # fmt: skip
             filled = await fill(proc, mentions, env)
         pending = Pending(
@@ -209,7 +228,7 @@ class CommandParser:
         self,
         text: str,
         principal: Principal,
-        ctx: dict[str, Any],
+        ctx: PageContext,
         result: NLUResult | None,
     ) -> ParseResult | None:
         assert self.engine is not None
@@ -240,9 +259,9 @@ class CommandParser:
         return await self._complete(choice.intent, choice.mentions, principal, ctx, text, "llm",
                                     confidence)  # fmt: skip
 
-    async def _page_name(self, ctx: dict[str, Any]) -> str | None:
-        page = ctx.get("contact_id")
-        if not isinstance(page, int):
+    async def _page_name(self, ctx: PageContext) -> str | None:
+        page = ctx.contact_id
+        if page is None:
             return None
         async with self._session() as session:
             contact = await session.get(Contact, page) if session is not None else None

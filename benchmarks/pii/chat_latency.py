@@ -44,7 +44,6 @@ async def _measure(
     from assistant import compose
     from assistant.auth.tokens import create_token
     from assistant.auth.users import create_user
-    from assistant.chat.parsing import CommandParserAdapter
     from assistant.clock import SystemClock
     from assistant.commands import CommandParser
     from assistant.db import migrate
@@ -85,7 +84,7 @@ async def _measure(
     parser = CommandParser(
         NLUModel(nlu_dir), None, compose.procedures(), session_factory(db), SystemClock()
     )
-    app = create_app(settings, engine=None, parser=CommandParserAdapter(parser, "bench"))
+    app = create_app(settings, engine=None, parser=parser)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(

@@ -28,7 +28,6 @@ async def http(
     nlu_model_dir: Path,  # noqa: F811
 ) -> AsyncIterator[httpx.AsyncClient]:
     from assistant import compose
-    from assistant.chat.parsing import CommandParserAdapter
     from assistant.clock import SystemClock
     from assistant.commands import CommandParser
     from assistant.db.engine import create_engine, session_factory
@@ -39,9 +38,7 @@ async def http(
     nlu = NLUModel(nlu_model_dir, threshold=0.3)
     db = create_engine(app_settings.database_url)
     parser = CommandParser(nlu, None, compose.procedures(), session_factory(db), SystemClock())
-    app = create_app(
-        app_settings, engine=None, parser=CommandParserAdapter(parser, "hybrid: classifier (test)")
-    )
+    app = create_app(app_settings, engine=None, parser=parser)
     try:
         async with (
             serve_in_process(app) as base,

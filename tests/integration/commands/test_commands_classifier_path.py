@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from assistant import compose
-from assistant.commands import CommandParser
+from assistant.commands import CommandParser, PageContext
 from assistant.nlu.model import NLUModel
 from tests.plugins.commands import Clinic
 
@@ -133,7 +133,7 @@ async def test_a_low_confidence_guess_offers_the_candidates_and_the_choice_compl
 async def test_the_page_contact_and_a_missing_body(clinic: Clinic, eager: NLUModel) -> None:
     me = clinic.users["practitioner"]
     parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
-    page = {"contact_id": clinic.contacts["Jane Doe"]}
+    page = PageContext(contact_id=clinic.contacts["Jane Doe"])
     text = "add a note to Jane Doe"
     if eager.parse(text).intent != "notes.add":
         pytest.skip("the fast model ranks another intent first")  # pragma: no cover

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from assistant import compose
-from assistant.commands import CommandParser, ParseResult
+from assistant.commands import CommandParser, PageContext, ParseResult
 from inference.base import ChatRequest
 from inference.scripted import ScriptedEngine, ScriptedReply
 from tests.plugins.commands import Clinic
@@ -38,7 +38,7 @@ async def llm_parse(
     args: dict[str, Any],
     *,
     role: str = "practitioner",
-    context: dict[str, Any] | None = None,
+    context: PageContext | None = None,
 ) -> ParseResult:
     engine = await scripted((tool, args))
     return await parser_for(clinic, engine).parse("(the user's words)", clinic.users[role], context)
@@ -216,7 +216,7 @@ async def test_an_ambiguous_record_lists_candidates(clinic: Clinic) -> None:
 async def test_the_page_contact_fills_an_unnamed_client(clinic: Clinic) -> None:
     result = await llm_parse(
         clinic, "notes_add", {"body": "call back Monday"},
-        context={"contact_id": clinic.contacts["Priya Nair"]},
+        context=PageContext(contact_id=clinic.contacts["Priya Nair"]),
     )  # fmt: skip
     assert result.resolved == {
         "contact_id": clinic.contacts["Priya Nair"],
