@@ -23,7 +23,15 @@ def normalise_tag(tag: str) -> str:
     return cleaned
 
 
-TAG_SLOT = Slot("tag", "tag", "the tag, e.g. 'vip'", ("tag",), ("TAG",), True, "Which tag?")
+TAG_SLOT = Slot(
+    "tag",
+    "tag",
+    "the tag, e.g. 'vip'",
+    target=("tag",),
+    labels=("TAG",),
+    required=True,
+    question="Which tag?",
+)
 TAG_AS = pattern(
     r"\b(?:as|with)\s+(?:an?\s+)?['\"]?(?P<tag>[\w][\w\- ]{0,40}?)['\"]?\s*(?:tag)?[.!]*$"
 )
