@@ -327,7 +327,7 @@ async def _link_task(st: State) -> None:
             st.resolved["contact_id"] = row.id
 
 
-FINISHERS: dict[str, Callable[[State], Awaitable[None]]] = {"tasks.create": _link_task}
+FINISHERS: dict[str, Callable[[State], Awaitable[None]]] = {"task": _link_task}
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,7 +352,6 @@ async def fill(proc: Procedure, mentions: dict[str, Any], env: Env) -> Filled:
         if ask is not None:
             return Filled(st.args, st.resolved, st.offline, ask)
     st.resolved = {**spec.defaults, **st.resolved}
-    finisher = FINISHERS.get(proc.name)
-    if finisher is not None:
-        await finisher(st)
+    if spec.finish:
+        await FINISHERS[spec.finish](st)
     return Filled(st.args, st.resolved, st.offline, None)

@@ -99,6 +99,7 @@ def _out(task: Task) -> TaskOut:
             ),
             BODY_AFTER_COLON,
         ),
+        finish="task",
     ),
     classified=True,
 )

@@ -53,6 +53,9 @@ class Command:
     overrides: tuple[re.Pattern[str], ...] = ()
     """Patterns more reliable than the NER for this procedure: they win when they match."""
     defaults: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    finish: str = ""
+    """A last step of filling, by name (assistant/commands/fill.py's FINISHERS): "task"
+    assigns the caller and finds a client named in the title."""
 
     def slot(self, name: str) -> Slot | None:
         return next((s for s in self.slots if s.name == name), None)
