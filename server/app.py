@@ -12,13 +12,14 @@ from litestar import Litestar
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 
+from assistant import compose
 from assistant.chat.parsing import TurnParser
 from assistant.chat.setup import FROM_SETTINGS
 from assistant.clock import Clock
 from assistant.privacy.scrubber import Scrubber
 from assistant.privacy.setup import keep_known_values_fresh
 from assistant.procedures.executor import Executor
-from assistant.procedures.registry import load_registry
+from assistant.procedures.registry import Registry
 from assistant.runtime import Runtime
 from assistant.settings import Settings, get_settings
 from server.auth import PUBLIC_PATHS, AuthMiddleware
@@ -58,10 +59,12 @@ def create_app(
     scrubber: Scrubber | None = None,
     engine: Any = FROM_SETTINGS,
     parser: TurnParser | None = None,
+    registry: Registry | None = None,
 ) -> Litestar:
-    """`engine`/`parser` override what the settings select (tests; None: no engine)."""
+    """`engine`/`parser` override what the settings select (tests; None: no engine);
+    `registry` defaults to the composed one (assistant/compose.py)."""
     settings = settings or get_settings()
-    registry = load_registry()
+    registry = registry if registry is not None else compose.procedures()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

@@ -7,10 +7,13 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from assistant.chat.parsing import TurnParser, build_parser
+from assistant.chat.parsing import TurnParser
 from assistant.chat.service import ChatService
+from assistant.commands import CommandParser
 from assistant.llm import build_engine, describe_engine
+from assistant.nlu.model import NLUModel
 from assistant.procedures.executor import Executor
+from assistant.procedures.registry import Registry
 from assistant.runtime import Runtime
 from inference.base import Engine, InferenceError
 
@@ -36,6 +39,17 @@ async def _start_engine(runtime: Runtime, engine: Any) -> tuple[Engine | None, s
     return built, built.name
 
 
+def build_parser(runtime: Runtime, registry: Registry, engine: Engine | None) -> CommandParser:
+    """The hybrid parser with what this process has: the NLU model if one is built, the engine."""
+    nlu_dir = runtime.settings.nlu_dir
+    nlu = None
+    if (nlu_dir / "config.cfg").is_file():
+        nlu = NLUModel(nlu_dir)
+    else:
+        log.warning("chat: no classifier: no NLU model at %s (run `assistant nlu build`)", nlu_dir)
+    return CommandParser(nlu, engine, registry, runtime.sessions, runtime.clock)
+
+
 @contextlib.asynccontextmanager
 async def chat_parts(
     runtime: Runtime,
@@ -47,15 +61,7 @@ async def chat_parts(
     """Start the engine (once per process) and build the parser; close both at the end."""
     started, status = await _start_engine(runtime, engine)
     if parser is None:
-        parser = build_parser(
-            settings=runtime.settings,
-            runtime=runtime,
-            registry=executor.registry,
-            executor=executor,
-            engine=started,
-            clock=runtime.clock,
-            sessions=runtime.sessions,
-        )
+        parser = build_parser(runtime, executor.registry, started)
     chat = ChatService(runtime, executor, started, parser, status)
     try:
         yield chat

@@ -8,7 +8,6 @@ outcomes only, never clinical text. A question's pending parse is a hidden messa
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +17,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.approvals.requests import ApprovalOut
-from assistant.chat.parsing import ParseOutcome
+from assistant.chat.parsing import choices
+from assistant.commands.result import ParseResult
 from assistant.db.models import Approval, Conversation, Message
 from assistant.errors import NotFound
 from assistant.procedures.context import Principal
@@ -126,20 +126,20 @@ async def history(session: AsyncSession, conversation_id: int, limit: int = 40) 
 
 
 async def save_pending(
-    session: AsyncSession, conversation: Conversation, outcome: ParseOutcome, now: datetime
+    session: AsyncSession, conversation: Conversation, outcome: ParseResult, now: datetime
 ) -> None:
     await close_pending(session, conversation)
     await add_message(
         session,
         conversation,
         PENDING,
-        json.dumps(outcome.as_dict(), default=str),
+        outcome.model_dump_json(),
         now,
         status="open",
     )
 
 
-async def open_pending(session: AsyncSession, conversation_id: int) -> ParseOutcome | None:
+async def open_pending(session: AsyncSession, conversation_id: int) -> ParseResult | None:
     """The question still waiting for the user's answer, if the last reply asked one."""
     last = (
         await session.exec(
@@ -151,7 +151,7 @@ async def open_pending(session: AsyncSession, conversation_id: int) -> ParseOutc
     ).all()
     for row in last:
         if row.role == PENDING and row.status == "open":
-            return ParseOutcome.of(json.loads(row.content))
+            return ParseResult.model_validate_json(row.content)
         if row.role == "user":
             return None
     return None
@@ -213,7 +213,7 @@ async def detail(
     base = conversation_out(conv)
     asked = await open_pending(session, conversation_id)
     question = (
-        OpenQuestion(text=asked.question or "", candidates=asked.candidates)
+        OpenQuestion(text=asked.question or "", candidates=choices(asked.candidates))
         if asked is not None
         else None
     )

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from assistant.chat import store
-from assistant.chat.parsing import PageContext, ParseOutcome, TurnParser
+from assistant.chat.parsing import PageContext, ParseResult, TurnParser
 from assistant.chat.templates import question_reply
 from assistant.procedures.context import Principal
 from assistant.runtime import Runtime
@@ -23,7 +23,7 @@ class Ending:
     status: str  # complete | interrupted | error
     meta: dict[str, Any]
     title: str = ""
-    pending: ParseOutcome | None = None
+    pending: ParseResult | None = None
 
 
 class Transcript(Protocol):
@@ -35,7 +35,7 @@ class Transcript(Protocol):
         """Earlier messages, oldest first, without the current one."""
         ...
 
-    async def pending(self) -> ParseOutcome | None:
+    async def pending(self) -> ParseResult | None:
         """The parse waiting for the user's answer to a question, if any."""
         ...
 
@@ -48,7 +48,7 @@ class StoredTranscript:
     def __init__(self, runtime: Runtime, principal: Principal, conversation_id: int) -> None:
         self.rt, self.principal, self.conversation_id = runtime, principal, conversation_id
         self._history: list[Message] = []
-        self._pending: ParseOutcome | None = None
+        self._pending: ParseResult | None = None
 
     async def begin(self, text: str, context: PageContext) -> tuple[int, datetime]:
         now = self.rt.clock.now()
@@ -70,7 +70,7 @@ class StoredTranscript:
     async def history(self) -> list[Message]:
         return self._history
 
-    async def pending(self) -> ParseOutcome | None:
+    async def pending(self) -> ParseResult | None:
         return self._pending
 
     async def finish(self, ending: Ending) -> int:
@@ -112,7 +112,7 @@ class RequestTranscript:
     async def history(self) -> list[Message]:
         return self.messages
 
-    async def pending(self) -> ParseOutcome | None:
+    async def pending(self) -> ParseResult | None:
         turns = [m for m in self.messages if m.get("role") in ("user", "assistant")]
         if len(turns) < 2 or turns[-1].get("role") != "assistant":
             return None

@@ -47,7 +47,7 @@ def generate_cmd(
     seed: int = typer.Option(13, help="Random seed; the same seed gives the same files."),
 ) -> None:
     """Write the project's generated training and dev sets (held-out templates for dev)."""
-    from assistant.nlu.generate import write_datasets
+    from assistant.nlu.synth.generate import write_datasets
 
     with _one_line_errors():
         for path in write_datasets(out, seed):

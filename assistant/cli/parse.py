@@ -76,15 +76,15 @@ class _FixedClock:
 async def _run(
     settings: Settings, lines: Iterable[str], as_json: bool, moment: datetime | None, tz: str
 ) -> None:
+    from assistant import compose
     from assistant.commands import CommandParser
     from assistant.db.models import Role
     from assistant.procedures.context import Principal
-    from assistant.procedures.registry import load_registry
 
     principal = Principal(user_id=0, email="cli", role=Role.owner, timezone=tz)
     async with _engine(settings) as engine, _sessions(settings) as sessions:
         nlu = _nlu(settings, engine is not None)
-        parser = CommandParser(nlu, engine, load_registry(), sessions, _FixedClock(moment))
+        parser = CommandParser(nlu, engine, compose.procedures(), sessions, _FixedClock(moment))
         for line in lines:
             if line.strip():
                 _print(await parser.parse(line, principal), as_json)

@@ -128,9 +128,10 @@ def worker(ctx: typer.Context) -> None:
 
 
 async def _run_worker(settings: Settings, scrubber: Scrubber | None) -> None:
+    from assistant import compose
     from assistant.jobs.worker import build_worker
 
-    worker = build_worker(settings, scrubber=scrubber)
+    worker = build_worker(settings, compose.procedures(), compose.job_kinds(), scrubber=scrubber)
     try:
         await worker.async_run()
     except asyncio.CancelledError:

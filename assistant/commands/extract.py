@@ -1,7 +1,7 @@
 """The classifier's entities -> one procedure's mentions, with exact patterns as a safety net.
 
 The NER finds most mentions; a few it misses or splits ("Jane" of "Jane Doe:", a duration
-read as a TIME, both names of a merge labelled CONTACT). A Spec's patterns fill what is left
+read as a TIME, both names of a merge labelled CONTACT). A Command's patterns fill what is left
 empty, its overrides win where they are more reliable than the model.
 """
 
@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from assistant.commands.dates import find_duration
-from assistant.commands.slots import Spec
+from assistant.procedures.command import Command
 
 if TYPE_CHECKING:
     from assistant.nlu.model import Entity, NLUResult
@@ -60,8 +60,8 @@ def _better(current: Any, found: str) -> bool:
     return isinstance(current, str) and current in found and len(found) > len(current)
 
 
-def mentions_from_nlu(spec: Spec, result: NLUResult, text: str) -> dict[str, Any]:
-    """The mentions the classifier's entities (and the Spec's patterns) give for `spec`."""
+def mentions_from_nlu(spec: Command, result: NLUResult, text: str) -> dict[str, Any]:
+    """The mentions the classifier's entities (and the command's patterns) give for `spec`."""
     entities = list(result.entities)
     taken: set[tuple[int, int]] = set()
     mentions: dict[str, Any] = {}

@@ -1,6 +1,6 @@
 """Mentions -> the procedure's arguments: one resolver per slot kind, in a registry.
 
-`fill` walks a Spec's slots in order; each resolver writes `args` (mentions as written,
+`fill` walks a procedure's command slots in order; each resolver writes `args` (mentions as written,
 literal values, dates as ISO 8601) and `resolved` (the procedure's input, ids included) or
 returns an `Ask`: a question for a missing value, or numbered candidates for an ambiguity.
 Without a database, references stay unresolved (`offline`) instead of failing.
@@ -21,16 +21,12 @@ from assistant.commands import dates
 from assistant.commands.records import LATEST_WORDS, RecordQuery, find_records
 from assistant.commands.resolve import ContactDirectory, is_pronoun
 from assistant.commands.result import Candidate
-from assistant.commands.slots import Slot, Spec
+from assistant.procedures.command import Slot, choices
 from assistant.procedures.context import Principal
+from assistant.procedures.registry import Procedure
 
 log = logging.getLogger(__name__)
 MAX_CANDIDATES = 8
-_PURPOSES = (
-    (r"follow[\s\-]?up|check[\s\-]?in|missed", "follow_up"),
-    (r"remind", "reminder"),
-    (r"welcome|intro", "welcome"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +64,7 @@ class Env:
 @dataclass
 class State:
     env: Env
+    proc: Procedure
     mentions: dict[str, Any]
     args: dict[str, Any] = field(default_factory=dict)
     resolved: dict[str, Any] = field(default_factory=dict)
@@ -222,12 +219,13 @@ async def _tags(slot: Slot, raw: Any, st: State) -> Ask | None:
     return None
 
 
-async def _purpose(slot: Slot, raw: Any, st: State) -> Ask | None:
+async def _choice(slot: Slot, raw: Any, st: State) -> Ask | None:
+    """One of the values the argument's type allows: as said, by a synonym, or the default."""
     said = f"{raw or ''} {st.env.text}".lower()
-    purpose = next((p for pattern, p in _PURPOSES if re.search(pattern, said)), "custom")
-    if raw in ("follow_up", "reminder", "welcome", "custom"):
-        purpose = str(raw)
-    _put(slot, st, purpose)
+    value = next((v for pattern, v in slot.synonyms if re.search(pattern, said)), slot.option)
+    if raw in choices(st.proc.input, slot.target[0]):
+        value = str(raw)
+    _put(slot, st, value)
     return None
 
 
@@ -306,13 +304,13 @@ KINDS: dict[str, Resolver] = {
     "duration": _duration,
     "tag": _tag,
     "tags": _tags,
-    "purpose": _purpose,
+    "choice": _choice,
     "name": _name,
     "flag": _flag,
     "status": _status,
     "record": _record,
 }
-RUN_WITHOUT_MENTION = frozenset({"contact", "record", "flag", "status", "purpose"})
+RUN_WITHOUT_MENTION = frozenset({"contact", "record", "flag", "status", "choice"})
 """Kinds that decide something even when nothing was said (page contact, "my", defaults)."""
 
 
@@ -329,7 +327,7 @@ async def _link_task(st: State) -> None:
             st.resolved["contact_id"] = row.id
 
 
-FINISHERS: dict[str, Callable[[State], Awaitable[None]]] = {"tasks.create": _link_task}
+FINISHERS: dict[str, Callable[[State], Awaitable[None]]] = {"task": _link_task}
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,8 +338,10 @@ class Filled:
     ask: Ask | None
 
 
-async def fill(spec: Spec, mentions: dict[str, Any], env: Env) -> Filled:
-    st = State(env, dict(mentions))
+async def fill(proc: Procedure, mentions: dict[str, Any], env: Env) -> Filled:
+    spec = proc.command
+    assert spec is not None, f"{proc.name} declares no command"
+    st = State(env, proc, dict(mentions))
     for slot in spec.slots:
         raw = st.mentions.get(slot.name)
         if raw in (None, "", []) and slot.kind not in RUN_WITHOUT_MENTION:
@@ -352,7 +352,6 @@ async def fill(spec: Spec, mentions: dict[str, Any], env: Env) -> Filled:
         if ask is not None:
             return Filled(st.args, st.resolved, st.offline, ask)
     st.resolved = {**spec.defaults, **st.resolved}
-    finisher = FINISHERS.get(spec.procedure)
-    if finisher is not None:
-        await finisher(st)
+    if spec.finish:
+        await FINISHERS[spec.finish](st)
     return Filled(st.args, st.resolved, st.offline, None)

@@ -16,13 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from assistant.commands import dates
-from assistant.commands.slots import SPECS, Slot
 from assistant.privacy.fencing import RULE, fence
-from assistant.procedures.registry import Procedure, tool_name
+from assistant.procedures.command import Slot, choices
+from assistant.procedures.registry import CHAT, Procedure, tool_name
 from inference.base import ChatRequest, Engine, InferenceError, Tool, collect
 
 log = logging.getLogger(__name__)
-CHAT = "chat"
 CHAT_TOOL = Tool(
     CHAT,
     "No CRM action is asked for: a greeting, thanks, or a question about the assistant.",
@@ -34,10 +33,7 @@ SYSTEM = (
     "invent a value the user did not give and leave such parameters out. Call `chat` when the "
     "message asks for no action. Today is {today} ({tz})."
 )
-_ENUMS = {
-    "purpose": ["follow_up", "reminder", "welcome", "custom"],
-    "status": ["open", "done", "all"],
-}
+_STATUSES = ["open", "done", "all"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,23 +49,28 @@ class LLMChoice:
     mentions: dict[str, Any]
 
 
-def _parameter(slot: Slot) -> dict[str, Any]:
+def _parameter(proc: Procedure, slot: Slot) -> dict[str, Any]:
     if slot.kind == "flag":
         return {"type": "boolean", "description": slot.description}
-    if slot.kind in _ENUMS:
-        return {"enum": _ENUMS[slot.kind], "description": slot.description}
+    if slot.kind == "choice":
+        allowed = list(choices(proc.input, slot.target[0]))
+        listed = f"{', '.join(allowed[:-1])} or {allowed[-1]}" if len(allowed) > 1 else allowed[0]
+        return {"enum": allowed, "description": slot.description or listed}
+    if slot.kind == "status":
+        return {"enum": _STATUSES, "description": slot.description}
     return {"type": "string", "description": slot.description, "maxLength": slot.max_length}
 
 
 def mention_tool(proc: Procedure) -> Tool:
-    """The tool for `proc` whose parameters are its Spec's mentions."""
-    spec = SPECS[proc.name]
+    """The tool for `proc` whose parameters are its command's mentions."""
+    spec = proc.command
+    assert spec is not None, f"{proc.name} declares no command"
     return Tool(
         proc.tool_name,
         proc.summary,
         {
             "type": "object",
-            "properties": {slot.name: _parameter(slot) for slot in spec.slots},
+            "properties": {slot.name: _parameter(proc, slot) for slot in spec.slots},
             "additionalProperties": False,
         },
     )
@@ -98,7 +99,7 @@ async def ask_llm(
     options: LLMOptions = LLMOptions(),
 ) -> LLMChoice | None:
     """The model's choice among `candidates` (or chat); None when it produced no valid call."""
-    tools = [mention_tool(p) for p in candidates if p.name in SPECS]
+    tools = [mention_tool(p) for p in candidates if p.command is not None]
     by_tool = {tool_name(p.name): p.name for p in candidates}
     request = ChatRequest(
         [

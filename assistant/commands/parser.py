@@ -20,12 +20,13 @@ from assistant.clock import Clock
 from assistant.commands import clarify, dates
 from assistant.commands.extract import mentions_from_nlu
 from assistant.commands.fill import Ask, Env, Filled, fill
-from assistant.commands.llm import CHAT, LLMOptions, ask_llm
+from assistant.commands.llm import LLMOptions, ask_llm
+from assistant.commands.page import PageContext
 from assistant.commands.result import Candidate, ParsePath, ParseResult, Pending
-from assistant.commands.slots import SPECS, Spec
 from assistant.db.models import Contact
+from assistant.procedures.command import Command
 from assistant.procedures.context import Principal
-from assistant.procedures.registry import Procedure, Registry
+from assistant.procedures.registry import CHAT, Procedure, Registry
 from inference.base import Engine
 
 if TYPE_CHECKING:
@@ -58,13 +59,20 @@ class CommandParser:
 
     def allowed(self, principal: Principal) -> list[Procedure]:
         """Procedures this parser can fill and the principal's role may call."""
-        return [p for p in self.registry if p.name in SPECS and principal.role in p.roles]
+        return [p for p in self.registry.commands() if principal.role in p.roles]
+
+    @property
+    def status(self) -> str:
+        """One line for /readyz: what this parser can do here."""
+        nlu = f"classifier {self.nlu.path}" if self.nlu is not None else "no classifier"
+        llm = f"llm {self.engine.name}" if self.engine is not None else "no llm"
+        return f"hybrid: {nlu}; {llm}"
 
     async def parse(
-        self, text: str, principal: Principal, context: Mapping[str, Any] | None = None
+        self, text: str, principal: Principal, context: PageContext | None = None
     ) -> ParseResult:
         text = " ".join(text.split())
-        ctx = dict(context or {})
+        ctx = context or PageContext()
         if not text:
             return _chat(0.0, "clarify", "What would you like me to do?")
         result = self.nlu.parse(text) if self.nlu is not None else None
@@ -74,8 +82,8 @@ class CommandParser:
             if result.intent == CHAT and (confident or self.engine is None):
                 return _chat(result.confidence, "classifier")
             proc = self.registry.get(result.intent)
-            if confident and proc is not None and proc.name in SPECS:
-                mentions = mentions_from_nlu(SPECS[proc.name], result, text)
+            if confident and proc is not None and proc.command is not None:
+                mentions = mentions_from_nlu(proc.command, result, text)
                 first_try = await self._complete(
                     proc.name, mentions, principal, ctx, text, "classifier", result.confidence
                 )
@@ -88,17 +96,30 @@ class CommandParser:
                 return llm
         return first_try or self._ask_intent(text, principal, result)
 
+    async def answer(
+        self,
+        asked: ParseResult,
+        text: str,
+        principal: Principal,
+        context: PageContext | None = None,
+    ) -> ParseResult:
+        """The user's reply to `asked.question`; a question with nothing to finish (e.g. "you
+        may not") is answered by parsing the reply as a new request."""
+        if asked.pending is None:
+            return await self.parse(text, principal, context)
+        return await self.answer_clarification(asked.pending, text, principal, context)
+
     async def answer_clarification(
         self,
         pending: Mapping[str, Any],
         text: str,
         principal: Principal,
-        context: Mapping[str, Any] | None = None,
+        context: PageContext | None = None,
     ) -> ParseResult:
         """Finish the parse that asked `pending`'s question with the user's answer."""
         asked = Pending.model_validate(pending)
         answer = " ".join(text.split())
-        ctx = dict(context or {})
+        ctx = context or PageContext()
         if clarify.is_cancel(answer):
             return _chat(1.0, "classifier")
         if asked.kind == "value":
@@ -110,10 +131,10 @@ class CommandParser:
             return _again(asked)
         if asked.kind == "intent":
             intent = str(choice.id)
-            spec = SPECS.get(intent)
-            if spec is None:
+            proc = self.registry.get(intent)
+            if proc is None or proc.command is None:
                 return _again(asked)
-            mentions = self._nlu_mentions(spec, asked.text)
+            mentions = self._nlu_mentions(proc.command, asked.text)
             return await self._complete(
                 intent, mentions, principal, ctx, asked.text, "classifier", asked.confidence
             )
@@ -125,12 +146,12 @@ class CommandParser:
         )  # fmt: skip
 
     async def _answer_value(
-        self, asked: Pending, answer: str, principal: Principal, ctx: dict[str, Any]
+        self, asked: Pending, answer: str, principal: Principal, ctx: PageContext
     ) -> ParseResult:
         if asked.slot is None:  # e.g. "what should I change?": read the whole request again
             return await self.parse(f"{asked.text} {answer}", principal, ctx)
-        spec = SPECS[asked.intent]
-        slot = spec.slot(asked.slot)
+        proc = self.registry.get(asked.intent)
+        slot = proc.command.slot(asked.slot) if proc is not None and proc.command else None
         mentions, chosen = dict(asked.mentions), dict(asked.chosen)
         chosen.pop(asked.slot, None)
         if slot is not None and not slot.required and clarify.is_none(answer):
@@ -145,7 +166,7 @@ class CommandParser:
             asked.intent, mentions, principal, ctx, asked.text, asked.path, asked.confidence, chosen
         )
 
-    def _nlu_mentions(self, spec: Spec, text: str) -> dict[str, Any]:
+    def _nlu_mentions(self, spec: Command, text: str) -> dict[str, Any]:
         if self.nlu is None:
             return {}
         return mentions_from_nlu(spec, self.nlu.parse(text), text)
@@ -163,7 +184,7 @@ class CommandParser:
         intent: str,
         mentions: dict[str, Any],
         principal: Principal,
-        ctx: dict[str, Any],
+        ctx: PageContext,
         text: str,
         path: ParsePath,
         confidence: float,
@@ -171,17 +192,15 @@ class CommandParser:
     ) -> ParseResult:
         """Fill, resolve and validate `intent`'s arguments; a question when that fails."""
         proc = self.registry.get(intent)
-        if proc is None or intent not in SPECS:
+        if proc is None or proc.command is None:
             return _chat(confidence, "clarify", "I can't do that here yet.")
         if principal.role not in proc.roles:
             return _denied(proc, principal, confidence)
-        page = ctx.get("contact_id")
         async with self._session() as session:
             env = Env(
-                principal, self.clock.now(), text, session,
-                page if isinstance(page, int) else None, dict(chosen or {}),
+                principal, self.clock.now(), text, session, ctx.contact_id, dict(chosen or {}),
             )  # fmt: skip
-            filled = await fill(SPECS[intent], mentions, env)
+            filled = await fill(proc, mentions, env)
         pending = Pending(
             kind="value", intent=intent, path=path, confidence=confidence, text=text,
             mentions=mentions, chosen=dict(chosen or {}),
@@ -196,7 +215,7 @@ class CommandParser:
         try:
             model = proc.input.model_validate(resolved)
         except ValidationError as exc:
-            return _question(intent, confidence, filled, _invalid(intent, exc), pending)
+            return _question(intent, confidence, filled, _invalid(proc.command, exc), pending)
         return ParseResult(
             intent=intent,
             confidence=confidence,
@@ -209,7 +228,7 @@ class CommandParser:
         self,
         text: str,
         principal: Principal,
-        ctx: dict[str, Any],
+        ctx: PageContext,
         result: NLUResult | None,
     ) -> ParseResult | None:
         assert self.engine is not None
@@ -240,9 +259,9 @@ class CommandParser:
         return await self._complete(choice.intent, choice.mentions, principal, ctx, text, "llm",
                                     confidence)  # fmt: skip
 
-    async def _page_name(self, ctx: dict[str, Any]) -> str | None:
-        page = ctx.get("contact_id")
-        if not isinstance(page, int):
+    async def _page_name(self, ctx: PageContext) -> str | None:
+        page = ctx.contact_id
+        if page is None:
             return None
         async with self._session() as session:
             contact = await session.get(Contact, page) if session is not None else None
@@ -302,12 +321,12 @@ def _question(
     )
 
 
-def _invalid(intent: str, exc: ValidationError) -> Ask:
+def _invalid(command: Command, exc: ValidationError) -> Ask:
     """The first validation error as a question about the mention that produced it."""
     error = exc.errors()[0]
     field = str(error["loc"][0]) if error["loc"] else ""
     message = str(error["msg"]).removeprefix("Value error, ")
-    slot = next((s for s in SPECS[intent].slots if field and field in s.target), None)
+    slot = next((s for s in command.slots if field and field in s.target), None)
     if slot is None:
         return Ask(None, f"I can't do that: {message}. What should I change?")
     label = slot.name.replace("_", " ")

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.procedures.registry import CHAT
+
 ParsePath = Literal["classifier", "llm", "clarify"]
 PendingKind = Literal["choose", "value", "intent"]
 CONTRACT_FIELDS = ("intent", "confidence", "path", "args", "resolved", "missing", "question")
@@ -44,7 +46,7 @@ class Pending(BaseModel):
 
 class ParseResult(BaseModel):
     intent: str
-    confidence: float
+    confidence: float = 0.0
     path: ParsePath
     args: dict[str, Any] = Field(default_factory=dict)
     resolved: dict[str, Any] | None = None
@@ -56,9 +58,18 @@ class ParseResult(BaseModel):
     )
 
     @property
+    def is_chat(self) -> bool:
+        return self.intent == CHAT
+
+    @property
+    def needs_answer(self) -> bool:
+        """A question is open, or a procedure was named but its arguments did not resolve."""
+        return self.question is not None or (not self.is_chat and self.resolved is None)
+
+    @property
     def is_call(self) -> bool:
         """A complete procedure call the executor can take (resolved may be None without a DB)."""
-        return self.path != "clarify" and self.intent != "chat"
+        return self.path != "clarify" and not self.is_chat
 
     def contract(self) -> dict[str, Any]:
         """The JSON object of `assistant parse --json`: the contract's fields and candidates."""

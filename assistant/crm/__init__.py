@@ -1,17 +1,20 @@
-"""CRM procedures; importing this package declares every one of them on REGISTRY."""
+"""CRM procedures, one module per kind of record; `MODULES` lists those that declare some.
+
+Nothing registers itself on import: assistant/compose.py builds the registry from `MODULES`.
+"""
 
 from __future__ import annotations
 
-from assistant.crm import appointments, contacts, emails, enrichment, notes, tags, tasks
-from assistant.crm.declare import REGISTRY
+from types import ModuleType
 
-__all__ = [
-    "REGISTRY",
-    "appointments",
-    "contacts",
-    "emails",
-    "enrichment",
-    "notes",
-    "tags",
-    "tasks",
-]
+from assistant.crm import appointments, contacts, emails, enrichment, notes, tags, tasks
+
+MODULES: tuple[ModuleType, ...] = (
+    appointments,
+    contacts,
+    emails,
+    enrichment,
+    notes,
+    tags,
+    tasks,
+)

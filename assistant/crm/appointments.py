@@ -9,11 +9,17 @@ from sqlmodel import col, select
 
 from assistant.crm.common import Id, Input, ListInput, Page, get_or_404, paginate
 from assistant.crm.contacts import STAFF
-from assistant.crm.declare import procedure
+from assistant.crm.declare import MINE, Command, Slot, contact, pattern, procedure
 from assistant.db.models import Appointment, Contact, User
 from assistant.errors import Conflict
 from assistant.procedures.context import CLINICAL_ROLES, CallContext
 from assistant.procedures.registry import ALL_STAFF
+
+# "for 45 minutes" as a duration, where the NER read it as a time.
+DURATION = pattern(
+    r"\b(?:for\s+)?(?P<duration_minutes>\d+(?:\.\d+)?\s*(?:min(?:ute)?s?|h(?:ou)?rs?|hours?)"
+    r"|half an hour|an hour|one hour)\b"
+)
 
 
 class AppointmentBook(Input):
@@ -88,7 +94,34 @@ async def _overlapping(
     input=AppointmentBook,
     output=AppointmentOut,
     roles=STAFF,
-    examples=["book Sam Lee for next Tuesday at 3pm for 45 minutes"],
+    examples=[
+        "book [Sam Lee](CONTACT) for [next Tuesday](DATE) at [3pm](TIME)"
+        " for [45 minutes](DURATION)",
+    ],
+    command=Command(
+        (
+            contact("Who is the appointment for?"),
+            Slot(
+                "starts_at",
+                "when",
+                "day and time, as written (e.g. 'next Tuesday at 3pm')",
+                target=("starts_at",),
+                labels=("DATE", "TIME"),
+                required=True,
+                question="When should I book it?",
+                option="needs_time",
+            ),
+            Slot(
+                "duration_minutes",
+                "duration",
+                "length, as written (e.g. '45 minutes')",
+                target=("duration_minutes",),
+                labels=("DURATION",),
+            ),
+        ),
+        patterns=(DURATION,),
+    ),
+    classified=True,
 )
 async def book(ctx: CallContext, args: AppointmentBook) -> AppointmentOut:
     await get_or_404(ctx.session, Contact, args.contact_id, "contact")
@@ -124,7 +157,24 @@ async def book(ctx: CallContext, args: AppointmentBook) -> AppointmentOut:
     input=AppointmentList,
     output=Page[AppointmentOut],
     roles=ALL_STAFF,
-    examples=["what's on my schedule friday?", "appointments for Jane Doe"],
+    examples=[
+        "what's on my schedule [friday](DATE)?",
+        "appointments for [Jane Doe](CONTACT)",
+    ],
+    command=Command(
+        (
+            Slot(
+                "date",
+                "range",
+                "the day or week, as written (e.g. 'friday', 'next week')",
+                target=("date_from", "date_to"),
+                labels=("DATE",),
+            ),
+            contact("", required=False),
+            Slot("mine", "flag", "true for the user's own schedule", target=("mine",), option=MINE),
+        )
+    ),
+    classified=True,
 )
 async def list_(ctx: CallContext, args: AppointmentList) -> Page[AppointmentOut]:
     query = select(Appointment)
@@ -150,7 +200,25 @@ async def list_(ctx: CallContext, args: AppointmentList) -> Page[AppointmentOut]
     input=AppointmentRef,
     output=AppointmentOut,
     roles=STAFF,
-    examples=["cancel Sam's Tuesday appointment"],
+    examples=[
+        "cancel [Sam](CONTACT)'s [Tuesday](DATE) appointment",
+    ],
+    command=Command(
+        (
+            contact("Whose appointment should I cancel?"),
+            Slot(
+                "appointment",
+                "record",
+                "the appointment's day and time, as written",
+                target=("appointment_id",),
+                labels=("DATE", "TIME"),
+                required=True,
+                question="Which appointment should I cancel?",
+                option="appointment",
+            ),
+        )
+    ),
+    classified=True,
 )
 async def cancel(ctx: CallContext, args: AppointmentRef) -> AppointmentOut:
     row = await get_or_404(ctx.session, Appointment, args.appointment_id, "appointment")

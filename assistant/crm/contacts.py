@@ -22,7 +22,7 @@ from assistant.crm.common import (
     paginate,
     phone_digits,
 )
-from assistant.crm.declare import procedure
+from assistant.crm.declare import Command, Slot, contact, pattern, procedure
 from assistant.db.models import (
     Appointment,
     Contact,
@@ -183,7 +183,34 @@ async def ensure_tag(session: AsyncSession, name: str) -> Tag:
     output=ContactOut,
     roles=STAFF,
     risk="low",
-    examples=["add a new client Maria Lopez, maria@example.com", "create contact Tom Reed"],
+    examples=[
+        "add a new client [Maria Lopez](CONTACT), [maria@example.com](EMAIL)",
+        "create contact [Tom Reed](CONTACT)",
+    ],
+    command=Command(
+        (
+            Slot(
+                "name",
+                "name",
+                "the new client's full name",
+                target=("first_name", "last_name"),
+                labels=("CONTACT",),
+                required=True,
+                question="What is the new client's name?",
+            ),
+            Slot("email", "email", "e-mail address", target=("email",), labels=("EMAIL",)),
+            Slot("phone", "phone", "phone number", target=("phone",), labels=("PHONE",)),
+            Slot(
+                "date_of_birth",
+                "birthdate",
+                "date of birth as written",
+                target=("date_of_birth",),
+                labels=("DATE",),
+            ),
+            Slot("tags", "tags", "tags, comma-separated", target=("tags",), labels=("TAG",)),
+        )
+    ),
+    classified=True,
 )
 async def create(ctx: CallContext, args: ContactCreate) -> ContactOut:
     from assistant.crm.tags import normalise_tag
@@ -210,7 +237,12 @@ async def create(ctx: CallContext, args: ContactCreate) -> ContactOut:
     input=ContactRef,
     output=ContactOut,
     roles=ALL_STAFF,
-    examples=["show me Jane Doe", "open Priya Nair's details"],
+    examples=[
+        "show me [Jane Doe](CONTACT)",
+        "open [Priya Nair](CONTACT)'s details",
+    ],
+    command=Command((contact("Which contact should I show?"),)),
+    classified=True,
 )
 async def get(ctx: CallContext, args: ContactRef) -> ContactOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
@@ -223,7 +255,26 @@ async def get(ctx: CallContext, args: ContactRef) -> ContactOut:
     input=ContactSearch,
     output=Page[ContactOut],
     roles=ALL_STAFF,
-    examples=["find Sam", "who has a gmail address", "list vip clients"],
+    examples=[
+        "find [Sam](CONTACT)",
+        "who has a gmail address",
+        "list [vip](TAG) clients",
+    ],
+    command=Command(
+        (
+            Slot(
+                "query",
+                "text",
+                "part of a name, e-mail or phone",
+                target=("query",),
+                labels=("CONTACT", "EMAIL", "PHONE"),
+                option="search",
+            ),
+            Slot("tag", "tag", "only contacts with this tag", target=("tag",), labels=("TAG",)),
+        ),
+        patterns=(pattern(r"\btag(?:ged)?\s+(?:as\s+|with\s+)?(?P<tag>[\w\-]+)\s*[?.!]*$"),),
+    ),
+    classified=True,
 )
 async def search(ctx: CallContext, args: ContactSearch) -> Page[ContactOut]:
     query = select(Contact)
@@ -261,7 +312,33 @@ async def search(ctx: CallContext, args: ContactSearch) -> Page[ContactOut]:
     input=ContactUpdate,
     output=ContactOut,
     roles=STAFF,
-    examples=["change Tom Reed's phone to 415 555 0132", "update Jane's email to jd@example.com"],
+    examples=[
+        "change [Tom Reed](CONTACT)'s phone to [415 555 0132](PHONE)",
+        "update [Jane](CONTACT)'s email to [jd@example.com](EMAIL)",
+    ],
+    command=Command(
+        (
+            contact("Whose details should I change?", labels=("CONTACT",)),
+            Slot("email", "email", "the new e-mail address", target=("email",), labels=("EMAIL",)),
+            Slot("phone", "phone", "the new phone number", target=("phone",), labels=("PHONE",)),
+            Slot(
+                "date_of_birth",
+                "birthdate",
+                "the new date of birth as written",
+                target=("date_of_birth",),
+                labels=("DATE",),
+            ),
+            Slot("address", "text", "the new postal address", target=("address",)),
+            Slot("first_name", "text", "the new first name", target=("first_name",)),
+            Slot("last_name", "text", "the new last name", target=("last_name",)),
+        ),
+        patterns=(
+            pattern(r"\baddress\s+(?:is|to)\s+(?P<address>.{4,})$"),
+            pattern(r"\blast name\s+(?:is|to)\s+(?P<last_name>[\w\-']+)"),
+            pattern(r"\bfirst name\s+(?:is|to)\s+(?P<first_name>[\w\-']+)"),
+        ),
+    ),
+    classified=True,
 )
 async def update_(ctx: CallContext, args: ContactUpdate) -> ContactOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
@@ -314,7 +391,11 @@ def _describe_merge(args: ContactMerge, rows: dict[tuple[str, int], Any]) -> str
     risk="critical",
     targets=_contact_target,
     describe=_describe_delete,
-    examples=["delete the contact Ann Smith"],
+    examples=[
+        "delete the contact [Ann Smith](CONTACT)",
+    ],
+    command=Command((contact("Which contact should I delete?"),)),
+    classified=True,
 )
 async def delete_(ctx: CallContext, args: ContactRef) -> Deleted:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
@@ -338,7 +419,26 @@ async def delete_(ctx: CallContext, args: ContactRef) -> Deleted:
     risk="critical",
     targets=_merge_targets,
     describe=_describe_merge,
-    examples=["merge Jon Smith into John Smith"],
+    examples=[
+        "merge [Jon Smith](DUPLICATE) into [John Smith](CONTACT)",
+    ],
+    command=Command(
+        (
+            contact("Which contact should the duplicate be merged into?"),
+            contact("Which contact is the duplicate?", name="duplicate"),
+        ),
+        overrides=(
+            pattern(
+                r"\bmerge\s+(?:the\s+)?(?:duplicate\s+)?['\"]?(?P<duplicate>.+?)['\"]?\s+"
+                r"(?:into|in to|with)\s+['\"]?(?P<contact>.+?)['\"]?\s*[.!]*$"
+            ),
+            pattern(
+                r"^['\"]?(?P<duplicate>.+?)['\"]?\s+is\s+a\s+(?:duplicate|dupe|copy)\s+of\s+"
+                r"['\"]?(?P<contact>.+?)['\"]?(?:\s*,.*)?$"
+            ),
+        ),
+    ),
+    classified=True,
 )
 async def merge(ctx: CallContext, args: ContactMerge) -> ContactOut:
     keep = await get_or_404(ctx.session, Contact, args.contact_id, "contact")

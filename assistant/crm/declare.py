@@ -1,8 +1,25 @@
-"""The registry the CRM modules declare their procedures on (declarations, not runtime state)."""
+"""What a CRM module declares its procedures with: `@procedure` and the command vocabulary."""
 
 from __future__ import annotations
 
-from assistant.procedures.registry import Registry
+from assistant.procedures.command import (
+    BODY_AFTER_COLON,
+    MINE,
+    Command,
+    Slot,
+    contact,
+    day,
+    pattern,
+)
+from assistant.procedures.registry import procedure
 
-REGISTRY = Registry()
-procedure = REGISTRY.procedure
+__all__ = [
+    "BODY_AFTER_COLON",
+    "MINE",
+    "Command",
+    "Slot",
+    "contact",
+    "day",
+    "pattern",
+    "procedure",
+]

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import col, select
 
 from assistant.crm.common import Id, Input, ListInput, Page, get_or_404, paginate
 from assistant.crm.contacts import STAFF
-from assistant.crm.declare import procedure
+from assistant.crm.declare import Command, Slot, contact, pattern, procedure
 from assistant.db.models import Contact, EmailDraft
 from assistant.errors import Conflict
 from assistant.llm import describe_engine
 from assistant.procedures.context import CallContext
 
 Purpose = Literal["follow_up", "reminder", "welcome", "custom"]
+"""The kinds of e-mail: written here only; the parser and the LLM's tools read this type."""
+# How staff name a purpose; anything else is a custom e-mail.
+PURPOSE_WORDS = (
+    (r"follow[\s\-]?up|check[\s\-]?in|missed", "follow_up"),
+    (r"remind", "reminder"),
+    (r"welcome|intro", "welcome"),
+)
 TEMPLATES: dict[str, tuple[str, str]] = {
     "follow_up": (
         "Following up on your visit",
@@ -75,11 +82,43 @@ def render_template(purpose: str, first_name: str, instructions: str | None) -> 
 
 @procedure(
     "emails.draft",
-    summary="Draft an e-mail to a contact (follow_up, reminder, welcome, custom)",
+    summary=f"Draft an e-mail to a contact ({', '.join(get_args(Purpose))})",
     input=DraftCreate,
     output=DraftOut,
     roles=STAFF,
-    examples=["write a follow-up email to Omar about his missed appointment"],
+    examples=[
+        "write a [follow-up](PURPOSE) email to [Omar](CONTACT)"
+        " [about his missed appointment](BODY)",
+    ],
+    command=Command(
+        (
+            contact("Who is the e-mail to?"),
+            Slot(
+                "purpose",
+                "choice",
+                "",
+                target=("purpose",),
+                labels=("PURPOSE",),
+                option="custom",
+                synonyms=PURPOSE_WORDS,
+            ),
+            Slot(
+                "instructions",
+                "text",
+                "what the e-mail should say, as written",
+                target=("instructions",),
+                labels=("BODY",),
+                max_length=500,
+            ),
+        ),
+        patterns=(
+            pattern(
+                r"\b(?P<instructions>(?:about|regarding|asking|telling|to remind|"
+                r"mention(?:ing)?|saying|for (?:his|her|their))\b.+)$"
+            ),
+        ),
+    ),
+    classified=True,
 )
 async def draft(ctx: CallContext, args: DraftCreate) -> DraftOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
@@ -109,7 +148,27 @@ async def draft(ctx: CallContext, args: DraftCreate) -> DraftOut:
     input=DraftUpdate,
     output=DraftOut,
     roles=STAFF,
-    examples=["change the subject of the draft to 'See you soon'"],
+    examples=[
+        "change the subject of the draft to 'See you soon'",
+    ],
+    command=Command(
+        (
+            contact("Whose draft should I change?"),
+            Slot(
+                "draft",
+                "record",
+                "words of the draft (its purpose or subject)",
+                target=("draft_id",),
+                labels=("PURPOSE",),
+                required=True,
+                question="Which draft?",
+                option="draft",
+            ),
+            Slot("subject", "text", "the new subject", target=("subject",)),
+            Slot("body", "text", "the new body", target=("body",), max_length=2000),
+        ),
+        patterns=(pattern(r"\bsubject\b.*?\bto\s+['\"]?(?P<subject>.+?)['\"]?\s*$"),),
+    ),
 )
 async def update(ctx: CallContext, args: DraftUpdate) -> DraftOut:
     row = await get_or_404(ctx.session, EmailDraft, args.draft_id, "draft")
@@ -149,7 +208,25 @@ def _describe_send(args: DraftRef, rows: dict[tuple[str, int], Any]) -> str:
     risk="critical",
     targets=_draft_target,
     describe=_describe_send,
-    examples=["send the follow-up email to Omar"],
+    examples=[
+        "send the [follow-up](PURPOSE) email to [Omar](CONTACT)",
+    ],
+    command=Command(
+        (
+            contact("Whose e-mail should I send?"),
+            Slot(
+                "draft",
+                "record",
+                "words of the draft (its purpose or subject)",
+                target=("draft_id",),
+                labels=("PURPOSE",),
+                required=True,
+                question="Which draft should I send?",
+                option="draft",
+            ),
+        )
+    ),
+    classified=True,
 )
 async def send(ctx: CallContext, args: DraftRef) -> DraftOut:
     row = await get_or_404(ctx.session, EmailDraft, args.draft_id, "draft")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.crm.common import Id, Input, get_or_404
 from assistant.crm.contacts import STAFF
-from assistant.crm.declare import procedure
+from assistant.crm.declare import Command, contact, procedure
 from assistant.db.models import Contact
 from assistant.jobs.queue import JobOut
 from assistant.procedures.context import CLINICAL_ROLES, CallContext
@@ -25,7 +25,12 @@ class EnrichAll(Input):
     input=EnrichOne,
     output=JobOut,
     roles=STAFF,
-    examples=["enrich Jane Doe", "look up Tom Reed's phone details"],
+    examples=[
+        "enrich [Jane Doe](CONTACT)",
+        "look up [Tom Reed](CONTACT)'s phone details",
+    ],
+    command=Command((contact("Which contact should I enrich?"),)),
+    classified=True,
 )
 async def enrich(ctx: CallContext, args: EnrichOne) -> JobOut:
     await get_or_404(ctx.session, Contact, args.contact_id, "contact")
@@ -39,7 +44,9 @@ async def enrich(ctx: CallContext, args: EnrichOne) -> JobOut:
     output=JobOut,
     roles=CLINICAL_ROLES,
     risk="critical",
-    examples=["enrich all contacts"],
+    examples=[
+        "enrich all contacts",
+    ],
 )
 async def enrich_all(ctx: CallContext, args: EnrichAll) -> JobOut:
     return JobOut.of(await ctx.enqueue("contacts.enrich_all", {}))

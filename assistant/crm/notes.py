@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from sqlmodel import col, select
 
 from assistant.crm.common import Deleted, Id, Input, ListInput, LongText, Page, get_or_404, paginate
-from assistant.crm.declare import procedure
+from assistant.crm.declare import BODY_AFTER_COLON, Command, Slot, contact, day, procedure
 from assistant.db.models import Contact, Note
 from assistant.procedures.context import CLINICAL_ROLES, CallContext
 
@@ -40,7 +40,27 @@ class NoteOut(BaseModel):
     input=NoteAdd,
     output=NoteOut,
     roles=CLINICAL_ROLES,
-    examples=["add a note to Jane Doe: prefers morning sessions", "note for Sam Lee: knee better"],
+    examples=[
+        "add a note to [Jane Doe](CONTACT): [prefers morning sessions](BODY)",
+        "note for [Sam Lee](CONTACT): [knee better](BODY)",
+    ],
+    command=Command(
+        (
+            contact("Which contact is the note for?"),
+            Slot(
+                "body",
+                "text",
+                "the note's text, exactly as written",
+                target=("body",),
+                labels=("BODY",),
+                required=True,
+                question="What should the note say?",
+                max_length=2000,
+            ),
+        ),
+        patterns=(BODY_AFTER_COLON,),
+    ),
+    classified=True,
 )
 async def add(ctx: CallContext, args: NoteAdd) -> NoteOut:
     await get_or_404(ctx.session, Contact, args.contact_id, "contact")
@@ -61,7 +81,12 @@ async def add(ctx: CallContext, args: NoteAdd) -> NoteOut:
     input=NoteList,
     output=Page[NoteOut],
     roles=CLINICAL_ROLES,
-    examples=["show Jane Doe's notes", "what's in Priya's history"],
+    examples=[
+        "show [Jane Doe](CONTACT)'s notes",
+        "what's in [Priya](CONTACT)'s history",
+    ],
+    command=Command((contact("Whose notes should I show?"),)),
+    classified=True,
 )
 async def list_(ctx: CallContext, args: NoteList) -> Page[NoteOut]:
     await get_or_404(ctx.session, Contact, args.contact_id, "contact")
@@ -82,7 +107,26 @@ async def list_(ctx: CallContext, args: NoteList) -> Page[NoteOut]:
     input=NoteRef,
     output=Deleted,
     roles=CLINICAL_ROLES,
-    examples=["delete the last note on Sam Lee"],
+    examples=[
+        "delete the last note on [Sam Lee](CONTACT)",
+    ],
+    command=Command(
+        (
+            contact("Whose note should I delete?"),
+            Slot(
+                "note",
+                "record",
+                "words of the note, or 'last'",
+                target=("note_id",),
+                labels=("BODY",),
+                required=True,
+                question="Which note should I delete?",
+                option="note",
+            ),
+            day("the day the note was written, as written"),
+        )
+    ),
+    classified=True,
 )
 async def delete(ctx: CallContext, args: NoteRef) -> Deleted:
     note = await get_or_404(ctx.session, Note, args.note_id, "note")

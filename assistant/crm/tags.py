@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from assistant.crm.common import Id, Input, get_or_404
 from assistant.crm.contacts import STAFF, ContactOut, contact_out, ensure_tag, touch
-from assistant.crm.declare import procedure
+from assistant.crm.declare import Command, Slot, contact, pattern, procedure
 from assistant.db.models import Contact, ContactTag, Tag
 from assistant.procedures.context import CallContext
 
@@ -21,6 +21,21 @@ def normalise_tag(tag: str) -> str:
     if not cleaned or not re.fullmatch(r"[\w\-]{1,50}", cleaned):
         raise ValueError("a tag is 1-50 letters, digits, spaces or dashes")
     return cleaned
+
+
+TAG_SLOT = Slot(
+    "tag",
+    "tag",
+    "the tag, e.g. 'vip'",
+    target=("tag",),
+    labels=("TAG",),
+    required=True,
+    question="Which tag?",
+)
+TAG_AS = pattern(
+    r"\b(?:as|with)\s+(?:an?\s+)?['\"]?(?P<tag>[\w][\w\- ]{0,40}?)['\"]?\s*(?:tag)?[.!]*$"
+)
+TAG_NAMED = pattern(r"\b(?:the|a)\s+['\"]?(?P<tag>[\w][\w\-]{0,40})['\"]?\s+tag\b")
 
 
 class TagChange(Input):
@@ -39,7 +54,14 @@ class TagChange(Input):
     input=TagChange,
     output=ContactOut,
     roles=STAFF,
-    examples=["tag Maria Garcia as vip", "mark Sam Lee as new client"],
+    examples=[
+        "tag [Maria Garcia](CONTACT) as [vip](TAG)",
+        "mark [Sam Lee](CONTACT) as [new client](TAG)",
+    ],
+    command=Command(
+        (contact("Which contact should I tag?"), TAG_SLOT), patterns=(TAG_NAMED, TAG_AS)
+    ),
+    classified=True,
 )
 async def add(ctx: CallContext, args: TagChange) -> ContactOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
@@ -59,7 +81,21 @@ async def add(ctx: CallContext, args: TagChange) -> ContactOut:
     input=TagChange,
     output=ContactOut,
     roles=STAFF,
-    examples=["remove the vip tag from Maria Garcia", "untag Sam Lee new-client"],
+    examples=[
+        "remove the [vip](TAG) tag from [Maria Garcia](CONTACT)",
+        "untag [Sam Lee](CONTACT) [new-client](TAG)",
+    ],
+    command=Command(
+        (contact("Which contact should I untag?"), TAG_SLOT),
+        patterns=(
+            TAG_NAMED,
+            pattern(
+                r"\b(?:remove|take)\s+(?:the\s+)?(?:tag\s+)?['\"]?(?P<tag>[\w\-]+)['\"]?\s+"
+                r"(?:tag\s+)?(?:off|from)\b"
+            ),
+        ),
+    ),
+    classified=True,
 )
 async def remove(ctx: CallContext, args: TagChange) -> ContactOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")

@@ -10,7 +10,16 @@ from sqlmodel import col, select
 
 from assistant.crm.common import Id, Input, ListInput, Page, ShortText, get_or_404, paginate
 from assistant.crm.contacts import STAFF
-from assistant.crm.declare import procedure
+from assistant.crm.declare import (
+    BODY_AFTER_COLON,
+    MINE,
+    Command,
+    Slot,
+    contact,
+    day,
+    pattern,
+    procedure,
+)
 from assistant.db.models import Contact, Task, User
 from assistant.errors import Conflict
 from assistant.procedures.context import CallContext
@@ -58,7 +67,41 @@ def _out(task: Task) -> TaskOut:
     input=TaskCreate,
     output=TaskOut,
     roles=STAFF,
-    examples=["remind me to call Priya's insurer tomorrow", "add a task: send intake form to Tom"],
+    examples=[
+        "remind me to [call Priya's insurer](BODY) [tomorrow](DATE)",
+        "add a task: [send intake form to Tom](BODY)",
+    ],
+    command=Command(
+        (
+            Slot(
+                "title",
+                "text",
+                "what is to be done",
+                target=("title",),
+                labels=("BODY",),
+                required=True,
+                question="What is the task?",
+                max_length=200,
+            ),
+            contact("", required=False),
+            Slot(
+                "due_at",
+                "when",
+                "when it is due, as written (e.g. 'tomorrow', 'friday 3pm')",
+                target=("due_at",),
+                labels=("DATE", "TIME"),
+            ),
+        ),
+        patterns=(
+            pattern(
+                r"\bremind me to\s+(?P<title>.+?)(?:\s+(?:by|on|at|next|this|tomorrow|"
+                r"today|tonight|in \w+ (?:days?|weeks?))\b.*)?$"
+            ),
+            BODY_AFTER_COLON,
+        ),
+        finish="task",
+    ),
+    classified=True,
 )
 async def create(ctx: CallContext, args: TaskCreate) -> TaskOut:
     if args.contact_id is not None:
@@ -85,7 +128,25 @@ async def create(ctx: CallContext, args: TaskCreate) -> TaskOut:
     input=TaskList,
     output=Page[TaskOut],
     roles=ALL_STAFF,
-    examples=["what's on my to-do list", "open tasks for Jane Doe"],
+    examples=[
+        "what's on my to-do list",
+        "open tasks for [Jane Doe](CONTACT)",
+    ],
+    command=Command(
+        (
+            Slot("status", "status", "open, done or all", target=("status",)),
+            Slot(
+                "due_at",
+                "before",
+                "due by this day, as written",
+                target=("due_before",),
+                labels=("DATE",),
+            ),
+            contact("", required=False),
+            Slot("mine", "flag", "true for the user's own tasks", target=("mine",), option=MINE),
+        )
+    ),
+    classified=True,
 )
 async def list_(ctx: CallContext, args: TaskList) -> Page[TaskOut]:
     query = select(Task)
@@ -109,7 +170,26 @@ async def list_(ctx: CallContext, args: TaskList) -> Page[TaskOut]:
     input=TaskRef,
     output=TaskOut,
     roles=STAFF,
-    examples=["mark the insurance call task as done"],
+    examples=[
+        "mark the [insurance call](BODY) task as done",
+    ],
+    command=Command(
+        (
+            Slot(
+                "task",
+                "record",
+                "words of the task's title",
+                target=("task_id",),
+                labels=("BODY",),
+                required=True,
+                question="Which task should I mark as done?",
+                option="task",
+            ),
+            contact("", required=False),
+            day("the day it was due, as written"),
+        )
+    ),
+    classified=True,
 )
 async def complete(ctx: CallContext, args: TaskRef) -> TaskOut:
     task = await get_or_404(ctx.session, Task, args.task_id, "task")

@@ -1,4 +1,7 @@
-"""Job kinds: a name selects the handler; modules declare theirs with @job_handler."""
+"""Job kinds: a name selects the handler; modules declare theirs with @job_handler.
+
+assistant/compose.py imports the declaring modules, so this package imports none of them.
+"""
 
 from __future__ import annotations
 
@@ -33,12 +36,3 @@ class JobKinds:
 
 JOB_KINDS = JobKinds()
 job_handler = JOB_KINDS.register
-
-
-def load_job_kinds() -> JobKinds:
-    """Import the modules that declare job kinds."""
-    import assistant.approvals.execute
-    import assistant.enrichment.jobs
-    import assistant.jobs.email  # noqa: F401
-
-    return JOB_KINDS

@@ -14,13 +14,13 @@ from arq.worker import Worker
 from assistant.approvals.decide import expire_due
 from assistant.jobs import housekeeping
 from assistant.jobs.queue import RUN_JOB, reconcile
-from assistant.jobs.registry import load_job_kinds
+from assistant.jobs.registry import JobKinds
 from assistant.jobs.runner import run_job
 from assistant.jobs.serializer import ARQ_OPTIONS
 from assistant.privacy.scrubber import Scrubber
 from assistant.privacy.setup import keep_known_values_fresh
 from assistant.procedures.executor import Executor
-from assistant.procedures.registry import load_registry
+from assistant.procedures.registry import Registry
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 
@@ -48,8 +48,15 @@ async def _purge_events(ctx: dict[str, Any]) -> int:
     return await runtime.bus.purge()
 
 
-def build_worker(settings: Settings, scrubber: Scrubber | None = None, **overrides: Any) -> Worker:
-    """A worker bound to these settings; `assistant worker` runs it, tests drive it in-process."""
+def build_worker(
+    settings: Settings,
+    registry: Registry,
+    kinds: JobKinds,
+    scrubber: Scrubber | None = None,
+    **overrides: Any,
+) -> Worker:
+    """A worker bound to these settings and the composed registries (assistant/compose.py);
+    `assistant worker` runs it, tests drive it in-process."""
     assert settings.redis.url, "the worker needs ASSISTANT_REDIS_URL"
 
     async def startup(ctx: dict[str, Any]) -> None:
@@ -57,8 +64,8 @@ def build_worker(settings: Settings, scrubber: Scrubber | None = None, **overrid
 
         runtime = Runtime.create(settings)
         ctx["runtime"] = runtime
-        ctx["executor"] = Executor(runtime, load_registry())
-        ctx["kinds"] = load_job_kinds()
+        ctx["executor"] = Executor(runtime, registry)
+        ctx["kinds"] = kinds
         engine = build_engine(settings)
         if engine is not None:
             await engine.start()

@@ -1,30 +1,27 @@
-"""The label sets shared by data, training and evaluation: one place, so they cannot drift."""
+"""The co-pilot's label sets, shared by data, training and evaluation: one place, no drift.
+
+The intents and which entity labels each one's arguments are read from are not written
+here: they come from the procedures' declarations (`classified=True` and their command's
+slots), read from the composed registry on first use. The entity labels are the NLU's own
+vocabulary (models/nlu/LABELLING.md).
+"""
 
 from __future__ import annotations
 
-INTENTS: tuple[str, ...] = (
-    "contacts.create",
-    "contacts.get",
-    "contacts.search",
-    "contacts.update",
-    "contacts.delete",
-    "contacts.merge",
-    "contacts.enrich",
-    "notes.add",
-    "notes.list",
-    "notes.delete",
-    "tasks.create",
-    "tasks.list",
-    "tasks.complete",
-    "appointments.book",
-    "appointments.list",
-    "appointments.cancel",
-    "emails.draft",
-    "emails.send",
-    "tags.add",
-    "tags.remove",
-    "chat",
-)
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from assistant.procedures.registry import CHAT
+
+if TYPE_CHECKING:
+    INTENTS: tuple[str, ...]
+    """The classifier's intents: every procedure it knows, then `chat`."""
+    INTENT_LABELS: Mapping[str, frozenset[str]]
+    """Per intent, the entity labels its arguments are filled from; a span of any other
+    label cannot become an argument of that intent."""
+
+__all__ = ["CHAT", "ENTITY_LABELS", "INTENTS", "INTENT_LABELS", "PERSON_LABELS"]
 
 # The labels of the people a command names.
 PERSON_LABELS = frozenset({"CONTACT", "DUPLICATE"})
@@ -42,33 +39,18 @@ ENTITY_LABELS: tuple[str, ...] = (
     "PURPOSE",
 )
 
-CHAT = "chat"
 
-_WHO = frozenset({"CONTACT", "EMAIL", "PHONE"})
+@cache
+def _declared() -> tuple[tuple[str, ...], Mapping[str, frozenset[str]]]:
+    from assistant import compose
 
-# Which entity labels each intent's arguments are filled from (the commands' slot table,
-# assistant/commands/slots.py, reads the same labels; a test keeps the two in step). A span
-# of any other label cannot become an argument of that intent.
-INTENT_LABELS: dict[str, frozenset[str]] = {
-    "contacts.create": _WHO | {"DATE", "TAG"},
-    "contacts.get": _WHO,
-    "contacts.search": _WHO | {"TAG"},
-    "contacts.update": _WHO | {"DATE"},
-    "contacts.delete": _WHO,
-    "contacts.merge": _WHO | {"DUPLICATE"},
-    "contacts.enrich": _WHO,
-    "notes.add": _WHO | {"BODY"},
-    "notes.list": _WHO,
-    "notes.delete": _WHO | {"BODY", "DATE", "TIME"},
-    "tasks.create": _WHO | {"BODY", "DATE", "TIME"},
-    "tasks.list": _WHO | {"DATE"},
-    "tasks.complete": _WHO | {"BODY", "DATE", "TIME"},
-    "appointments.book": _WHO | {"DATE", "TIME", "DURATION"},
-    "appointments.list": _WHO | {"DATE"},
-    "appointments.cancel": _WHO | {"DATE", "TIME"},
-    "emails.draft": _WHO | {"PURPOSE", "BODY"},
-    "emails.send": _WHO | {"PURPOSE"},
-    "tags.add": _WHO | {"TAG"},
-    "tags.remove": _WHO | {"TAG"},
-    CHAT: frozenset(),
-}
+    registry = compose.procedures()
+    return tuple(registry.intents()), registry.intent_labels()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "INTENTS":
+        return _declared()[0]
+    if name == "INTENT_LABELS":
+        return _declared()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

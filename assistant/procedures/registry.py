@@ -1,14 +1,22 @@
-"""Declare a procedure once; the HTTP route, LLM tool, NLU label and policy all come from it."""
+"""Declare a procedure once; the HTTP route, LLM tool, NLU label and policy all come from it.
+
+`@procedure(...)` marks a handler with its declaration and registers nothing: registries are
+composed at the root (assistant/compose.py), so the app, the worker, the CLI and a test's
+temporary registry are built by one function and no module holds a registry of its own.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+import re
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
 from assistant.db.models import Role
+from assistant.procedures.command import Command
 
 if TYPE_CHECKING:
     from assistant.procedures.context import CallContext
@@ -26,8 +34,19 @@ Targets = Callable[[Any], list[tuple[str, int]]]
 Describe = Callable[[Any, dict[tuple[str, int], Any]], str]
 
 
+CHAT = "chat"
+"""The intent of a message that asks for no procedure."""
+DECLARATION = "__procedure__"
+_MARK = re.compile(r"\[([^\[\]]+)\]\([A-Z]+\)")
+
+
 class DuplicateProcedure(ValueError):
     pass
+
+
+def unmarked(example: str) -> str:
+    """An example as a user types it: `[Jane Doe](CONTACT)` marks a mention (LABELLING.md)."""
+    return _MARK.sub(r"\1", example)
 
 
 def tool_name(name: str) -> str:
@@ -44,10 +63,20 @@ class Procedure:
     roles: frozenset[Role]
     risk: Risk
     handler: Handler
-    examples: tuple[str, ...] = ()
+    marked_examples: tuple[str, ...] = ()
+    """Examples in the labelling markup; they join the classifier's training data."""
     approver_roles: frozenset[Role] = APPROVERS
     targets: Targets | None = None
     describe: Describe | None = None
+    command: Command | None = None
+    """How the procedure is asked for in words; None: only by API (and no chat command)."""
+    classified: bool = False
+    """Whether the NLU classifier has this procedure as an intent (needs `command`)."""
+
+    @property
+    def examples(self) -> tuple[str, ...]:
+        """The examples as a user would type them."""
+        return tuple(unmarked(e) for e in self.marked_examples)
 
     @property
     def tool_name(self) -> str:
@@ -90,9 +119,18 @@ class Registry:
     def names(self) -> list[str]:
         return sorted(self._by_name)
 
-    def intent_labels(self) -> list[str]:
-        """The NLU classifier's labels: every procedure plus `chat`."""
-        return [*self.names(), "chat"]
+    def commands(self) -> list[Procedure]:
+        """The procedures a chat command can ask for (they declare a `Command`)."""
+        return [p for p in self if p.command is not None]
+
+    def intents(self) -> list[str]:
+        """The NLU classifier's labels: the procedures it knows, then `chat`."""
+        return [*(p.name for p in self if p.classified), CHAT]
+
+    def intent_labels(self) -> dict[str, frozenset[str]]:
+        """Per intent, the entity labels its arguments are read from (none for chat)."""
+        labels = {p.name: p.command.labels for p in self if p.classified and p.command}
+        return {**labels, CHAT: frozenset()}
 
     def __iter__(self) -> Iterator[Procedure]:
         return iter(sorted(self._by_name.values(), key=lambda p: p.name))
@@ -100,47 +138,72 @@ class Registry:
     def __len__(self) -> int:
         return len(self._by_name)
 
-    def procedure(
-        self,
-        name: str,
-        *,
-        summary: str,
-        input: type[In],
-        output: type[Out],
-        roles: frozenset[Role] | set[Role],
-        risk: Risk = "low",
-        examples: tuple[str, ...] | list[str] = (),
-        approver_roles: frozenset[Role] | set[Role] = APPROVERS,
-        targets: Callable[[In], list[tuple[str, int]]] | None = None,
-        describe: Callable[[In, dict[tuple[str, int], Any]], str] | None = None,
-    ) -> Callable[
-        [Callable[[CallContext, In], Awaitable[Out]]], Callable[[CallContext, In], Awaitable[Out]]
-    ]:
-        def decorate(
-            fn: Callable[[CallContext, In], Awaitable[Out]],
-        ) -> Callable[[CallContext, In], Awaitable[Out]]:
-            self.add(
-                Procedure(
-                    name=name,
-                    summary=summary,
-                    input=input,
-                    output=output,
-                    roles=frozenset(roles),
-                    risk=risk,
-                    handler=fn,
-                    examples=tuple(examples),
-                    approver_roles=frozenset(approver_roles),
-                    targets=targets,
-                    describe=describe,
-                )
-            )
+    def procedure(self, name: str, **declaration: Any) -> Callable[[Any], Any]:
+        """Declare and add in one step (a test's or a plugin's own registry)."""
+
+        def decorate(fn: Any) -> Any:
+            procedure(name, **declaration)(fn)
+            self.add(getattr(fn, DECLARATION))
             return fn
 
         return decorate
 
 
-def load_registry() -> Registry:
-    """The project's procedures; importing the CRM modules declares them on this registry."""
-    from assistant.crm import REGISTRY
+def procedure(
+    name: str,
+    *,
+    summary: str,
+    input: type[In],
+    output: type[Out],
+    roles: frozenset[Role] | set[Role],
+    risk: Risk = "low",
+    examples: tuple[str, ...] | list[str] = (),
+    approver_roles: frozenset[Role] | set[Role] = APPROVERS,
+    targets: Callable[[In], list[tuple[str, int]]] | None = None,
+    describe: Callable[[In, dict[tuple[str, int], Any]], str] | None = None,
+    command: Command | None = None,
+    classified: bool = False,
+) -> Callable[
+    [Callable[[CallContext, In], Awaitable[Out]]], Callable[[CallContext, In], Awaitable[Out]]
+]:
+    """Declare the decorated handler as a procedure; `declared()` finds it in its module.
 
-    return REGISTRY
+    `examples` may mark their mentions (`add a note to [Jane Doe](CONTACT): [...](BODY)`);
+    those of a `classified` procedure are part of the classifier's training data.
+    """
+    if classified and command is None:
+        raise ValueError(f"procedure {name!r}: the classifier needs a command to fill")
+
+    def decorate(
+        fn: Callable[[CallContext, In], Awaitable[Out]],
+    ) -> Callable[[CallContext, In], Awaitable[Out]]:
+        declared = Procedure(
+            name=name,
+            summary=summary,
+            input=input,
+            output=output,
+            roles=frozenset(roles),
+            risk=risk,
+            handler=fn,
+            marked_examples=tuple(examples),
+            approver_roles=frozenset(approver_roles),
+            targets=targets,
+            describe=describe,
+            command=command,
+            classified=classified,
+        )
+        setattr(fn, DECLARATION, declared)
+        return fn
+
+    return decorate
+
+
+def declared(modules: Iterable[ModuleType]) -> list[Procedure]:
+    """The procedures declared in these modules, in the modules' and their source's order."""
+    found: list[Procedure] = []
+    for module in modules:
+        for value in vars(module).values():
+            proc = getattr(value, DECLARATION, None)
+            if isinstance(proc, Procedure) and value.__module__ == module.__name__:
+                found.append(proc)
+    return found

@@ -57,8 +57,8 @@ sys.path.insert(0, str(ROOT))
 from assistant.nlu.build import ensure_model  # noqa: E402
 from assistant.nlu.data import Example, read_jsonl  # noqa: E402
 from assistant.nlu.evaluate import Report, evaluate, percentile  # noqa: E402
-from assistant.nlu.generate import written  # noqa: E402
 from assistant.nlu.model import NLUModel  # noqa: E402
+from assistant.nlu.synth.generate import written  # noqa: E402
 from assistant.nlu.train import FULL_CONFIG  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 
@@ -224,17 +224,17 @@ async def run_mode(
 async def parser_paths(
     nlu: NLUModel, examples: Sequence[Example], gguf: Path | None, n_ctx: int, threads: int | None
 ) -> dict[str, Any]:
+    from assistant import compose
     from assistant.clock import ManualClock
     from assistant.commands import CommandParser
     from assistant.db.models import Role
     from assistant.procedures.context import Principal
-    from assistant.procedures.registry import load_registry
     from inference.config import EngineConfig
     from inference.llamacpp import LlamaCppEngine
 
     started = time.perf_counter()
     owner = Principal(user_id=1, email="owner@example.com", role=Role.owner, timezone="UTC")
-    registry = load_registry()
+    registry = compose.procedures()
     with tempfile.TemporaryDirectory(prefix="nlu-bench-") as tmp:
         if gguf is None:
             from inference.tiny import build_tiny_gguf

@@ -41,9 +41,9 @@ async def _measure(
     import httpx
     import uvicorn
 
+    from assistant import compose
     from assistant.auth.tokens import create_token
     from assistant.auth.users import create_user
-    from assistant.chat.parsing import CommandParserAdapter
     from assistant.clock import SystemClock
     from assistant.commands import CommandParser
     from assistant.db import migrate
@@ -52,7 +52,6 @@ async def _measure(
     from assistant.nlu.model import NLUModel
     from assistant.privacy.keys import create_key_file, load_keyring
     from assistant.privacy.setup import start_logging
-    from assistant.procedures.registry import load_registry
     from assistant.settings import Settings
     from server.app import create_app
 
@@ -83,9 +82,9 @@ async def _measure(
         _, token = await create_token(session, user)
         session.add(Contact(first_name="Jane", last_name="Doe"))
     parser = CommandParser(
-        NLUModel(nlu_dir), None, load_registry(), session_factory(db), SystemClock()
+        NLUModel(nlu_dir), None, compose.procedures(), session_factory(db), SystemClock()
     )
-    app = create_app(settings, engine=None, parser=CommandParserAdapter(parser, "bench"))
+    app = create_app(settings, engine=None, parser=parser)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
+from assistant import compose
 from assistant.auth.tokens import create_token
 from assistant.auth.users import create_user
 from assistant.db.engine import create_engine, session_factory
 from assistant.privacy.keys import Keyring, create_key_file, load_keyring
 from assistant.procedures.executor import Executor
-from assistant.procedures.registry import load_registry
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from server.app import create_app
@@ -113,4 +113,4 @@ async def runtime(app_settings: Settings) -> AsyncIterator[Runtime]:
 
 @pytest.fixture(scope="session")
 def executor(runtime: Runtime) -> Executor:
-    return Executor(runtime, load_registry())
+    return Executor(runtime, compose.procedures())

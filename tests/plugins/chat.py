@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from assistant.chat.parsing import PageContext, ParseOutcome
+from assistant.commands import PageContext, ParseResult
 from assistant.procedures.context import Principal
 from tests.plugins.app import Member
 from tests.plugins.servers import SSE, free_port, sse_events
@@ -22,22 +22,28 @@ from tests.plugins.servers import SSE, free_port, sse_events
 
 @dataclass
 class ScriptedParser:
-    outcomes: dict[str, ParseOutcome] = field(default_factory=dict)
-    answers: dict[str, ParseOutcome] = field(default_factory=dict)
-    calls: list[tuple[str, str, ParseOutcome | None]] = field(default_factory=list)
+    outcomes: dict[str, ParseResult] = field(default_factory=dict)
+    answers: dict[str, ParseResult] = field(default_factory=dict)
+    calls: list[tuple[str, str, ParseResult | None]] = field(default_factory=list)
 
     @property
     def status(self) -> str:
         return "scripted"
 
-    async def parse(self, text: str, principal: Principal, context: PageContext) -> ParseOutcome:
+    async def parse(
+        self, text: str, principal: Principal, context: PageContext | None = None
+    ) -> ParseResult:
         self.calls.append(("parse", text, None))
-        return self.outcomes.get(text, ParseOutcome(intent="chat", path="llm"))
+        return self.outcomes.get(text, ParseResult(intent="chat", path="llm"))
 
     async def answer(
-        self, pending: ParseOutcome, text: str, principal: Principal, context: PageContext
-    ) -> ParseOutcome:
-        self.calls.append(("answer", text, pending))
+        self,
+        asked: ParseResult,
+        text: str,
+        principal: Principal,
+        context: PageContext | None = None,
+    ) -> ParseResult:
+        self.calls.append(("answer", text, asked))
         return self.answers.get(text) or await self.parse(text, principal, context)
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from assistant import compose
 from assistant.db.models import Job
-from assistant.jobs.registry import load_job_kinds
 from assistant.jobs.runner import run_job
 from assistant.procedures.executor import Executor
 
@@ -21,7 +21,7 @@ async def jobs_for(executor: Executor, **where: Any) -> list[Job]:
 
 
 async def run(executor: Executor, job_id: int, engine: Any = None) -> str:
-    return await run_job(executor.runtime, executor, load_job_kinds(), job_id, engine)
+    return await run_job(executor.runtime, executor, compose.job_kinds(), job_id, engine)
 
 
 async def run_kind(executor: Executor, kind: str, **params: Any) -> list[str]:

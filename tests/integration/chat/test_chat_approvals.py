@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.chat.parsing import ParseOutcome
+from assistant.commands import ParseResult
 from assistant.procedures.executor import Executor
 from tests.integration.chat.conftest import ChatHarness
 from tests.plugins.app import Member
@@ -17,7 +17,7 @@ async def test_chat_delete_runs_once_after_a_second_person_approves(
     desk, owner = staff["front_desk"], staff["owner"]
     contact = await Records(chat.http, desk).contact()  # type: ignore[arg-type]
     message = f"delete the contact {contact['full_name']}"
-    chat.parser.outcomes[message] = ParseOutcome(
+    chat.parser.outcomes[message] = ParseResult(
         intent="contacts.delete",
         confidence=0.97,
         path="classifier",

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from assistant.chat.parsing import ParseOutcome, choices
+from assistant.commands import ParseResult
 from assistant.commands.result import Candidate
 from inference.scripted import ScriptedReply
 from tests.integration.chat.conftest import ChatHarness
@@ -62,7 +62,7 @@ async def test_command_turn_adds_a_note(chat: ChatHarness, staff: dict[str, Memb
     member = staff["practitioner"]
     contact = await Records(chat.http, member).contact(first_name="Jane")  # type: ignore[arg-type]
     message = f"add a note to {contact['full_name']}: prefers mornings"
-    chat.parser.outcomes[message] = ParseOutcome(
+    chat.parser.outcomes[message] = ParseResult(
         intent="notes.add",
         confidence=0.98,
         path="classifier",
@@ -111,7 +111,7 @@ async def test_critical_command_waits_for_approval(
     desk, owner = staff["front_desk"], staff["owner"]
     contact = await Records(chat.http, desk).contact()  # type: ignore[arg-type]
     message = f"delete {contact['full_name']}"
-    chat.parser.outcomes[message] = ParseOutcome(
+    chat.parser.outcomes[message] = ParseResult(
         intent="contacts.delete",
         confidence=0.97,
         path="classifier",
@@ -148,7 +148,7 @@ async def test_refused_command_reports_without_changing(
     desk = staff["front_desk"]
     contact = await Records(chat.http, desk).contact()  # type: ignore[arg-type]
     message = f"note for {contact['full_name']}: secret"
-    chat.parser.outcomes[message] = ParseOutcome(
+    chat.parser.outcomes[message] = ParseResult(
         intent="notes.add",
         path="classifier",
         args={"contact": contact["full_name"]},
@@ -169,7 +169,7 @@ async def test_question_and_its_answer(chat: ChatHarness, staff: dict[str, Membe
     lee = await records.contact(first_name=last, last_name="Lee")
     ask = f"add a note to {last}: knee better"
     question = f"Which {last}? 1. {last} Patel 2. {last} Lee"
-    chat.parser.outcomes[ask] = ParseOutcome(
+    chat.parser.outcomes[ask] = ParseResult(
         intent="notes.add",
         confidence=0.95,
         path="clarify",
@@ -177,10 +177,10 @@ async def test_question_and_its_answer(chat: ChatHarness, staff: dict[str, Membe
         resolved=None,
         missing=["contact"],
         question=question,
-        candidates=choices([Candidate(id=patel["id"], label=f"{last} Patel"),
-                            Candidate(id=lee["id"], label=f"{last} Lee")]),
+        candidates=[Candidate(id=patel["id"], label=f"{last} Patel"),
+                    Candidate(id=lee["id"], label=f"{last} Lee")],
     )  # fmt: skip
-    chat.parser.answers["the second one"] = ParseOutcome(
+    chat.parser.answers["the second one"] = ParseResult(
         intent="notes.add",
         confidence=0.95,
         path="clarify",

@@ -8,7 +8,7 @@ from typing import Any
 from markupsafe import escape
 
 from assistant.chat import templates
-from assistant.chat.parsing import ParseOutcome
+from assistant.commands import ParseResult
 from inference.scripted import ScriptedReply
 from tests.integration.chat.conftest import ChatHarness
 from tests.plugins.app import Member
@@ -50,7 +50,7 @@ async def test_an_action_is_a_card_linking_each_record_it_touched(
     member = staff["practitioner"]
     contact = await Records(chat.http, member).contact(first_name="Jane")  # type: ignore[arg-type]
     message = "add a note: prefers mornings"
-    chat.parser.outcomes[message] = ParseOutcome(
+    chat.parser.outcomes[message] = ParseResult(
         intent="notes.add",
         confidence=0.98,
         path="classifier",
@@ -77,7 +77,7 @@ async def test_a_question_offers_its_candidates_as_buttons(
     chat: ChatHarness, staff: dict[str, Member]
 ) -> None:
     member = staff["owner"]
-    chat.parser.outcomes["add a note to Sam: knee better"] = ParseOutcome(
+    chat.parser.outcomes["add a note to Sam: knee better"] = ParseResult(
         intent="notes.add",
         path="clarify",
         question="Which Sam? 1. Sam Lee 2. Sam Patel",

@@ -26,21 +26,18 @@ async def http(
     app_settings: Settings,
     nlu_model_dir: Path,  # noqa: F811
 ) -> AsyncIterator[httpx.AsyncClient]:
-    from assistant.chat.parsing import CommandParserAdapter
+    from assistant import compose
     from assistant.clock import SystemClock
     from assistant.commands import CommandParser
     from assistant.db.engine import create_engine, session_factory
     from assistant.nlu.model import NLUModel
-    from assistant.procedures.registry import load_registry
 
     # The fast test model is weakly calibrated: a lower threshold lets it decide the obvious
     # commands these tests send (the full model's own threshold is tested in its suite).
     nlu = NLUModel(nlu_model_dir, threshold=0.3)
     db = create_engine(app_settings.database_url)
-    parser = CommandParser(nlu, None, load_registry(), session_factory(db), SystemClock())
-    app = create_app(
-        app_settings, engine=None, parser=CommandParserAdapter(parser, "hybrid: classifier (test)")
-    )
+    parser = CommandParser(nlu, None, compose.procedures(), session_factory(db), SystemClock())
+    app = create_app(app_settings, engine=None, parser=parser)
     try:
         async with (
             serve_in_process(app) as base,

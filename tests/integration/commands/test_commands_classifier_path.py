@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from assistant.commands import CommandParser
+from assistant import compose
+from assistant.commands import CommandParser, PageContext
 from assistant.nlu.model import NLUModel
-from assistant.procedures.registry import load_registry
 from tests.plugins.commands import Clinic
 
 Expected = Callable[[Clinic], dict[str, Any]]
@@ -73,7 +73,7 @@ CONFIDENT = [
 async def test_the_first_choice_becomes_a_call_with_the_right_arguments(
     clinic: Clinic, eager: NLUModel, text: str, intent: str, expected: Expected
 ) -> None:
-    parser = CommandParser(eager, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
     result = await parser.parse(text, clinic.users["practitioner"])
     assert eager.parse(text).intent == intent
     assert (result.intent, result.path, result.question) == (intent, "classifier", None), result
@@ -87,7 +87,7 @@ async def test_obvious_commands_pass_the_calibrated_threshold(
     intent, expected = next((i, e) for t, i, e in PHRASINGS if t == text)
     said = nlu_model.parse(text)
     assert (said.intent, nlu_model.accepts(said)) == (intent, True), said
-    parser = CommandParser(nlu_model, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(nlu_model, None, compose.procedures(), clinic.sessions, clinic.clock())
     result = await parser.parse(text, clinic.users["practitioner"])
     assert (result.path, result.resolved) == ("classifier", expected(clinic))
 
@@ -96,7 +96,7 @@ async def test_a_first_name_shared_by_two_contacts_is_asked_about_and_answered(
     clinic: Clinic, eager: NLUModel
 ) -> None:
     me = clinic.users["practitioner"]
-    parser = CommandParser(eager, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
     text = "book Sam for tomorrow at 9am"
     asked = await parser.parse(text, me)
     assert asked.intent == "appointments.book"
@@ -113,7 +113,7 @@ async def test_a_low_confidence_guess_offers_the_candidates_and_the_choice_compl
     me = clinic.users["practitioner"]
     doubtful = copy.copy(nlu_model)  # the same pipeline, but no guess is confident enough
     doubtful.threshold = 1.01
-    parser = CommandParser(doubtful, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(doubtful, None, compose.procedures(), clinic.sessions, clinic.clock())
     asked = await parser.parse("tag Maria Garcia as vip", me)
     assert asked.path == "clarify" and asked.question and asked.question.startswith("Did you mean")
     names = [c.id for c in asked.candidates]
@@ -126,8 +126,8 @@ async def test_a_low_confidence_guess_offers_the_candidates_and_the_choice_compl
 
 async def test_the_page_contact_and_a_missing_body(clinic: Clinic, eager: NLUModel) -> None:
     me = clinic.users["practitioner"]
-    parser = CommandParser(eager, None, load_registry(), clinic.sessions, clinic.clock())
-    page = {"contact_id": clinic.contacts["Jane Doe"]}
+    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
+    page = PageContext(contact_id=clinic.contacts["Jane Doe"])
     asked = await parser.parse("add a note to Jane Doe", me, page)
     assert asked.intent == "notes.add"
     assert (asked.path, asked.missing) == ("clarify", ["body"])
@@ -138,7 +138,7 @@ async def test_the_page_contact_and_a_missing_body(clinic: Clinic, eager: NLUMod
 async def test_a_role_that_may_not_call_the_procedure_is_told_so(
     clinic: Clinic, eager: NLUModel
 ) -> None:
-    parser = CommandParser(eager, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
     text = "add a note to Jane Doe: prefers morning sessions"
     result = await parser.parse(text, clinic.users["front_desk"])
     assert result.intent == "notes.add"
@@ -148,7 +148,7 @@ async def test_a_role_that_may_not_call_the_procedure_is_told_so(
 
 @pytest.mark.parametrize("text", ["thanks!", "what can you do?"])
 async def test_plain_conversation_is_chat(clinic: Clinic, nlu_model: NLUModel, text: str) -> None:
-    parser = CommandParser(nlu_model, None, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(nlu_model, None, compose.procedures(), clinic.sessions, clinic.clock())
     result = await parser.parse(text, clinic.users["practitioner"])
     assert nlu_model.parse(text).intent == "chat"
     assert (result.intent, result.resolved, result.question) == ("chat", None, None)

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from assistant.commands import CommandParser, ParseResult
-from assistant.procedures.registry import load_registry
+from assistant import compose
+from assistant.commands import CommandParser, PageContext, ParseResult
 from inference.base import ChatRequest
 from inference.scripted import ScriptedEngine, ScriptedReply
 from tests.plugins.commands import Clinic
@@ -29,7 +29,7 @@ async def scripted(*calls: tuple[str, dict[str, Any]]) -> ScriptedEngine:
 
 
 def parser_for(clinic: Clinic, engine: ScriptedEngine | None) -> CommandParser:
-    return CommandParser(None, engine, load_registry(), clinic.sessions, clinic.clock())
+    return CommandParser(None, engine, compose.procedures(), clinic.sessions, clinic.clock())
 
 
 async def llm_parse(
@@ -38,7 +38,7 @@ async def llm_parse(
     args: dict[str, Any],
     *,
     role: str = "practitioner",
-    context: dict[str, Any] | None = None,
+    context: PageContext | None = None,
 ) -> ParseResult:
     engine = await scripted((tool, args))
     return await parser_for(clinic, engine).parse("(the user's words)", clinic.users[role], context)
@@ -216,7 +216,7 @@ async def test_an_ambiguous_record_lists_candidates(clinic: Clinic) -> None:
 async def test_the_page_contact_fills_an_unnamed_client(clinic: Clinic) -> None:
     result = await llm_parse(
         clinic, "notes_add", {"body": "call back Monday"},
-        context={"contact_id": clinic.contacts["Priya Nair"]},
+        context=PageContext(contact_id=clinic.contacts["Priya Nair"]),
     )  # fmt: skip
     assert result.resolved == {
         "contact_id": clinic.contacts["Priya Nair"],

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant import compose
 from assistant.commands import CommandParser
-from assistant.commands.slots import SPECS
-from assistant.procedures.registry import load_registry
 from tests.plugins.commands import Clinic
 
 pytestmark = pytest.mark.slow
@@ -40,15 +39,17 @@ async def test_a_random_model_still_yields_a_resolved_or_asked_call(
     from inference.base import Engine
 
     assert isinstance(llama, Engine)
-    parser = CommandParser(None, llama, load_registry(), clinic.sessions, clinic.clock())
+    parser = CommandParser(None, llama, compose.procedures(), clinic.sessions, clinic.clock())
     viewer = clinic.users["viewer"]  # four small tools plus chat: a short prompt
     result = await parser.parse(text, viewer)
     offered = {p.name for p in parser.allowed(viewer)} | {"chat"}
     assert result.intent in offered, result
     assert result.path in ("llm", "clarify")
     if result.intent != "chat":
-        slots = {s.name for s in SPECS[result.intent].slots}
-        targets = {t for s in SPECS[result.intent].slots for t in s.target}
+        command = parser.registry.get(result.intent).command  # type: ignore[union-attr]
+        assert command is not None
+        slots = {s.name for s in command.slots}
+        targets = {t for s in command.slots for t in s.target}
         assert set(result.args) <= slots | targets
     if result.path == "llm" and result.intent != "chat":
         assert result.resolved is not None

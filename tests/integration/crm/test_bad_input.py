@@ -7,15 +7,15 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from assistant.procedures.registry import load_registry
+from assistant import compose
 from tests.plugins.app import Member
 
 Client = AsyncTestClient  # type: ignore[type-arg]
-NAMES = load_registry().names()
+NAMES = compose.procedures().names()
 
 
 def _fields(name: str) -> dict[str, Any]:
-    schema = load_registry().get(name).input.model_json_schema()  # type: ignore[union-attr]
+    schema = compose.procedures().get(name).input.model_json_schema()  # type: ignore[union-attr]
     return dict(schema["properties"]), set(schema.get("required", []))  # type: ignore[return-value]
 
 

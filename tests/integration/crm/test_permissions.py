@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from assistant.procedures.registry import load_registry
+from assistant import compose
 from tests.plugins.app import Member
 from tests.plugins.records import Records
 
@@ -91,7 +91,7 @@ async def valid_args(name: str, records: Records) -> dict[str, Any]:
 
 
 def test_table_covers_every_declared_procedure() -> None:
-    assert set(EXPECTED) == set(load_registry().names())
+    assert set(EXPECTED) == set(compose.procedures().names())
 
 
 @pytest.mark.parametrize("role_index", range(4), ids=ROLES)

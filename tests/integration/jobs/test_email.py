@@ -51,7 +51,7 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
 
 
 async def _executor(settings: Settings, **smtp: Any) -> Executor:
-    from assistant.procedures.registry import load_registry
+    from assistant import compose
 
     configured = settings.model_copy(
         update={
@@ -59,7 +59,7 @@ async def _executor(settings: Settings, **smtp: Any) -> Executor:
             "jobs": settings.jobs.model_copy(update={"max_attempts": 2}),
         }
     )
-    return Executor(Runtime.create(configured), load_registry())
+    return Executor(Runtime.create(configured), compose.procedures())
 
 
 @pytest.fixture
@@ -181,10 +181,10 @@ async def test_no_address_fails_at_once(
 async def test_model_drafts_replace_the_template_in_a_job(
     client: Client, staff: dict[str, Member], app_settings: Settings
 ) -> None:
-    from assistant.procedures.registry import load_registry
+    from assistant import compose
 
     settings = app_settings.model_copy(update={"engine": "scripted"})
-    executor = Executor(Runtime.create(settings), load_registry())
+    executor = Executor(Runtime.create(settings), compose.procedures())
     engine = ScriptedEngine(script=[ScriptedReply(text="Hi Omar, we missed you on Monday.")])
     await engine.start()
     try:

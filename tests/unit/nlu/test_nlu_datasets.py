@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from assistant.nlu.data import read_jsonl
-from assistant.nlu.generate import WRITTEN_DIR, generate, written
 from assistant.nlu.labels import INTENTS
+from assistant.nlu.synth.generate import WRITTEN_DIR, generate, written
 
 NLU_DIR = Path(__file__).resolve().parents[3] / "models" / "nlu"
 
@@ -77,15 +77,17 @@ def test_committed_datasets_are_what_the_generator_makes(
     assert [e.to_json() for e in read_jsonl(NLU_DIR / "dev.jsonl")] == [e.to_json() for e in dev]
 
 
-def test_every_procedure_example_is_labelled_training_data() -> None:
-    from assistant.procedures.registry import load_registry
+def test_every_declared_example_is_training_data(project_data: tuple[list, list]) -> None:
+    from assistant import compose
 
-    labelled = {(e.text, e.intent) for e in written("train")}
+    train, _ = project_data
+    learned = {(e.text, e.intent) for e in train}
+    classified = [p for p in compose.procedures() if p.classified]
+    assert all(p.examples for p in classified), "a classified procedure declares no example"
     missing = [
-        (procedure.name, example)
-        for procedure in load_registry()
-        if procedure.name in INTENTS
-        for example in procedure.examples
-        if (example, procedure.name) not in labelled
+        (p.name, example)
+        for p in classified
+        for example in p.examples
+        if (example, p.name) not in learned
     ]
-    assert not missing, "add these to models/nlu/written/train-procedures.txt"
+    assert not missing

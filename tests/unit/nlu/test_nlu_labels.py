@@ -1,36 +1,30 @@
-"""The classifier's intents are procedures the registry declares (plus `chat`): no drift."""
+"""The classifier's intents and labels come from the procedures' declarations: no drift."""
 
 from __future__ import annotations
 
-from assistant.nlu.labels import CHAT, INTENTS
-from assistant.procedures.registry import load_registry
+from assistant import compose
+from assistant.nlu.labels import CHAT, ENTITY_LABELS, INTENT_LABELS, INTENTS
 
 
-def test_every_intent_is_a_declared_procedure_or_chat() -> None:
-    declared = set(load_registry().intent_labels())
-    assert CHAT in INTENTS
-    assert set(INTENTS) <= declared, set(INTENTS) - declared
+def test_every_intent_is_a_classified_procedure_or_chat() -> None:
+    registry = compose.procedures()
+    assert INTENTS[-1] == CHAT
+    assert list(INTENTS) == [p.name for p in registry if p.classified] + [CHAT]
 
 
 def test_procedures_left_out_of_the_classifier_are_the_deliberate_ones() -> None:
     # Editing and listing drafts and the bulk enrichment are done from the API and the pages,
     # not by a chat command.
-    assert set(load_registry().names()) - set(INTENTS) == {
-        "emails.update",
-        "emails.list",
-        "contacts.enrich_all",
-    }
+    names = set(compose.procedures().names())
+    assert names - set(INTENTS) == {"emails.update", "emails.list", "contacts.enrich_all"}
 
 
 def test_labels_per_intent_are_the_labels_its_slots_read() -> None:
-    from assistant.commands.slots import SPECS
-    from assistant.nlu.labels import INTENT_LABELS
-
+    registry = compose.procedures()
     assert set(INTENT_LABELS) == set(INTENTS)
-    for intent in INTENTS:
-        read = (
-            {label for slot in SPECS[intent].slots for label in slot.labels}
-            if intent in SPECS
-            else set()
-        )
-        assert INTENT_LABELS[intent] == read, intent
+    assert INTENT_LABELS[CHAT] == frozenset()
+    for intent in INTENTS[:-1]:
+        command = registry.get(intent).command  # type: ignore[union-attr]
+        assert command is not None
+        assert INTENT_LABELS[intent] == {label for slot in command.slots for label in slot.labels}
+        assert INTENT_LABELS[intent] <= set(ENTITY_LABELS), intent

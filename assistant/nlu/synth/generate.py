@@ -2,10 +2,13 @@
 
 Two sources. Templates: train and dev come from disjoint templates, vocabularies and name
 pools, so dev measures new wordings, the failure mode that matters for staff text.
-Hand-written examples (`models/nlu/written/`, see LABELLING.md): `train-*.txt` join the
+Hand-written examples (`models/nlu/written/`, see LABELLING.md) and the examples each
+procedure declares (`@procedure(examples=...)`, after the files): the training ones join the
 training set three times (as written, in lower case, and as written or in capitals) so that
 real phrasing is not drowned by the templates; `dev-*.txt` join dev, where they choose the
-model and calibrate the threshold.
+model and calibrate the threshold. The intents are those the registry's declarations give
+the classifier; the templates are rendered in their own order, so the output does not depend
+on the order procedures are declared in.
 Bump GENERATOR_VERSION whenever the output changes for reasons the data does not show (the
 model's staleness check includes it).
 """
@@ -19,10 +22,10 @@ from pathlib import Path
 
 from assistant.nlu.data import Example, write_jsonl
 from assistant.nlu.labels import CHAT, INTENTS
-from assistant.nlu.markup import read_markup_files
-from assistant.nlu.render import Filler, Piece, assemble, expand, parse_template, slots_of
-from assistant.nlu.slots import make_fillers, name_pool, word_pool
-from assistant.nlu.templates import (
+from assistant.nlu.markup import parse_line, read_markup_files
+from assistant.nlu.synth.render import Filler, Piece, assemble, expand, parse_template, slots_of
+from assistant.nlu.synth.slots import make_fillers, name_pool, word_pool
+from assistant.nlu.synth.templates import (
     MACROS,
     activities,
     chat,
@@ -32,11 +35,11 @@ from assistant.nlu.templates import (
     synonyms,
     variety,
 )
-from assistant.nlu.vocab import DEV, TRAIN, Vocab
+from assistant.nlu.synth.vocab import DEV, TRAIN, Vocab
 
 GENERATOR_VERSION = "5"
 DEFAULT_SEED = 13
-WRITTEN_DIR = Path(__file__).resolve().parents[2] / "models" / "nlu" / "written"
+WRITTEN_DIR = Path(__file__).resolve().parents[3] / "models" / "nlu" / "written"
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,19 +216,34 @@ def generate_split(spec: SplitSpec, seed: int = DEFAULT_SEED) -> list[Example]:
             fillers[slot] = _with_more_forms(fillers[slot])
     instructions = variety.INSTRUCTIONS
     fillers.setdefault("instr_full", lambda rng: [Piece(rng.choice(instructions), "BODY")])
+    unknown = set(spec.commands) - set(INTENTS)
+    if unknown:
+        raise ValueError(f"templates for intents no procedure declares: {sorted(unknown)}")
     examples: list[Example] = []
-    for intent in INTENTS:
-        if intent == CHAT:
-            examples += _render_all(spec.chat, CHAT, spec.chat_count, fillers, rng)
-        else:
-            examples += _render_all(spec.commands[intent], intent, spec.per_intent, fillers, rng)
+    for intent, templates in spec.commands.items():
+        examples += _render_all(templates, intent, spec.per_intent, fillers, rng)
+    examples += _render_all(spec.chat, CHAT, spec.chat_count, fillers, rng)
     rng.shuffle(examples)
     return examples
 
 
+def declared_examples() -> list[Example]:
+    """The examples the classified procedures declare, by procedure name, as declared."""
+    from assistant import compose
+
+    return [
+        parse_line(f"{proc.name} | {example}")
+        for proc in compose.procedures()
+        if proc.classified
+        for example in proc.marked_examples
+    ]
+
+
 def written(kind: str, directory: Path = WRITTEN_DIR) -> list[Example]:
-    """The hand-written examples of one kind ("train" or "dev"), in file and line order."""
-    return read_markup_files(directory.glob(f"{kind}-*.txt"))
+    """The hand-written examples of one kind ("train" or "dev"), in file and line order;
+    training also takes the procedures' declared examples, after the files."""
+    found = read_markup_files(directory.glob(f"{kind}-*.txt"))
+    return [*found, *declared_examples()] if kind == "train" else found
 
 
 def _cased(example: Example, case: str) -> Example:
@@ -266,7 +284,7 @@ def write_datasets(out_dir: Path, seed: int = DEFAULT_SEED) -> tuple[Path, Path]
     return train_path, dev_path
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m assistant.nlu.generate DIR`
+if __name__ == "__main__":  # pragma: no cover - `python -m assistant.nlu.synth.generate DIR`
     import sys
 
     for path in write_datasets(Path(sys.argv[1] if len(sys.argv) > 1 else "models/nlu")):

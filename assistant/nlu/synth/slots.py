@@ -11,8 +11,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from assistant.nlu.render import Filler, Piece
-from assistant.nlu.vocab import Vocab
+from assistant.nlu.synth.render import Filler, Piece
+from assistant.nlu.synth.vocab import Vocab
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = (

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from assistant.nlu.data import Span
-from assistant.nlu.render import Piece, TemplateError, assemble, expand, parse_template
+from assistant.nlu.synth.render import Piece, TemplateError, assemble, expand, parse_template
 
 
 def _fill(rng: random.Random) -> list[Piece]:

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 
 from assistant.nlu.data import dumps_jsonl, parse_example
-from assistant.nlu.generate import dev_spec, generate, generate_split, train_spec
 from assistant.nlu.labels import ENTITY_LABELS, INTENTS
+from assistant.nlu.synth.generate import dev_spec, generate, generate_split, train_spec
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Template data for the generator: training phrasings by area, and held-out dev phrasings.
 
 `<macro>` names expand to shared alternations (see `MACROS`) before parsing; `[a|b]` and
-`{slot}` are the render language of `assistant.nlu.render`.
+`{slot}` are the render language of `assistant.nlu.synth.render`.
 """
 
 from __future__ import annotations
