@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chat.parsing import ParseOutcome
+from assistant.commands import ParseResult
 from tests.integration.chat.conftest import ChatHarness
 from tests.plugins.app import Member
 from tests.plugins.chat import turn
@@ -22,7 +22,7 @@ async def test_a_booking_reads_in_the_users_time_zone_and_locale(
     member = staff["front_desk"]  # America/New_York
     contact = await Records(chat.http, member).contact(first_name="Sam")  # type: ignore[arg-type]
     message = f"book {contact['full_name']} tuesday 3pm for 45 minutes ({locale})"
-    chat.parser.outcomes[message] = ParseOutcome(
+    chat.parser.outcomes[message] = ParseResult(
         intent="appointments.book",
         confidence=0.97,
         path="classifier",

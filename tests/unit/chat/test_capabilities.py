@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from assistant import compose
 from assistant.chat import capabilities
 from assistant.db.models import Role
-from assistant.procedures.registry import load_registry
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ def test_recognises_the_question(text: str, asks: bool) -> None:
     [(Role.practitioner, True), (Role.front_desk, False), (Role.viewer, False)],
 )
 def test_lists_only_what_the_role_may_run(role: Role, offers_notes: bool) -> None:
-    registry = load_registry()
+    registry = compose.procedures()
     reply = capabilities.reply(registry, role)
     assert ("add a note to Jane Doe" in reply) is offers_notes
     names = {c.name for c in capabilities.for_role(registry, role)}

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
+from assistant import compose
 from assistant.chat.when import Clock
 from assistant.chat.wording import WORDINGS, Said, words
-from assistant.procedures.registry import load_registry
 
-REGISTRY = load_registry()
+REGISTRY = compose.procedures()
 LA = "America/Los_Angeles"
 APPOINTMENT = {
     "id": 4, "contact_id": 7, "starts_at": "2026-12-08T23:00:00+00:00",

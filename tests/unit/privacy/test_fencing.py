@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from assistant import compose
 from assistant.commands.llm import ask_llm
 from assistant.privacy.fencing import FENCE_CLOSE, fence
-from assistant.procedures.registry import load_registry
 from inference.scripted import ScriptedEngine, ScriptedReply
 
 HOSTILE = [
@@ -51,7 +51,7 @@ async def test_the_viewed_contacts_name_is_fenced_in_the_tool_calling_prompt() -
         await ask_llm(
             engine,
             "what is on today?",
-            [load_registry().get("tasks.list")],  # type: ignore[list-item]
+            [compose.procedures().get("tasks.list")],  # type: ignore[list-item]
             now=datetime(2026, 3, 2, 9, tzinfo=UTC),
             tz="UTC",
             page_contact=name,
