@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from assistant.crm import appointments, contacts, emails, enrichment, notes, tags, tasks
+from assistant.crm import (
+    appointments,
+    background,
+    contacts,
+    emails,
+    enrichment,
+    notes,
+    tags,
+    tasks,
+)
 from assistant.crm.declare import REGISTRY
 
 __all__ = [
     "REGISTRY",
     "appointments",
+    "background",
     "contacts",
     "emails",
     "enrichment",

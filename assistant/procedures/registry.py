@@ -48,6 +48,9 @@ class Procedure:
     approver_roles: frozenset[Role] = APPROVERS
     targets: Targets | None = None
     describe: Describe | None = None
+    # Internal: only jobs (for their requester) and the system principals that list it may
+    # call it; no route, no tool, not in `GET /api/rpc`.
+    internal: bool = False
 
     @property
     def tool_name(self) -> str:
@@ -113,6 +116,7 @@ class Registry:
         approver_roles: frozenset[Role] | set[Role] = APPROVERS,
         targets: Callable[[In], list[tuple[str, int]]] | None = None,
         describe: Callable[[In, dict[tuple[str, int], Any]], str] | None = None,
+        internal: bool = False,
     ) -> Callable[
         [Callable[[CallContext, In], Awaitable[Out]]], Callable[[CallContext, In], Awaitable[Out]]
     ]:
@@ -132,6 +136,7 @@ class Registry:
                     approver_roles=frozenset(approver_roles),
                     targets=targets,
                     describe=describe,
+                    internal=internal,
                 )
             )
             return fn
@@ -140,7 +145,14 @@ class Registry:
 
 
 def load_registry() -> Registry:
-    """The project's procedures; importing the CRM modules declares them on this registry."""
-    from assistant.crm import REGISTRY
+    """The project's procedures, composed from each area's declarations."""
+    from assistant.admin import REGISTRY as admin
+    from assistant.chat.procedures import PROCEDURES as conversations
+    from assistant.crm import REGISTRY as crm
+    from assistant.jobs.procedures import PROCEDURES as jobs
 
-    return REGISTRY
+    registry = Registry()
+    for part in (crm, admin, jobs, conversations):
+        for proc in part:
+            registry.add(proc)
+    return registry

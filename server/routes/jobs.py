@@ -10,12 +10,12 @@ from sqlmodel import col, select
 
 from assistant.crm.common import Page, paginate
 from assistant.db.models import Job
-from assistant.errors import Conflict, InvalidInput, NotFound
+from assistant.errors import InvalidInput, NotFound
 from assistant.jobs.queue import JobOut
-from assistant.jobs.runner import publish_progress
 from assistant.procedures.context import Principal
+from assistant.procedures.executor import Done
 from assistant.runtime import Runtime
-from server.deps import PrincipalDep, RuntimeDep
+from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled", "cancelling", "all"]
 
@@ -52,18 +52,12 @@ async def get_job(job_id: FromPath[int], principal: PrincipalDep, runtime: Runti
 
 
 @post("/api/jobs/{job_id:int}/cancel", tags=["jobs"], status_code=200, summary="Cancel a job")
-async def cancel_job(job_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep) -> JobOut:
-    await _own(runtime, principal, job_id)
-    async with runtime.sessions() as session, session.begin():
-        job = await session.get(Job, job_id)
-        assert job is not None
-        if job.status in ("succeeded", "failed", "cancelled"):
-            raise Conflict(f"job {job_id} already {job.status}")
-        job.status = "cancelled" if job.status == "queued" else "cancelling"
-        job.updated_at = runtime.clock.now()
-        session.add(job)
-    await publish_progress(runtime, job)
-    return JobOut.of(job)
+async def cancel_job(
+    job_id: FromPath[int], principal: PrincipalDep, executor: ExecutorDep
+) -> JobOut:
+    done = await executor.call(principal, "jobs.cancel", {"job_id": job_id}, source="http")
+    assert isinstance(done, Done)
+    return JobOut.model_validate(done.output.model_dump())
 
 
 routes = [list_jobs, get_job, cancel_job]

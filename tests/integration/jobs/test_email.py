@@ -189,14 +189,14 @@ async def test_model_drafts_replace_the_template_in_a_job(
     await engine.start()
     try:
         contact = await Records(client, staff["front_desk"]).contact(first_name="Omar")
-        from assistant.auth.authenticate import principal_of
         from assistant.db.models import User
+        from assistant.procedures.context import Principal
 
         async with executor.runtime.sessions() as session:
             user = await session.get(User, staff["front_desk"].user_id)
         assert user is not None
         done = await executor.call(
-            principal_of(user),
+            Principal.of(user),
             "emails.draft",
             {"contact_id": contact["id"], "purpose": "follow_up", "instructions": "missed Monday"},
             source="http",
