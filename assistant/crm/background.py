@@ -33,10 +33,6 @@ def _draft_target(args: Any) -> list[tuple[str, int]]:
     return [("email_drafts", args.draft_id)]
 
 
-def _contact_target(args: Any) -> list[tuple[str, int]]:
-    return [("contacts", args.contact_id)]
-
-
 class FinishDraft(Input):
     draft_id: Id
     body: str = Field(min_length=1, max_length=20_000)
@@ -106,31 +102,43 @@ async def set_delivery(ctx: CallContext, args: SetDelivery) -> Delivery:
     return Delivery.model_validate(row, from_attributes=True)
 
 
-class RecordEnrichment(Input):
+class ContactFacts(Input):
     contact_id: Id
     facts: dict[str, Any] = Field(description="Facts by enricher name.")
     profile_summary: str | None = Field(default=None, min_length=1, max_length=1000)
 
 
+class RecordEnrichment(Input):
+    contacts: list[ContactFacts] = Field(min_length=1, max_length=100)
+
+
 class Enriched(BaseModel):
-    contact_id: int
-    enrichers: list[str]
+    contact_ids: list[int] = Field(description="The contacts written (the audit keeps them).")
+    skipped: list[int] = Field(description="Contacts deleted while the enrichers ran.")
+    enrichers: dict[str, list[str]] = Field(description="Enricher names by contact id.")
 
 
 @procedure(
     "contacts.record_enrichment",
-    summary="Store a contact's derived facts and profile summary (the enrichment job)",
+    summary="Store contacts' derived facts and profile summaries (the enrichment jobs)",
     input=RecordEnrichment,
     output=Enriched,
     roles=STAFF,
-    targets=_contact_target,
     internal=True,
 )
 async def record_enrichment(ctx: CallContext, args: RecordEnrichment) -> Enriched:
-    """Derived facts do not bump the contact's version (approvals bind to what people wrote)."""
-    contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
-    if args.profile_summary:  # clinical text: its own encrypted column, never the plain JSON
-        contact.profile_summary = args.profile_summary
-    contact.enrichment = {**args.facts, "enriched_at": ctx.now.isoformat()}
-    ctx.session.add(contact)
-    return Enriched(contact_id=args.contact_id, enrichers=sorted(args.facts))
+    """Derived facts do not bump a contact's version (approvals bind to what people wrote).
+    A bulk job writes a batch per call; a contact deleted meanwhile is skipped, not an error."""
+    written: dict[str, list[str]] = {}
+    missing: list[int] = []
+    for item in args.contacts:
+        contact = await ctx.session.get(Contact, item.contact_id)
+        if contact is None:
+            missing.append(item.contact_id)
+            continue
+        if item.profile_summary:  # clinical text: its own encrypted column, never the JSON
+            contact.profile_summary = item.profile_summary
+        contact.enrichment = {**item.facts, "enriched_at": ctx.now.isoformat()}
+        ctx.session.add(contact)
+        written[str(item.contact_id)] = sorted(item.facts)
+    return Enriched(contact_ids=[int(k) for k in written], skipped=missing, enrichers=written)

@@ -93,6 +93,15 @@ def record_ids(proc: Procedure, args: BaseModel, output: BaseModel | None) -> di
     return ids
 
 
+def batch_ids(output: BaseModel) -> dict[str, list[int]]:
+    """Lists of ids a batch call reports touching (`contact_ids`), for the audit trail."""
+    return {
+        k: v
+        for k, v in output.model_dump().items()
+        if k.endswith("_ids") and isinstance(v, list) and all(isinstance(i, int) for i in v)
+    }
+
+
 def actor_of(caller: Caller) -> chain.Actor:
     """The audit trail's view of a caller: its kind and what names it."""
     if isinstance(caller, SystemPrincipal):
@@ -111,7 +120,7 @@ async def audit(
     caller: Caller,
     proc: Procedure,
     source: Source,
-    records: dict[str, int],
+    records: dict[str, Any],
     outcome: str,
     origin: Origin,
     now: datetime,
@@ -239,7 +248,8 @@ class Executor:
         ctx = CallContext(caller, session, rt.clock.now(), source, origin, settings=rt.settings)
         result = await proc.handler(ctx, args)
         records = record_ids(proc, args, result)
-        await audit(session, caller, proc, source, records, "ok", origin, ctx.now)
+        touched = {**records, **batch_ids(result)}
+        await audit(session, caller, proc, source, touched, "ok", origin, ctx.now)
         output = proc.output.model_validate(result.model_dump())
         events = [
             e

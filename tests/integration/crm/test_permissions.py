@@ -119,7 +119,7 @@ async def valid_args(
         "users.list": {}, "users.directory": {}, "tokens.list": {}, "audit.list": {},
         "audit.verify": {}, "emails.finish_draft": {"draft_id": 1, "body": "x"},
         "emails.set_delivery": {"draft_id": 1, "status": "sent"},
-        "contacts.record_enrichment": {"contact_id": 1, "facts": {}},
+        "contacts.record_enrichment": {"contacts": [{"contact_id": 1, "facts": {}}]},
     }  # fmt: skip
     if name in admin:
         return admin[name]

@@ -276,7 +276,7 @@ async def test_the_profile_summary_is_written_by_an_audited_internal_procedure(
             "contacts.record_enrichment",
             "job",
             staff["practitioner"].user_id,
-            {"contact_id": made["id"]},
+            {"contact_ids": [made["id"]]},
         )
     ]
     assert "Prefers" not in str(rows[0].model_dump())  # ids only, never the clinical text
