@@ -23,28 +23,35 @@ BATCH = 10  # contacts per write (one audited call) and per progress report
 
 
 async def find_facts(ctx: JobContext, contact_ids: list[int]) -> list[dict[str, Any]]:
-    """Run every available enricher on each contact still there: the procedure's items."""
+    """Run every available enricher on each contact still there: the procedure's items.
+    A session per contact: on SQLite every transaction holds the write lock."""
     items: list[dict[str, Any]] = []
-    async with ctx.runtime.sessions() as session:
-        enrich = EnrichContext(session, ctx.runtime.settings, ctx.engine)
-        for contact_id in contact_ids:
+    for contact_id in contact_ids:
+        async with ctx.runtime.sessions() as session:
             contact = await session.get(Contact, contact_id)
             if contact is None:
                 continue
-            results: dict[str, Any] = {}
-            for enricher in ENRICHERS:
-                if not enricher.available(enrich):
-                    continue
-                try:
-                    facts = await enricher.enrich(contact, enrich)
-                except Exception as exc:  # one failing plug-in must not lose the others' facts
-                    logger.warning("enricher %s failed: %s", enricher.name, type(exc).__name__)
-                    facts = {"error": type(exc).__name__}
-                if facts:
-                    results[enricher.name] = facts
-            summary = results.pop("summary", {}).get("profile_summary")
-            items.append({"contact_id": contact_id, "facts": results, "profile_summary": summary})
+            results = await _run_enrichers(
+                contact, EnrichContext(session, ctx.runtime.settings, ctx.engine)
+            )
+        summary = results.pop("summary", {}).get("profile_summary")
+        items.append({"contact_id": contact_id, "facts": results, "profile_summary": summary})
     return items
+
+
+async def _run_enrichers(contact: Contact, enrich: EnrichContext) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for enricher in ENRICHERS:
+        if not enricher.available(enrich):
+            continue
+        try:
+            facts = await enricher.enrich(contact, enrich)
+        except Exception as exc:  # one failing plug-in must not lose the others' facts
+            logger.warning("enricher %s failed: %s", enricher.name, type(exc).__name__)
+            facts = {"error": type(exc).__name__}
+        if facts:
+            results[enricher.name] = facts
+    return results
 
 
 async def enrich_contacts(ctx: JobContext, contact_ids: list[int]) -> dict[str, list[str]]:
