@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.crm.common import Id, Input
+from pydantic import BaseModel, ConfigDict, Field
+
 from assistant.db.models import Job
 from assistant.errors import Conflict
 from assistant.jobs.queue import JobOut
@@ -16,8 +17,12 @@ from assistant.procedures.registry import ALL_STAFF, Registry
 PROCEDURES = Registry()
 
 
-class JobRef(Input):
-    job_id: Id
+class JobRef(BaseModel):
+    """Written out here, not from crm.common: the CRM queues jobs, so jobs must not need it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    job_id: int = Field(ge=1, le=2**53, description="A job id.")
 
 
 def _job_target(args: Any) -> list[tuple[str, int]]:
