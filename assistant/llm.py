@@ -22,6 +22,7 @@ def engine_config(settings: Settings) -> EngineConfig:
         n_threads=llm.n_threads,
         parallel_slots=llm.parallel_slots,
         max_tokens=llm.max_tokens,
+        max_tokens_cap=llm.max_tokens_cap,
     )
 
 

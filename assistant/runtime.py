@@ -64,7 +64,12 @@ class Runtime:
     def _build(cls, settings: Settings, redis: Redis, clock: Clock | None) -> Runtime:
         # No key, no start: clinical text is never stored in plaintext (KeyringMissing).
         keyring = load_keyring(settings.keys_path)
-        db = create_engine(settings.database_url, echo=settings.database.echo, keyring=keyring)
+        db = create_engine(
+            settings.database_url,
+            echo=settings.database.echo,
+            keyring=keyring,
+            accept_legacy=settings.encryption.accept_legacy,
+        )
         clock = clock or SystemClock()
         sessions = session_factory(db)
         bus = EventBus(sessions, redis, clock, settings.events.replay_seconds)

@@ -53,6 +53,12 @@ class LLMSettings(BaseModel):
         default=1, ge=1, le=64, description="Requests a local engine serves at once."
     )
     max_tokens: int = Field(default=512, ge=1, description="Default reply length limit.")
+    max_tokens_cap: int = Field(
+        default=4096,
+        ge=1,
+        description="The most tokens any one reply may ask an engine for, whatever the request "
+        "says (remote engines are otherwise asked for whatever a client sends).",
+    )
     seed: int | None = Field(
         default=None,
         description="Fixed sampling seed for reproducible chat replies "
@@ -65,13 +71,67 @@ class LLMSettings(BaseModel):
 
     _split = field_validator("api_keys", mode="before")(_split_csv)
 
+    @model_validator(mode="after")
+    def _cap_covers_default(self) -> LLMSettings:
+        if self.max_tokens_cap < self.max_tokens:
+            raise ValueError(
+                "ASSISTANT_LLM_MAX_TOKENS_CAP must be at least ASSISTANT_LLM_MAX_TOKENS"
+            )
+        return self
+
+
+class ApiSettings(BaseModel):
+    """Bounds on one /v1/chat/completions request: a client must not make the server spend
+    unbounded time or memory (OWASP LLM10, unbounded consumption)."""
+
+    max_messages: int = Field(
+        default=512, ge=1, le=100_000, description="Messages one /v1 request may send."
+    )
+    max_chars: int = Field(
+        default=400_000,
+        ge=1_000,
+        description="Characters of message content (and tool calls) one /v1 request may send.",
+    )
+    max_tools: int = Field(
+        default=32, ge=1, le=1_000, description="Tools one /v1 request may send."
+    )
+    max_tool_schema_chars: int = Field(
+        default=32_000,
+        ge=1_000,
+        description="JSON characters of all the tools of one /v1 request together.",
+    )
+    max_tool_schema_depth: int = Field(
+        default=16, ge=2, le=100, description="Nesting depth of a tool's JSON schema."
+    )
+    max_tool_schema_count: int = Field(
+        default=1_000,
+        ge=1,
+        le=1_000_000,
+        description="Largest minItems/maxItems/minLength/maxLength/minProperties/maxProperties "
+        "a tool's schema may declare (the decoding grammar grows with them).",
+    )
+    max_stop_strings: int = Field(
+        default=4, ge=1, le=64, description="Stop strings one /v1 request may send."
+    )
+    max_stop_chars: int = Field(
+        default=200, ge=1, le=10_000, description="Characters of one stop string."
+    )
+
 
 class SMTPSettings(BaseModel):
     host: str | None = Field(default=None, description="SMTP server; unset: e-mail is not sent.")
     port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
     username: str | None = Field(default=None, description="SMTP login user.")
     password: SecretStr | None = Field(default=None, description="SMTP login password.")
-    starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
+    starttls: bool = Field(
+        default=False,
+        description="Upgrade the connection with STARTTLS; the server's certificate is verified.",
+    )
+    ca_file: Path | None = Field(
+        default=None,
+        description="CA certificates (PEM) that sign the SMTP server's certificate, for a "
+        "private CA; unset: the system's trusted CAs.",
+    )
     sender: str = Field(default="clinic@localhost", description="From address of sent e-mail.")
 
 
@@ -92,8 +152,20 @@ class AuthSettings(BaseModel):
     login_max_failures: int = Field(
         default=5, ge=1, description="Failed logins per account before it is throttled."
     )
+    login_max_failures_per_client: int = Field(
+        default=20,
+        ge=1,
+        description="Failed logins from one client address (any account) before it is throttled.",
+    )
     login_lockout_seconds: int = Field(
-        default=300, ge=1, description="How long a throttled account must wait."
+        default=300, ge=1, description="How long a throttled account or client must wait."
+    )
+    stream_recheck_seconds: float = Field(
+        default=30,
+        gt=0,
+        le=30,
+        description="How often an open event or chat stream re-checks its token or session "
+        "(also on every event); a revoked, expired or disabled one closes the stream.",
     )
 
 
@@ -133,6 +205,15 @@ class EnrichmentSettings(BaseModel):
     )
 
     _split = field_validator("http_providers", "http_provider_urls", mode="before")(_split_csv)
+
+
+class EncryptionSettings(BaseModel):
+    accept_legacy: bool = Field(
+        default=False,
+        description="Migration only: read clinical text stored as plaintext or in the old "
+        "enc:v1 form (not bound to its row) instead of refusing it, until `assistant keys "
+        "reencrypt` has rewritten it.",
+    )
 
 
 class EventSettings(BaseModel):
@@ -206,10 +287,12 @@ class Settings(BaseSettings):
         description="Signs session cookies and throttle keys; must be set in production.",
     )
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
     smtp: SMTPSettings = Field(default_factory=SMTPSettings)
     approval: ApprovalSettings = Field(default_factory=ApprovalSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     events: EventSettings = Field(default_factory=EventSettings)
+    encryption: EncryptionSettings = Field(default_factory=EncryptionSettings)
     jobs: JobSettings = Field(default_factory=JobSettings)
     enrichment: EnrichmentSettings = Field(default_factory=EnrichmentSettings)
     log: LogSettings = Field(default_factory=LogSettings)

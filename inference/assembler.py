@@ -22,7 +22,7 @@ class ReplyAssembler:
     def __init__(self, req: ChatRequest, fmt: ToolCallFormat, stop: Sequence[str] = ()) -> None:
         self._req = req
         self._fmt = fmt
-        self._stops = [s for s in (*req.stop, *stop) if s]
+        self._stops = [_StopMatcher(s) for s in dict.fromkeys((*req.stop, *stop)) if s]
         self._pending = ""
         self._call = ""
         self.stopped = False
@@ -44,16 +44,19 @@ class ReplyAssembler:
         return self._text(piece)
 
     def _text(self, piece: str) -> list[Event]:
+        """Emit what can no longer start a stop string; hold the rest. Each character advances
+        every stop's matcher once (amortised), so a stop string of length L costs O(1) per
+        character rather than O(L^2) per token."""
+        for at, char in enumerate(piece):
+            done = [len(m.stop) for m in self._stops if m.step(char)]
+            if done:  # the longest of the stops ending here starts first
+                self.stopped = True
+                text = self._pending + piece[: at + 1]
+                self._pending = ""
+                kept = text[: len(text) - max(done)]
+                return [TextDelta(kept)] if kept else []
         pending = self._pending + piece
-        hits = [i for i in (pending.find(s) for s in self._stops) if i >= 0]
-        if hits:
-            self.stopped = True
-            self._pending = ""
-            return [TextDelta(pending[: min(hits)])] if min(hits) else []
-        hold = max(
-            (n for s in self._stops for n in range(1, len(s)) if pending.endswith(s[:n])),
-            default=0,
-        )
+        hold = max((m.state for m in self._stops), default=0)
         emit, self._pending = pending[: len(pending) - hold], pending[len(pending) - hold :]
         return [TextDelta(emit)] if emit else []
 
@@ -76,3 +79,30 @@ class ReplyAssembler:
                 raise ToolCallError(f"the tool call was cut off by max_tokens: {exc}") from exc
             raise
         return [call], "tool_calls"
+
+
+class _StopMatcher:
+    """Knuth-Morris-Pratt over a stream: `state` is the length of the longest prefix of the
+    stop string that the text fed so far ends with."""
+
+    def __init__(self, stop: str) -> None:
+        self.stop = stop
+        self.state = 0
+        self._fail = [0] * len(stop)
+        k = 0
+        for i in range(1, len(stop)):
+            while k and stop[i] != stop[k]:
+                k = self._fail[k - 1]
+            if stop[i] == stop[k]:
+                k += 1
+            self._fail[i] = k
+
+    def step(self, char: str) -> bool:
+        """Feed one character; True when the stop string has just been completed."""
+        k = self.state
+        while k and char != self.stop[k]:
+            k = self._fail[k - 1]
+        if char == self.stop[k]:
+            k += 1
+        self.state = k
+        return k == len(self.stop)

@@ -21,6 +21,9 @@ class EngineConfig:
     n_threads: int | None = None
     parallel_slots: int = 1
     max_tokens: int = 512
+    max_tokens_cap: int = 4096
+    """The most tokens one reply may ask for, whatever a request says (a remote engine
+    would otherwise generate, and bill, whatever a client asks)."""
     tool_call_format: str | None = None
     """hermes, llama3_json or json; None: detected from the model's chat template."""
 
@@ -29,8 +32,14 @@ class EngineConfig:
             raise ValueError("parallel_slots must be at least 1")
         if self.n_ctx < 16:
             raise ValueError("n_ctx must be at least 16")
+        if self.max_tokens_cap < self.max_tokens:
+            raise ValueError("max_tokens_cap must be at least max_tokens")
         if len(self.api_keys) > len(self.base_urls):
             raise ValueError("more API keys than base URLs")
+
+    def reply_tokens(self, requested: int | None) -> int:
+        """The reply length to ask for: the request's, else the default; never over the cap."""
+        return min(requested or self.max_tokens, self.max_tokens_cap)
 
     def api_key_for(self, index: int) -> str | None:
         return self.api_keys[index] if index < len(self.api_keys) and self.api_keys[index] else None

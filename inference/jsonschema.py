@@ -114,3 +114,65 @@ def _object(value: dict[str, Any], schema: Mapping[str, Any], path: str) -> list
         elif isinstance(extra, Mapping):
             out.extend(errors(item, extra, f"{path}.{key}"))
     return out
+
+
+COUNT_KEYWORDS = (
+    "minItems",
+    "maxItems",
+    "minLength",
+    "maxLength",
+    "minProperties",
+    "maxProperties",
+)
+"""Keywords whose value a decoding grammar repeats a rule for: bounded before building one."""
+NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+_NAMED = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+_DATA = frozenset({"enum", "const", "default", "examples"})
+"""Values, not schemas: their size counts against the request's, their keys mean nothing."""
+MAX_NUMBER = 2**53
+"""Numeric bounds beyond what a JSON double holds exactly are not a real constraint."""
+
+
+def bound_problem(schema: Any, *, max_depth: int, max_count: int) -> tuple[str, str] | None:
+    """The first place where `schema` is too deep or declares a count or number out of bounds,
+    as (dotted path, reason); None when it is within bounds.
+
+    Iterative, so a schema nested thousands deep costs a loop, not a RecursionError."""
+    stack: list[tuple[Any, str, int, bool]] = [(schema, "", 1, False)]
+    while stack:
+        node, path, depth, named = stack.pop()
+        if depth > max_depth:
+            return path or "$", f"nested deeper than {max_depth} levels"
+        if isinstance(node, list):
+            stack.extend((item, f"{path}[{i}]", depth + 1, False) for i, item in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        if named:  # {name: schema}: its keys are names, not keywords
+            stack.extend(
+                (child, _join(path, str(key)), depth + 1, False) for key, child in node.items()
+            )
+            continue
+        for key in COUNT_KEYWORDS:
+            if key in node:
+                value = node[key]
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    return _join(path, key), "must be a non-negative integer"
+                if value > max_count:
+                    return _join(path, key), f"{value} is over the limit of {max_count}"
+        for key in NUMBER_KEYWORDS:
+            value = node.get(key)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if not abs(value) <= MAX_NUMBER:  # also refuses inf and nan
+                return _join(path, key), f"must be within ±{MAX_NUMBER}"
+        stack.extend(
+            (child, _join(path, str(key)), depth + 1, key in _NAMED)
+            for key, child in node.items()
+            if isinstance(child, dict | list) and key not in _DATA
+        )
+    return None
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key

@@ -213,7 +213,8 @@ class LlamaCppEngine:
 
     async def stream(self, req: ChatRequest) -> AsyncIterator[Event]:
         pool = self.pool
-        tokens = self.prompt_tokens(req)
+        # Rendering, tokenizing and grammar building are CPU work: off the event loop.
+        tokens = await asyncio.to_thread(self.prompt_tokens, req)
         if len(tokens) >= self.config.n_ctx:
             raise ContextOverflow(
                 f"the prompt has {len(tokens)} tokens; the context window is {self.config.n_ctx}"
@@ -222,9 +223,8 @@ class LlamaCppEngine:
         grammar = None
         if req.active_tools:
             assert self._fmt is not None
-            grammar = gbnf_for_call(
-                call_schema(req.active_tools, self._fmt), self._fmt, req.must_call
-            )
+            schema = call_schema(req.active_tools, self._fmt)
+            grammar = await asyncio.to_thread(gbnf_for_call, schema, self._fmt, req.must_call)
         stop = threading.Event()
         async with pool.acquire(score=lambda slot: slot.cached_prefix(tokens)) as slot:
 

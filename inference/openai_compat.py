@@ -159,7 +159,7 @@ class OpenAICompatEngine:
             "messages": [dict(m) for m in req.messages],
             "temperature": req.temperature,
             "top_p": req.top_p,
-            "max_tokens": req.max_tokens or self.config.max_tokens,
+            "max_tokens": self.config.reply_tokens(req.max_tokens),
             "stream": stream,
         }
         if stream:

@@ -88,6 +88,8 @@ def _bound(node: Any) -> None:
         node["maxLength"] = (
             min(int(declared), MAX_DECLARED_STRING_CHARS) if declared else MAX_STRING_CHARS
         )
+        if "minLength" in node:  # the grammar repeats a rule minLength times: never past max
+            node["minLength"] = min(int(node["minLength"]), node["maxLength"])
     if kinds == {"integer"} and "minimum" in node and "maximum" in node and free:
         # llama-cpp-python's schema converter ignores numeric bounds; a small range as an enum
         # is enforced by every grammar backend.
@@ -96,6 +98,8 @@ def _bound(node: Any) -> None:
             node["enum"] = list(range(low, high + 1))
     if "array" in kinds:
         node["maxItems"] = min(node.get("maxItems", MAX_ARRAY_ITEMS), MAX_ARRAY_ITEMS)
+        if "minItems" in node:
+            node["minItems"] = min(int(node["minItems"]), node["maxItems"])
     if "object" in kinds or "properties" in node:
         node.setdefault("additionalProperties", False)
     for key in ("properties", "$defs", "definitions"):

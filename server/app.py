@@ -24,7 +24,8 @@ from assistant.settings import Settings, get_settings
 from server.auth import PUBLIC_PATHS, AuthMiddleware
 from server.deps import DEPENDENCIES
 from server.errors import EXCEPTION_HANDLERS
-from server.routes import approvals, chat, conversations, events, health, jobs, openai, rpc, session
+from server.openai import router as openai
+from server.routes import approvals, chat, conversations, events, health, jobs, rpc, session
 
 
 def _scrubber_lifespan(scrubber: Scrubber | None, every: float) -> Any:
@@ -84,6 +85,7 @@ def create_app(
         lifespan=[
             lifespan,
             chat.lifespan(engine, parser),
+            openai.lifespan(engine is FROM_SETTINGS),
             _scrubber_lifespan(scrubber, settings.log.known_values_refresh_seconds),
         ],
         logging_config=None,  # logging is ours (assistant.privacy.logging): scrubbed, queued

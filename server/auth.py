@@ -1,41 +1,84 @@
-"""Authentication middleware: one path for bearer tokens and session cookies, plus CSRF."""
+"""Authentication middleware: one path for bearer tokens and session cookies, plus CSRF.
+
+CSRF: a browser attaches the session cookie to any site's request, so every unsafe request
+authenticated by the cookie must come from our own origin. A bearer token is never attached
+by a browser on its own, so only a request that a bearer token actually authenticated skips
+the check; any other Authorization scheme (Basic, junk) changes nothing. Sign-in is
+checked too (login CSRF), whatever its content type, through `same_origin_guard`.
+"""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from assistant.auth.authenticate import SESSION_COOKIE, authenticate
-from assistant.errors import PermissionDenied
+from assistant.auth.authenticate import SESSION_COOKIE, Credential, authenticate
+from assistant.errors import PermissionDenied, Unauthenticated
+from assistant.procedures.context import Principal
 from assistant.runtime import Runtime
 
 PUBLIC_PATHS = ["^/healthz$", "^/readyz$", "^/schema", "^/login$", "^/static/"]
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
+Connection = ASGIConnection[Any, Any, Any, Any]
 
-def _same_origin(connection: ASGIConnection) -> bool:  # type: ignore[type-arg]
+
+def same_origin(connection: Connection) -> bool:
+    """True when the browser says the request comes from this site (or from no site at all:
+    a non-browser client sends neither Origin nor Sec-Fetch-Site)."""
     origin = connection.headers.get("origin")
     if origin:
         return urlsplit(origin).netloc == connection.headers.get("host")
     return connection.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
 
+def require_same_origin(connection: Connection) -> None:
+    if not same_origin(connection):
+        raise PermissionDenied("cross-site request refused")
+
+
+def same_origin_guard(connection: Connection, _: BaseRouteHandler) -> None:
+    """A route guard for public forms (sign-in): it runs before the body is parsed."""
+    require_same_origin(connection)
+
+
+def credential_of(connection: Connection) -> Credential | None:
+    """A bearer token wins; otherwise the session cookie; other schemes count as nothing."""
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return Credential("token", token.strip())
+    cookie = connection.cookies.get(SESSION_COOKIE)
+    return Credential("session", cookie) if cookie else None
+
+
+async def principal_of(connection: Connection, credential: Credential) -> Principal:
+    runtime: Runtime = connection.app.state.runtime
+    async with runtime.sessions() as session:
+        return await authenticate(session, credential, runtime.clock.now())
+
+
+async def optional_principal(connection: Connection) -> Principal | None:
+    """The caller on a public route, if a valid credential came with the request."""
+    credential = credential_of(connection)
+    if credential is None:
+        return None
+    try:
+        return await principal_of(connection, credential)
+    except Unauthenticated:
+        return None
+
+
 class AuthMiddleware(AbstractAuthenticationMiddleware):
-    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:  # type: ignore[type-arg]
-        runtime: Runtime = connection.app.state.runtime
-        header = connection.headers.get("authorization", "")
-        scheme, _, bearer = header.partition(" ")
-        cookie = connection.cookies.get(SESSION_COOKIE)
+    async def authenticate_request(self, connection: Connection) -> AuthenticationResult:
+        credential = credential_of(connection)
+        if credential is None:
+            raise Unauthenticated("sign in, or send an API token as 'Authorization: Bearer TOKEN'")
         unsafe = connection.scope.get("method") not in SAFE_METHODS
-        if cookie and not bearer and unsafe and not _same_origin(connection):
-            raise PermissionDenied("cross-site request refused")
-        async with runtime.sessions() as session:
-            principal = await authenticate(
-                session,
-                bearer=bearer.strip() if scheme.lower() == "bearer" else None,
-                cookie=cookie,
-                now=runtime.clock.now(),
-            )
-        return AuthenticationResult(user=principal, auth="token" if bearer else "session")
+        if credential.kind == "session" and unsafe:
+            require_same_origin(connection)
+        principal = await principal_of(connection, credential)
+        return AuthenticationResult(user=principal, auth=credential)

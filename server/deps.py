@@ -8,11 +8,12 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
-from assistant.chat.completions import Completions
 from assistant.chat.service import ChatService
 from assistant.procedures.context import Principal
 from assistant.procedures.executor import Executor
 from assistant.runtime import Runtime
+from server.openai.serving import OpenAIServing
+from server.paging import PAGING
 
 
 def provide_runtime(state: State) -> Runtime:
@@ -30,8 +31,8 @@ def provide_chat(state: State) -> ChatService:
     return chat
 
 
-def provide_completions(state: State) -> Completions:
-    completions: Completions = state.completions
+def provide_completions(state: State) -> OpenAIServing:
+    completions: OpenAIServing = state.completions
     return completions
 
 
@@ -46,6 +47,7 @@ DEPENDENCIES = {
     "principal": Provide(provide_principal, sync_to_thread=False),
     "chat": Provide(provide_chat, sync_to_thread=False),
     "completions": Provide(provide_completions, sync_to_thread=False),
+    "paging": PAGING,
 }
 
 # Route parameters are marked as named dependencies (Litestar 3 stops inferring them).
@@ -53,4 +55,4 @@ RuntimeDep = NamedDependency[Runtime]
 ExecutorDep = NamedDependency[Executor]
 PrincipalDep = NamedDependency[Principal]
 ChatDep = NamedDependency[ChatService]
-CompletionsDep = NamedDependency[Completions]
+CompletionsDep = NamedDependency[OpenAIServing]

@@ -69,7 +69,10 @@ def validation_error(
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
             key = str(item.get("key") or item.get("source") or "body")
-            fields.setdefault(key, str(item.get("message", "invalid")))
+            why = str(item.get("message", "invalid"))
+            if key == "data":  # Litestar's name for the handler's body, missing altogether
+                key, why = "body", "a JSON body is required"
+            fields.setdefault(key, why)
     message = "invalid input"
     if fields:
         key, why = next(iter(fields.items()))

@@ -70,7 +70,10 @@ async def decide(
         if principal.user_id == approval.requested_by:
             raise PermissionDenied("four-eyes rule: someone else must decide your own request")
         if approval.status == "pending" and approval.expires_at <= now:
-            await _expire(runtime, session, approval, now)
+            # Kept although the decision is refused: commit before raising rolls back.
+            expired = await _expire(runtime, session, approval, now)
+            await session.commit()
+            await runtime.bus.notify(expired)
             raise Conflict(f"approval {approval_id} expired at {approval.expires_at.isoformat()}")
         status = "approved" if decision == "approve" else "rejected"
         claimed = await session.exec(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,15 +21,20 @@ SESSION_COOKIE = "assistant_session"
 _TOUCH_EVERY = timedelta(minutes=5)
 
 
-async def authenticate(
-    session: AsyncSession, *, bearer: str | None, cookie: str | None, now: datetime
-) -> Principal:
-    """The caller behind a bearer token or a session cookie; 401 for anything else."""
-    if bearer:
-        return await _by_token(session, bearer, now)
-    if cookie:
-        return await _by_session(session, cookie, now)
-    raise Unauthenticated("sign in, or send an API token as 'Authorization: Bearer TOKEN'")
+@dataclass(frozen=True, repr=False)
+class Credential:
+    """What authenticated a request, kept so a long-lived stream can check it again."""
+
+    kind: Literal["token", "session"]
+    secret: str
+
+
+async def authenticate(session: AsyncSession, credential: Credential, now: datetime) -> Principal:
+    """The credential's principal now; 401 once it is revoked, expired or its user disabled
+    (so a long-lived stream can ask again)."""
+    if credential.kind == "token":
+        return await _by_token(session, credential.secret, now)
+    return await _by_session(session, credential.secret, now)
 
 
 async def _by_token(session: AsyncSession, token: str, now: datetime) -> Principal:

@@ -363,7 +363,10 @@ class ChatService:
         system = prompts.system_message(principal.email, principal.role.value, blocks)
         current: Message = {"role": "user", "content": turn.message}
         budget = llm.n_ctx - llm.max_tokens
-        messages = prompts.trim_history(system, history, current, budget, self._count(engine))
+        # Counting tokens is CPU work over the whole history: never on the event loop.
+        messages = await asyncio.to_thread(
+            prompts.trim_history, system, history, current, budget, self._count(engine)
+        )
         req = ChatRequest(messages=messages, max_tokens=llm.max_tokens, seed=llm.seed,
                           cancel=cancel)  # fmt: skip
         t0 = time.perf_counter()

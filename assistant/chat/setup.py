@@ -7,7 +7,6 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from assistant.chat.completions import Completions
 from assistant.chat.parsing import TurnParser, build_parser
 from assistant.chat.service import ChatService
 from assistant.llm import build_engine, describe_engine
@@ -44,7 +43,7 @@ async def chat_parts(
     *,
     engine: Any = FROM_SETTINGS,
     parser: TurnParser | None = None,
-) -> AsyncIterator[tuple[ChatService, Completions]]:
+) -> AsyncIterator[ChatService]:
     """Start the engine (once per process) and build the parser; close both at the end."""
     started, status = await _start_engine(runtime, engine)
     if parser is None:
@@ -59,8 +58,7 @@ async def chat_parts(
         )
     chat = ChatService(runtime, executor, started, parser, status)
     try:
-        model = runtime.settings.model if engine is FROM_SETTINGS else None
-        yield chat, Completions(chat, model)
+        yield chat
     finally:
         await chat.close()
         if started is not None:

@@ -31,7 +31,11 @@ def fail(message: str, code: int = 1) -> NoReturn:
 async def db_session(settings: Settings) -> AsyncIterator[AsyncSession]:
     """One transaction: committed when the block ends normally, rolled back otherwise.
     Every such command loads the key file, so none can write clinical text in plaintext."""
-    engine = create_engine(settings.database_url, keyring=load_keyring(settings.keys_path))
+    engine = create_engine(
+        settings.database_url,
+        keyring=load_keyring(settings.keys_path),
+        accept_legacy=settings.encryption.accept_legacy,
+    )
     try:
         async with session_factory(engine)() as session, session.begin():
             yield session

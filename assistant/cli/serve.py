@@ -26,7 +26,10 @@ def _redis_for(settings: Settings) -> Iterator[Settings]:
         yield settings
         return
     with EmbeddedRedis() as server:
-        typer.echo(f"started a Redis-compatible server on {server.url} (keeps nothing on disk)")
+        typer.echo(
+            f"started a Redis-compatible server on {server.socket} "
+            "(private socket, password, keeps nothing on disk)"
+        )
         yield settings.model_copy(
             update={"redis": settings.redis.model_copy(update={"url": server.url})}
         )

@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.commands import dates
 from assistant.commands.slots import SPECS, Slot
+from assistant.privacy.fencing import RULE, fence
 from assistant.procedures.registry import Procedure, tool_name
 from inference.base import ChatRequest, Engine, InferenceError, Tool, collect
 
@@ -78,7 +79,11 @@ def system_prompt(now: datetime, tz: str, page_contact: str | None) -> str:
     local = now.astimezone(dates.zone(tz))
     text = SYSTEM.format(today=local.strftime("%A %d %B %Y, %H:%M"), tz=tz)
     if page_contact:
-        text += f" The user is viewing the record of {page_contact}; an unnamed client is them."
+        # The name is a record field: it may hold instructions, so it is fenced like all data.
+        text += (
+            " The user is viewing the record of the contact below; an unnamed client is them. "
+            f"{RULE}\n{fence('contact being viewed', {'name': page_contact})}"
+        )
     return text
 
 

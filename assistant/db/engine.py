@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from assistant.db.types import attach_keyring
+from assistant.db.types import attach_keyring, bind_cells
 from assistant.privacy.keys import Keyring
 
 
@@ -37,8 +37,11 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_engine(url: str, *, echo: bool = False, keyring: Keyring | None = None) -> AsyncEngine:
-    """An engine; with `keyring`, one that can read and write encrypted columns."""
+def create_engine(
+    url: str, *, echo: bool = False, keyring: Keyring | None = None, accept_legacy: bool = False
+) -> AsyncEngine:
+    """An engine; with `keyring`, one that can read and write encrypted columns (and, with
+    `accept_legacy`, read plaintext or v1 values in them while they are migrated)."""
     ensure_sqlite_dir(url)
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
     # Parameters are personal data: keep them out of SQL errors (tracebacks are logged) and echo.
@@ -50,7 +53,8 @@ def create_engine(url: str, *, echo: bool = False, keyring: Keyring | None = Non
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
     if keyring is not None:
-        attach_keyring(engine.dialect, keyring)
+        attach_keyring(engine.dialect, keyring, accept_legacy=accept_legacy)
+        bind_cells()
     return engine
 
 

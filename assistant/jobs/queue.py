@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.db.models import Job
+from assistant.jobs.serializer import ARQ_OPTIONS
 from assistant.runtime import Runtime
 
 RUN_JOB = "run_job"
@@ -53,6 +54,7 @@ def arq_pool(runtime: Runtime) -> ArqRedis:
     return ArqRedis(
         connection_pool=runtime.redis.connection_pool,
         default_queue_name=runtime.settings.jobs.queue,
+        **ARQ_OPTIONS,
     )
 
 

@@ -16,6 +16,7 @@ from assistant.jobs import housekeeping
 from assistant.jobs.queue import RUN_JOB, reconcile
 from assistant.jobs.registry import load_job_kinds
 from assistant.jobs.runner import run_job
+from assistant.jobs.serializer import ARQ_OPTIONS
 from assistant.privacy.scrubber import Scrubber
 from assistant.privacy.setup import keep_known_values_fresh
 from assistant.procedures.executor import Executor
@@ -97,6 +98,7 @@ def build_worker(settings: Settings, scrubber: Scrubber | None = None, **overrid
         "handle_signals": True,
         "max_tries": 1_000,  # retries are ours (attempts and backoff in the jobs table)
         "job_timeout": 3600,
+        **ARQ_OPTIONS,  # JSON both ways: a pickle in the queue is refused, never loaded
     }
     options.update(overrides)
     return Worker(**options)

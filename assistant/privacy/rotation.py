@@ -1,5 +1,8 @@
 """Re-encrypting stored clinical text under the primary key, in small transactions.
 
+It is also the migration to the cell-bound form: plaintext and enc:v1 values come out as
+enc:v2 values bound to their table, column and row.
+
 Works on the raw column text (never through EncryptedText), one batch of rows per
 transaction by primary-key range, and writes a row back only if it still holds the value
 that was read: the app can keep running, and a row it changed meanwhile is left for the
@@ -21,7 +24,15 @@ from sqlmodel import SQLModel
 
 import assistant.db.models  # noqa: F401 - registers every table, so every encrypted column is found
 from assistant.db.types import EncryptedText
-from assistant.privacy.crypto import decrypt, encrypt, is_encrypted, key_id_of
+from assistant.privacy.crypto import (
+    PREFIX,
+    Cell,
+    cell_of,
+    decrypt,
+    encrypt,
+    is_encrypted,
+    key_id_of,
+)
 from assistant.privacy.keys import Keyring, KeyringError, remove_keys
 
 PLAINTEXT = "(plaintext)"
@@ -63,12 +74,20 @@ class ReencryptReport:
     changed_meanwhile: int = 0
 
 
-def _needs_rewrite(value: str | None, primary_id: str) -> bool:
-    return value is not None and key_id_of(value) != primary_id
+def _needs_rewrite(value: str | None, primary_id: str, cell: Cell) -> bool:
+    """Plaintext, v1, another key, or (never expected) another cell: rewrite it."""
+    if value is None:
+        return False
+    return not (
+        value.startswith(PREFIX) and key_id_of(value) == primary_id and cell_of(value) == str(cell)
+    )
 
 
-def _reencrypt_value(value: str, keyring: Keyring) -> str:
-    return encrypt(decrypt(value, keyring) if is_encrypted(value) else value, keyring)
+def _reencrypt_value(value: str, keyring: Keyring, cell: Cell) -> str:
+    """Under the primary key, bound to `cell`. A v2 value written for another cell is
+    refused (DecryptionError), never laundered into a valid one here."""
+    plain = decrypt(value, keyring, cell) if is_encrypted(value) else value
+    return encrypt(plain, keyring, cell)
 
 
 async def _batch(
@@ -83,11 +102,12 @@ async def _batch(
     async with engine.begin() as conn:
         rows = (await conn.execute(query)).all()
         for row in rows:
+            cells = {c.name: Cell(table.name, c.name, int(row[0])) for c in table.columns}
             old = {c.name: row._mapping[c.name] for c in table.columns}
-            stale = {k: v for k, v in old.items() if _needs_rewrite(v, primary_id)}
+            stale = {k: v for k, v in old.items() if _needs_rewrite(v, primary_id, cells[k])}
             if not stale:
                 continue
-            new = {k: _reencrypt_value(v, keyring) for k, v in stale.items()}
+            new = {k: _reencrypt_value(v, keyring, cells[k]) for k, v in stale.items()}
             unchanged = [table.raw.c[k] == v for k, v in stale.items()]
             result = await conn.execute(
                 table.raw.update().where(table.pk == row[0], *unchanged).values(**new)

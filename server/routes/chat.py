@@ -7,16 +7,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from litestar import Litestar, post
+from litestar import Litestar, Request, post
 from litestar.params import JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from assistant.chat.events import ChatEvent
+from assistant.chat.events import ChatEvent, message_error
 from assistant.chat.parsing import PageContext, TurnParser
 from assistant.chat.service import TurnInput
 from assistant.chat.setup import FROM_SETTINGS, chat_parts
-from server.deps import ChatDep, PrincipalDep
+from server.deps import ChatDep, PrincipalDep, RuntimeDep
+from server.streams import guarded, principal_check
 
 
 class ChatContextIn(BaseModel):
@@ -36,6 +37,9 @@ class ChatIn(BaseModel):
     context: ChatContextIn = Field(default_factory=ChatContextIn)
 
 
+SIGNED_OUT = message_error("unauthenticated", "your sign-in has ended; sign in again", False)
+
+
 async def sse(events: AsyncIterator[ChatEvent]) -> AsyncIterator[ServerSentEventMessage]:
     """Events with ids monotonic per stream (1, 2, ...)."""
     number = 0
@@ -50,11 +54,23 @@ async def sse(events: AsyncIterator[ChatEvent]) -> AsyncIterator[ServerSentEvent
     summary="Send a message; the turn streams back (SSE)",
     status_code=200,
 )
-async def chat(data: JSONBody[ChatIn], principal: PrincipalDep, chat: ChatDep) -> ServerSentEvent:
+async def chat(
+    data: JSONBody[ChatIn],
+    request: Request[Any, Any, Any],
+    principal: PrincipalDep,
+    chat: ChatDep,
+    runtime: RuntimeDep,
+) -> ServerSentEvent:
     conversation_id = await chat.open(principal, data.conversation_id)
     turn = TurnInput(data.message, PageContext(data.context.page, data.context.contact_id))
+    events = guarded(
+        chat.stream_stored(principal, conversation_id, turn),
+        principal_check(request),
+        runtime.settings.auth.stream_recheck_seconds,
+        farewell=SIGNED_OUT,
+    )
     return ServerSentEvent(
-        sse(chat.stream_stored(principal, conversation_id, turn)),
+        sse(events),
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
 
@@ -69,9 +85,8 @@ def lifespan(engine: Any = FROM_SETTINGS, parser: TurnParser | None = None) -> A
     async def chat_lifespan(app: Litestar) -> AsyncIterator[None]:
         async with chat_parts(
             app.state.runtime, app.state.executor, engine=engine, parser=parser
-        ) as (service, completions):
+        ) as service:
             app.state.chat = service
-            app.state.completions = completions
             yield
 
     return chat_lifespan

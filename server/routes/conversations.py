@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from litestar import delete, get
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from assistant.chat import store
 from assistant.chat.store import ConversationDetail, ConversationOut
 from assistant.crm.common import Page
-from assistant.errors import InvalidInput
 from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
+from server.paging import PagingDep
+from server.params import PathId
 
 
 @get("/api/conversations", tags=["chat"], summary="Your conversations, newest first")
 async def list_conversations(
     principal: PrincipalDep,
     runtime: RuntimeDep,
+    paging: PagingDep,
     q: FromQuery[str | None] = None,
-    limit: FromQuery[int] = 50,
-    offset: FromQuery[int] = 0,
 ) -> Page[ConversationOut]:
-    if not 1 <= limit <= 200 or offset < 0:
-        raise InvalidInput("limit is 1-200 and offset >= 0", fields={"limit": "1-200"})
     async with runtime.sessions() as session:
-        items, total = await store.page(session, principal, (q or "").strip()[:200], limit, offset)
+        items, total = await store.page(
+            session, principal, (q or "").strip()[:200], paging.limit, paging.offset
+        )
     return Page[ConversationOut](items=items, total=total)
 
 
@@ -33,7 +33,7 @@ async def list_conversations(
     summary="A conversation: messages, actions, approvals",
 )
 async def get_conversation(
-    conversation_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
+    conversation_id: PathId, principal: PrincipalDep, runtime: RuntimeDep
 ) -> ConversationDetail:
     async with runtime.sessions() as session:
         return await store.detail(session, principal, conversation_id)
@@ -45,7 +45,7 @@ async def get_conversation(
     summary="Delete a conversation and its messages",
 )
 async def delete_conversation(
-    conversation_id: FromPath[int], principal: PrincipalDep, executor: ExecutorDep
+    conversation_id: PathId, principal: PrincipalDep, executor: ExecutorDep
 ) -> None:
     args = {"conversation_id": conversation_id}
     await executor.call(principal, "conversations.delete", args, source="http")

@@ -9,17 +9,15 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from assistant.errors import InvalidInput
 from server.deps import PrincipalDep, RuntimeDep
+from server.params import event_id
+from server.streams import guarded, principal_check
 
 
 def _last_event_id(request: Request[Any, Any, Any]) -> int | None:
-    raw = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit():
-        raise InvalidInput("Last-Event-ID must be an event id", fields={"Last-Event-ID": raw[:20]})
-    return int(raw)
+    return event_id(
+        request.headers.get("last-event-id") or request.query_params.get("last_event_id")
+    )
 
 
 @get("/api/events", tags=["events"], summary="Stream your events (SSE)")
@@ -30,7 +28,9 @@ async def events(
 
     async def stream() -> AsyncIterator[ServerSentEventMessage]:
         keepalive = runtime.settings.events.keepalive_seconds
-        async for event in runtime.bus.subscribe(principal.user_id, last_id, keepalive):
+        every = runtime.settings.auth.stream_recheck_seconds
+        events = runtime.bus.subscribe(principal.user_id, last_id, keepalive)
+        async for event in guarded(events, principal_check(request), every):
             if event is None:
                 yield ServerSentEventMessage(data=None, comment="keep-alive")
                 continue

@@ -2,59 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from litestar import get, post
-from litestar.params import FromPath, FromQuery
-from sqlmodel import col, select
+from litestar.params import FromQuery
 
-from assistant.crm.common import Page, paginate
-from assistant.db.models import Job
-from assistant.errors import InvalidInput, NotFound
+from assistant.crm.common import Page
+from assistant.jobs.queries import JobFilter, list_own, own_job
 from assistant.jobs.queue import JobOut
-from assistant.procedures.context import Principal
 from assistant.procedures.executor import Done
-from assistant.runtime import Runtime
 from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
-
-JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled", "cancelling", "all"]
-
-
-async def _own(runtime: Runtime, principal: Principal, job_id: int) -> Job:
-    async with runtime.sessions() as session:
-        job = await session.get(Job, job_id)
-    if job is None or job.user_id != principal.user_id:
-        raise NotFound(f"job {job_id} not found")
-    return job
+from server.paging import PagingDep
+from server.params import PathId
 
 
 @get("/api/jobs", tags=["jobs"], summary="Your background jobs, newest first")
 async def list_jobs(
     principal: PrincipalDep,
     runtime: RuntimeDep,
-    status: FromQuery[JobStatus] = "all",
-    limit: FromQuery[int] = 50,
-    offset: FromQuery[int] = 0,
+    paging: PagingDep,
+    status: FromQuery[JobFilter] = "all",
 ) -> Page[JobOut]:
-    if not 1 <= limit <= 200 or offset < 0:
-        raise InvalidInput("limit is 1-200 and offset >= 0", fields={"limit": "1-200"})
-    query = select(Job).where(col(Job.user_id) == principal.user_id)
-    if status != "all":
-        query = query.where(col(Job.status) == status)
-    async with runtime.sessions() as session:
-        rows, total = await paginate(session, query.order_by(col(Job.id).desc()), limit, offset)
-    return Page[JobOut](items=[JobOut.of(j) for j in rows], total=total)
+    return await list_own(runtime, principal, status, paging.limit, paging.offset)
 
 
 @get("/api/jobs/{job_id:int}", tags=["jobs"], summary="Status, progress, result or error")
-async def get_job(job_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep) -> JobOut:
-    return JobOut.of(await _own(runtime, principal, job_id))
+async def get_job(job_id: PathId, principal: PrincipalDep, runtime: RuntimeDep) -> JobOut:
+    return JobOut.of(await own_job(runtime, principal, job_id))
 
 
 @post("/api/jobs/{job_id:int}/cancel", tags=["jobs"], status_code=200, summary="Cancel a job")
-async def cancel_job(
-    job_id: FromPath[int], principal: PrincipalDep, executor: ExecutorDep
-) -> JobOut:
+async def cancel_job(job_id: PathId, principal: PrincipalDep, executor: ExecutorDep) -> JobOut:
     done = await executor.call(principal, "jobs.cancel", {"job_id": job_id}, source="http")
     assert isinstance(done, Done)
     return JobOut.model_validate(done.output.model_dump())

@@ -10,9 +10,10 @@ from litestar.params import JSONBody
 from pydantic import BaseModel, Field
 
 from assistant.auth import authenticate as auth
-from assistant.auth.throttle import LoginThrottle
-from assistant.errors import Unauthenticated
+from assistant.auth.throttle import Limits, LoginThrottle
 from assistant.procedures.context import Principal
+from assistant.runtime import Runtime
+from server.auth import same_origin_guard
 from server.deps import PrincipalDep, RuntimeDep
 
 
@@ -37,31 +38,39 @@ def _me(principal: Principal) -> Me:
     )
 
 
-@post("/login", tags=["auth"], summary="Sign in; sets an HttpOnly session cookie", status_code=200)
+def _throttle(runtime: Runtime) -> LoginThrottle:
+    settings = runtime.settings
+    limits = Limits(
+        per_account=settings.auth.login_max_failures,
+        per_client=settings.auth.login_max_failures_per_client,
+        window_seconds=settings.auth.login_lockout_seconds,
+    )
+    return LoginThrottle(runtime.redis, settings.secret_key.get_secret_value(), limits)
+
+
+@post(
+    "/login",
+    tags=["auth"],
+    summary="Sign in; sets an HttpOnly session cookie",
+    status_code=200,
+    guards=[same_origin_guard],
+)
 async def login(
     data: JSONBody[LoginIn], request: Request[Any, Any, Any], runtime: RuntimeDep
 ) -> Response[Me]:
     settings = runtime.settings
-    throttle = LoginThrottle(
-        runtime.redis,
-        settings.secret_key.get_secret_value(),
-        settings.auth.login_max_failures,
-        settings.auth.login_lockout_seconds,
-    )
-    await throttle.check(data.email)
+    throttle = _throttle(runtime)
+    client = request.client.host if request.client else "unknown"
+    await throttle.attempt(data.email, client)  # counted before the password is checked
     async with runtime.sessions() as session:
-        try:
-            principal, secret, expires = await auth.login(
-                session,
-                email=data.email,
-                password=data.password,
-                now=runtime.clock.now(),
-                hours=settings.auth.session_hours,
-            )
-        except Unauthenticated:
-            await throttle.failed(data.email)
-            raise
-    await throttle.succeeded(data.email)
+        principal, secret, expires = await auth.login(
+            session,
+            email=data.email,
+            password=data.password,
+            now=runtime.clock.now(),
+            hours=settings.auth.session_hours,
+        )
+    await throttle.succeeded(data.email, client)
     cookie = Cookie(
         key=auth.SESSION_COOKIE,
         value=secret,

@@ -59,7 +59,13 @@ def app_settings(
         key_file=key_file,
         database={"url": migrated_db_url},
         redis={"url": redis_url},
-        auth={"login_max_failures": 3, "login_lockout_seconds": 60},
+        # A secret of its own: throttle keys never meet another run's on the shared Redis.
+        secret_key=uuid.uuid4().hex,
+        auth={
+            "login_max_failures": 3,
+            "login_max_failures_per_client": 1_000,
+            "login_lockout_seconds": 60,
+        },
         events={"keepalive_seconds": 0.5},
         jobs={"queue": f"assistant:test-queue:{uuid.uuid4().hex[:8]}"},
     )

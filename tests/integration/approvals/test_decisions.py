@@ -247,4 +247,5 @@ async def test_the_request_shows_the_record_as_it_was_and_stores_it_encrypted(
                 text("SELECT snapshot FROM approvals WHERE id = :id"), {"id": approval_id}
             )
         ).scalar_one()
-    assert raw.startswith("enc:v1:") and "Del" not in raw
+    assert raw.startswith("enc:v2:") and f":approvals.snapshot#{approval_id}:" in raw
+    assert "Del" not in raw

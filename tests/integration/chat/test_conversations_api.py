@@ -42,7 +42,7 @@ async def test_list_search_paginate_delete(chat: ChatHarness, app_settings: obje
             )
         ).scalar_one()
     await engine.dispose()
-    assert raw.startswith("enc:v1:") and word not in raw
+    assert raw.startswith("enc:v2:") and word not in raw
     assert (
         await chat.http.get("/api/conversations", params={"limit": 0}, headers=member.headers)
     ).status_code == 422

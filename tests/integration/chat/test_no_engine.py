@@ -23,8 +23,8 @@ def parse_sse(body: str) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-async def test_readyz_reports_no_engine(client: Any) -> None:
-    ready = (await client.get("/readyz")).json()
+async def test_readyz_reports_no_engine(client: Any, staff: dict[str, Member]) -> None:
+    ready = (await client.get("/readyz", headers=staff["owner"].headers)).json()
     assert ready["status"] == "ok"
     assert ready["engine"].startswith("none: ")
     assert ready["parser"]

@@ -57,9 +57,11 @@ async def client(server: str, staff: dict[str, Member]) -> AsyncIterator[openai.
         yield c
 
 
-async def test_readyz_and_models(server: str, client: openai.AsyncOpenAI) -> None:
+async def test_readyz_and_models(
+    server: str, client: openai.AsyncOpenAI, staff: dict[str, Member]
+) -> None:
     async with httpx.AsyncClient() as http:
-        ready = (await http.get(f"{server}/readyz")).json()
+        ready = (await http.get(f"{server}/readyz", headers=staff["owner"].headers)).json()
     assert ready["status"] == "ok" and ready["engine"] == "llamacpp"
     ids = [m.id async for m in client.models.list()]
     assert ids == ["assistant", "tiny"]
@@ -192,4 +194,5 @@ async def test_chat_turn_streams_from_the_tiny_model(
             "stop",
             "length",
         )
-        assert (await http.get("/readyz")).json()["engine"] == "llamacpp"
+        ready = await http.get("/readyz", headers=staff["owner"].headers)
+        assert ready.json()["engine"] == "llamacpp"

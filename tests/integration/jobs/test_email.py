@@ -232,7 +232,7 @@ async def test_model_drafts_replace_the_template_in_a_job(
         assert row.status == "ready" and row.body == "Hi Omar, we missed you on Monday."
         assert await delivery_audit(executor, job.id or 0) == [("emails.finish_draft", "job", "ok")]
         prompt = engine.requests[0].messages[-1]["content"]
-        assert "<data>" in prompt and "missed Monday" in prompt
+        assert '<crm-data name="e-mail to write">' in prompt and "missed Monday" in prompt
     finally:
         await engine.close()
         await executor.runtime.close()

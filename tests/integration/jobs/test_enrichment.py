@@ -226,7 +226,7 @@ async def test_with_a_model_the_notes_summary_is_for_clinical_roles_only(
     finally:
         await engine.close()
     prompt = engine.requests[0].messages[-1]["content"]
-    assert "<notes>" in prompt and "acupuncture helps" in prompt
+    assert '<crm-data name="notes, newest first">' in prompt and "acupuncture helps" in prompt
     for role, expected in (
         ("owner", "Migraines, helped by acupuncture."),
         ("front_desk", None),

@@ -83,7 +83,8 @@ async def test_a_note_written_through_the_api_is_ciphertext_at_rest(
         app_settings.database_url, "SELECT body FROM notes WHERE id = :id", id=note["id"]
     )
     primary = load_keyring(app_settings.keys_path).primary_id
-    assert stored.startswith(f"enc:v1:{primary}:") and secret not in stored
+    assert stored.startswith(f"enc:v2:{primary}:notes.body#{note['id']}:")
+    assert secret not in stored
     listed = await records.rpc("notes.list", contact_id=contact["id"])
     assert [n["body"] for n in listed["items"]] == [secret]
 
@@ -134,7 +135,7 @@ async def test_every_clinical_column_written_through_the_executor_is_encrypted(
             stored += await _raw(
                 url, f"SELECT {column.name} FROM {table.name} WHERE {column.name} IS NOT NULL"
             )
-    assert stored and all(value.startswith("enc:v1:") for value in stored)
+    assert stored and all(value.startswith("enc:v2:") for value in stored)
     for secret in secrets.values():
         assert not any(secret in value for value in stored)
     async with runtime.sessions() as session:
@@ -174,7 +175,8 @@ async def _write_records(url: str, key_file: Path, n: int) -> dict[int, str]:
                 assert note.id is not None
                 bodies[note.id] = note.body
             session.add(EmailDraft(contact_id=contact.id, purpose="custom", subject="s", body="b"))
-        # A row from before encryption: legacy plaintext, read as is, encrypted by rotation.
+        # A row from before encryption: legacy plaintext, read only with accept_legacy,
+        # encrypted (and bound to its row) by rotation.
         raw_notes = sa.table(
             "notes",
             sa.column("id", sa.Integer()),
@@ -193,8 +195,8 @@ async def _write_records(url: str, key_file: Path, n: int) -> dict[int, str]:
     return bodies
 
 
-async def _read_notes(url: str, key_file: Path) -> dict[int, str]:
-    engine = create_engine(url, keyring=load_keyring(key_file))
+async def _read_notes(url: str, key_file: Path, accept_legacy: bool = False) -> dict[int, str]:
+    engine = create_engine(url, keyring=load_keyring(key_file), accept_legacy=accept_legacy)
     try:
         async with session_factory(engine)() as session:
             return {
@@ -251,7 +253,7 @@ async def test_old_keys_are_kept_while_any_row_still_uses_them(own_db: tuple[str
     finally:
         await engine.dispose()
     assert key_file.read_bytes() == before
-    assert len(await _read_notes(url, key_file)) == 3
+    assert len(await _read_notes(url, key_file, accept_legacy=True)) == 3
 
 
 async def test_a_wrong_key_file_fails_loudly_naming_the_key(

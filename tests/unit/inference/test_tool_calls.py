@@ -118,3 +118,18 @@ def test_a_call_cut_off_by_max_tokens_is_an_error() -> None:
 )
 def test_validator(value: object, schema: dict[str, object], ok: bool) -> None:
     assert (jsonschema.errors(json.loads(json.dumps(value)), schema) == []) is ok
+
+
+def test_bounded_schema_never_asks_for_more_than_its_maximum() -> None:
+    schema = bounded_schema(
+        {
+            "type": "object",
+            "properties": {
+                "s": {"type": "string", "minLength": 5000},
+                "a": {"type": "array", "minItems": 50, "items": {"type": "string"}},
+            },
+        }
+    )
+    s, a = schema["properties"]["s"], schema["properties"]["a"]
+    assert s["minLength"] == s["maxLength"] == MAX_STRING_CHARS
+    assert a["minItems"] == a["maxItems"] <= 8

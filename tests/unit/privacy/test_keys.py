@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import AppError
-from assistant.privacy.crypto import decrypt, encrypt
+from assistant.privacy.crypto import Cell, decrypt, encrypt
 from assistant.privacy.keys import (
     KeyFileExists,
     Keyring,
@@ -107,7 +107,7 @@ def test_a_running_keyring_reads_values_written_under_a_newer_key(key_file: Path
     """A server started before `keys rotate` still decrypts rows the rotation wrote."""
     running = load_keyring(key_file)
     add_key(key_file)
-    written = encrypt("after rotation", load_keyring(key_file))
+    written = encrypt("after rotation", load_keyring(key_file), Cell("notes", "body", 1))
     assert decrypt(written, running) == "after rotation"
 
 

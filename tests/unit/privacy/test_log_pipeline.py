@@ -6,7 +6,6 @@ import io
 import json
 import logging
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -37,9 +36,11 @@ class BlockingScrubber(UpperScrubber):
 
     def __init__(self) -> None:
         self.release = threading.Event()
+        self.finished = threading.Event()
 
     def scrub(self, text: str) -> str:
         self.release.wait(5)
+        self.finished.set()
         return super().scrub(text)
 
 
@@ -92,9 +93,10 @@ def test_log_call_returns_before_scrubbing(pipeline: list[LoggingHandle]) -> Non
     out = io.StringIO()
     slow = BlockingScrubber()
     pipeline.append(configure_logging("INFO", "json", stream=out, scrubber=slow))
-    started = time.perf_counter()
     logging.getLogger("app").info("hello %s", SECRET)
-    assert time.perf_counter() - started < 0.5  # the scrubber is still blocked
+    # Returned while the scrubber still waits: a synchronous pipeline would have finished it.
+    # (How fast a log call returns is measured in benchmarks/logging/, not asserted here.)
+    assert not slow.finished.is_set()
     assert out.getvalue() == ""
     slow.release.set()
     assert pipeline[0].flush()
@@ -112,7 +114,9 @@ def test_full_queue_drops_with_a_counted_notice(pipeline: list[LoggingHandle]) -
     messages = [r["message"] for r in _lines(out)]
     dropped = pipeline[0].stats.dropped
     assert dropped >= 7
-    assert f"{dropped} records dropped (log queue full or closed)" in messages
+    # The listener may report while the calls still drop: every drop is in some notice.
+    notice = " records dropped (log queue full or closed)"
+    assert sum(int(m.removesuffix(notice)) for m in messages if m.endswith(notice)) == dropped
 
 
 def test_close_drains_every_record(pipeline: list[LoggingHandle]) -> None:

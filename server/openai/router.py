@@ -6,17 +6,20 @@ openai SDK and Open WebUI show them; the rest of the API keeps ours.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Request, Response, Router, get, post
+from litestar import Litestar, Request, Response, Router, get, post
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import JSONBody
 from litestar.response import Stream
 
-from assistant.chat.completions import CompletionRequest, openai_error, primed
 from assistant.errors import AppError
 from server.deps import CompletionsDep, PrincipalDep
 from server.errors import HTTP_CODES, STATUS, app_error, unexpected_error
+from server.openai.protocol import Limits, openai_error
+from server.openai.serving import OpenAIServing, primed
 
 
 @get("/models", summary="Models (OpenAI-compatible)")
@@ -28,12 +31,12 @@ async def models(principal: PrincipalDep, completions: CompletionsDep) -> dict[s
 async def chat_completions(
     data: JSONBody[dict[str, Any]], principal: PrincipalDep, completions: CompletionsDep
 ) -> Response[Any]:
-    req = CompletionRequest.parse(data)
+    req = completions.parse(data)
     if not req.stream:
         return Response(await completions.complete(principal, req))
     events = await primed(completions.events(principal, req))
     return Stream(
-        completions.stream(principal, req, events),
+        completions.stream(req, events),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -42,7 +45,6 @@ async def chat_completions(
 def _app_error(request: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
     ours = app_error(request, exc)
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 500)
-    status = 503 if exc.code == "engine_error" else status
     return Response({"error": openai_error(exc)}, status_code=status, headers=ours.headers)
 
 
@@ -61,6 +63,19 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
         "error": openai_error(None, "something went wrong on our side; it was logged", "internal")
     }
     return Response(body, status_code=500)
+
+
+def lifespan(model_path_from_settings: bool) -> Any:
+    """The serving object on app.state, after the chat lifespan built the chat service."""
+
+    @asynccontextmanager
+    async def openai_lifespan(app: Litestar) -> AsyncIterator[None]:
+        settings = app.state.runtime.settings
+        model = settings.model if model_path_from_settings else None
+        app.state.completions = OpenAIServing(app.state.chat, model, Limits(settings.api))
+        yield
+
+    return openai_lifespan
 
 
 router = Router(

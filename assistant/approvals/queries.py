@@ -1,0 +1,38 @@
+"""Reading approval requests: what a user may see (their own, and what their role may decide)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlmodel import col, select
+
+from assistant.approvals.decide import load_visible, visible_to
+from assistant.approvals.requests import ApprovalOut
+from assistant.crm.common import Page, paginate
+from assistant.db.models import Approval
+from assistant.procedures.context import Principal
+from assistant.runtime import Runtime
+
+ApprovalFilter = Literal[
+    "pending", "approved", "rejected", "expired", "executed", "failed", "stale", "all"
+]
+
+
+async def list_visible(
+    runtime: Runtime, principal: Principal, status: ApprovalFilter, limit: int, offset: int
+) -> Page[ApprovalOut]:
+    """Newest first."""
+    query = select(Approval).where(visible_to(principal))
+    if status != "all":
+        query = query.where(col(Approval.status) == status)
+    async with runtime.sessions() as session:
+        rows, total = await paginate(
+            session, query.order_by(col(Approval.id).desc()), limit, offset
+        )
+    return Page[ApprovalOut](items=[ApprovalOut.of(r) for r in rows], total=total)
+
+
+async def get_visible(runtime: Runtime, principal: Principal, approval_id: int) -> ApprovalOut:
+    """NotFound unless `principal` may see it."""
+    async with runtime.sessions() as session:
+        return ApprovalOut.of(await load_visible(session, principal, approval_id))
