@@ -13,9 +13,9 @@ from tests.plugins.app import Member
 Client = AsyncTestClient  # type: ignore[type-arg]
 
 
-async def rpc(client: Client, member: Member | dict[str, str], procedure: str, **args: Any) -> Any:
+async def rpc(client: Client, member: Member | dict[str, str], name: str, /, **args: Any) -> Any:
     headers = member.headers if isinstance(member, Member) else member
-    return await client.post(f"/api/rpc/{procedure}", json=args, headers=headers)
+    return await client.post(f"/api/rpc/{name}", json=args, headers=headers)
 
 
 async def test_an_owner_manages_an_account_and_its_token(
