@@ -11,17 +11,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import assistant.approvals.execute
+import assistant.chat.procedures
 import assistant.enrichment.jobs
-import assistant.jobs.email  # noqa: F401  (these declare the job kinds)
-from assistant import crm
+import assistant.jobs.email
+import assistant.jobs.procedures
+from assistant import admin, crm
 from assistant.jobs.registry import JOB_KINDS, JobKinds
 from assistant.procedures.registry import Procedure, Registry, declared
 
 
 def procedures(extra: Iterable[Procedure] = ()) -> Registry:
-    """Every CRM procedure (assistant/crm), then `extra` (a plugin's or a test's)."""
+    """Every procedure (CRM, administration, conversations, jobs), then `extra` (a plugin's
+    or a test's)."""
+    modules = (
+        *crm.MODULES,
+        *admin.MODULES,
+        assistant.chat.procedures,
+        assistant.jobs.procedures,
+    )
     registry = Registry()
-    for proc in (*declared(crm.MODULES), *extra):
+    for proc in (*declared(modules), *extra):
         registry.add(proc)
     return registry
 

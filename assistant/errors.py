@@ -29,6 +29,12 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class Stale(Conflict):
+    """What was approved can no longer run as approved (its target changed or is gone)."""
+
+    code = "stale"
+
+
 class Unauthenticated(AppError):
     code = "unauthenticated"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from redis.asyncio import Redis
+from redis.asyncio import ConnectionPool, Redis
+from redis.asyncio.connection import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,6 +18,17 @@ from assistant.settings import Settings
 
 class RedisNotConfigured(RuntimeError):
     pass
+
+
+class _NoRedis(Connection):
+    """The connection of a runtime without Redis: using it says so, instead of dialling a
+    server nobody configured."""
+
+    async def connect(self) -> None:
+        raise RedisNotConfigured(
+            "this command has no Redis (ASSISTANT_REDIS_URL is unset), yet it queued work or "
+            "published an event"
+        )
 
 
 @dataclass
@@ -35,6 +47,21 @@ class Runtime:
                 "ASSISTANT_REDIS_URL is not set "
                 "(`assistant serve` starts a server when it is unset)"
             )
+        redis: Redis = Redis.from_url(settings.redis.url, decode_responses=False)
+        return cls._build(settings, redis, clock)
+
+    @classmethod
+    def offline(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
+        """For one-shot commands (the CLI's administration procedures) that queue nothing
+        and publish nothing: Redis is used only if configured, and never dialled otherwise."""
+        if settings.redis.url:
+            return cls.create(settings, clock)
+        return cls._build(
+            settings, Redis(connection_pool=ConnectionPool(connection_class=_NoRedis)), clock
+        )
+
+    @classmethod
+    def _build(cls, settings: Settings, redis: Redis, clock: Clock | None) -> Runtime:
         # No key, no start: clinical text is never stored in plaintext (KeyringMissing).
         keyring = load_keyring(settings.keys_path)
         db = create_engine(
@@ -43,7 +70,6 @@ class Runtime:
             keyring=keyring,
             accept_legacy=settings.encryption.accept_legacy,
         )
-        redis: Redis = Redis.from_url(settings.redis.url, decode_responses=False)
         clock = clock or SystemClock()
         sessions = session_factory(db)
         bus = EventBus(sessions, redis, clock, settings.events.replay_seconds)

@@ -14,7 +14,9 @@ from assistant.audit import chain
 from assistant.db.models import Approval
 from assistant.errors import Conflict, NotFound, PermissionDenied
 from assistant.jobs.queue import add_job, push
-from assistant.procedures.context import Principal
+from assistant.procedures.context import Principal, Source
+from assistant.procedures.executor import actor_of
+from assistant.procedures.system import WORKER_NAME
 from assistant.runtime import Runtime
 
 Decision = Literal["approve", "reject"]
@@ -53,7 +55,12 @@ async def announce(
 
 
 async def decide(
-    runtime: Runtime, principal: Principal, approval_id: int, decision: Decision, reason: str | None
+    runtime: Runtime,
+    principal: Principal,
+    approval_id: int,
+    decision: Decision,
+    reason: str | None,
+    source: Source = "http",
 ) -> ApprovalOut:
     now = runtime.clock.now()
     async with runtime.sessions() as session, session.begin():
@@ -92,13 +99,13 @@ async def decide(
             records["job_id"] = job.id
         await chain.append(
             session,
-            actor_id=principal.user_id,
-            actor_role=principal.role,
-            source="http",
+            actor_of(principal),
+            source=source,
             procedure=f"approvals.{decision}",
             record_ids=records,
             outcome="ok",
             now=now,
+            conversation_id=approval.conversation_id,
         )
         events = await announce(runtime, session, approval, principal.user_id)
     await runtime.bus.notify(events)
@@ -116,8 +123,7 @@ async def _expire(
     assert approval.id is not None
     await chain.append(
         session,
-        actor_id=None,
-        actor_role=None,
+        chain.Actor(kind="system", name=WORKER_NAME),
         source="job",
         procedure="approvals.expire",
         record_ids={"approval_id": approval.id},

@@ -11,18 +11,9 @@ from pydantic import BaseModel, Field
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from assistant.db.models import Approval, Contact, EmailDraft, Note, Task, User
-from assistant.db.models.crm import Appointment
-from assistant.errors import NotFound
+from assistant.db.models import Approval, User
+from assistant.procedures.access import load_targets
 from assistant.procedures.registry import Procedure
-
-TARGET_TABLES: dict[str, type[SQLModel]] = {
-    "contacts": Contact,
-    "notes": Note,
-    "tasks": Task,
-    "appointments": Appointment,
-    "email_drafts": EmailDraft,
-}
 
 
 class ApprovalOut(BaseModel):
@@ -37,6 +28,9 @@ class ApprovalOut(BaseModel):
     expires_at: datetime
     decided_by: int | None = None
     reason: str | None = None
+    conversation_id: int | None = Field(
+        default=None, description="The co-pilot conversation the request came from, if any."
+    )
     records: list[dict[str, Any]] = Field(
         default_factory=list, description="The target records as they were when requested."
     )
@@ -59,6 +53,7 @@ class ApprovalOut(BaseModel):
                     "expires_at",
                     "decided_by",
                     "reason",
+                    "conversation_id",
                 }
             ),
         )
@@ -71,19 +66,6 @@ def row_version(row: SQLModel) -> str:
         return str(version)
     dumped = json.dumps(row.model_dump(mode="json"), sort_keys=True)
     return hashlib.sha256(dumped.encode()).hexdigest()[:16]
-
-
-async def load_targets(
-    session: AsyncSession, proc: Procedure, args: BaseModel
-) -> dict[tuple[str, int], Any]:
-    rows: dict[tuple[str, int], Any] = {}
-    for table, record_id in proc.targets(args) if proc.targets else []:
-        row = await session.get(TARGET_TABLES[table], record_id)
-        if row is None:
-            what = table.removesuffix("s").replace("_", " ")
-            raise NotFound(f"{what} {record_id} not found")
-        rows[(table, record_id)] = row
-    return rows
 
 
 # Not part of an approver's view of a record: clinical text and derived search helpers.
@@ -129,6 +111,7 @@ async def create_request(
     source: str,
     now: datetime,
     ttl_hours: float,
+    conversation_id: int | None = None,
 ) -> Approval:
     rows = await load_targets(session, proc, args)
     versions = target_versions(rows)
@@ -143,6 +126,7 @@ async def create_request(
         snapshot=snapshot(rows),
         target=versions,
         source=source,
+        conversation_id=conversation_id,
         created_at=now,
         expires_at=now + timedelta(hours=ttl_hours),
     )

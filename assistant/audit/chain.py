@@ -3,13 +3,18 @@
 Each event's hash covers its fields and the previous event's hash, so editing or deleting a
 row breaks every later link. Appends are serialised across processes: PostgreSQL takes a
 transaction-scoped advisory lock, SQLite transactions begin IMMEDIATE (see db/engine.py).
+
+The hashed payload is versioned: each row keeps the version it was written with, and
+`verify` recomputes it with that version's payload, so rows written before a format change
+still verify after it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,50 +25,75 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from assistant.db.models import AuditEvent
 
 GENESIS = "0" * 64
+HASH_VERSION = 2
 _LOCK_KEY = 0x41554449  # "AUDI": the advisory lock all audit writers share
 
 
-def link_hash(
-    *,
-    seq: int,
-    prev_hash: str,
-    actor_id: int | None,
-    actor_role: str | None,
-    source: str,
-    procedure: str,
-    record_ids: dict[str, Any],
-    outcome: str,
-    created_at: datetime,
-) -> str:
-    payload = json.dumps(
-        {
-            "seq": seq,
-            "prev": prev_hash,
-            "actor": actor_id,
-            "role": actor_role,
-            "source": source,
-            "procedure": procedure,
-            "records": record_ids,
-            "outcome": outcome,
-            "at": created_at.astimezone(UTC).isoformat(),
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+@dataclass(frozen=True)
+class Actor:
+    """Who did it: the principal's kind (user, token, job, system) and what names it."""
+
+    kind: str
+    user_id: int | None = None
+    role: str | None = None
+    name: str | None = None
+    token_id: int | None = None
+    job_id: int | None = None
+
+
+SYSTEM = Actor(kind="system", name="system")
+
+
+def _payload_v1(event: AuditEvent) -> dict[str, Any]:
+    """The first format: no principal kind, no conversation."""
+    return {
+        "seq": event.seq,
+        "prev": event.prev_hash,
+        "actor": event.actor_id,
+        "role": event.actor_role,
+        "source": event.source,
+        "procedure": event.procedure,
+        "records": event.record_ids,
+        "outcome": event.outcome,
+        "at": event.created_at.astimezone(UTC).isoformat(),
+    }
+
+
+def _payload_v2(event: AuditEvent) -> dict[str, Any]:
+    """v1 plus the principal (kind, system name, token, job) and the co-pilot's origin."""
+    return {
+        **_payload_v1(event),
+        "v": 2,
+        "kind": event.principal_kind,
+        "name": event.principal_name,
+        "token": event.token_id,
+        "job": event.job_id,
+        "conversation": event.conversation_id,
+        "message": event.message_id,
+    }
+
+
+PAYLOADS: dict[int, Callable[[AuditEvent], dict[str, Any]]] = {1: _payload_v1, 2: _payload_v2}
+
+
+def link_hash(event: AuditEvent) -> str:
+    """The hash of `event` in the format it was written with."""
+    payload = PAYLOADS[event.hash_version](event)
+    dumped = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(dumped.encode()).hexdigest()
 
 
 async def append(
     session: AsyncSession,
+    actor: Actor,
     *,
-    actor_id: int | None,
-    actor_role: str | None,
     source: str,
     procedure: str,
     record_ids: dict[str, Any],
     outcome: str,
     now: datetime,
+    conversation_id: int | None = None,
+    message_id: int | None = None,
 ) -> AuditEvent:
     """Append one event inside the caller's transaction."""
     bind = session.get_bind()
@@ -72,24 +102,26 @@ async def append(
     last = (
         await session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1))
     ).first()
-    seq = last.seq + 1 if last else 1
-    prev_hash = last.hash if last else GENESIS
-    now = now.astimezone(UTC)
-    fields: dict[str, Any] = {
-        "actor_id": actor_id,
-        "actor_role": actor_role,
-        "source": source,
-        "procedure": procedure,
-        "record_ids": record_ids,
-        "outcome": outcome,
-    }
+    who = asdict(actor)
     event = AuditEvent(
-        seq=seq,
-        prev_hash=prev_hash,
-        created_at=now,
-        hash=link_hash(seq=seq, prev_hash=prev_hash, created_at=now, **fields),
-        **fields,
+        seq=last.seq + 1 if last else 1,
+        prev_hash=last.hash if last else GENESIS,
+        created_at=now.astimezone(UTC),
+        hash_version=HASH_VERSION,
+        actor_id=who.pop("user_id"),
+        actor_role=who.pop("role"),
+        principal_kind=who.pop("kind"),
+        principal_name=who.pop("name"),
+        **who,
+        source=source,
+        procedure=procedure,
+        record_ids=record_ids,
+        outcome=outcome,
+        conversation_id=conversation_id,
+        message_id=message_id,
+        hash="",
     )
+    event.hash = link_hash(event)
     session.add(event)
     await session.flush()
     return event
@@ -108,7 +140,7 @@ class VerifyReport:
 
 async def verify(session: AsyncSession, batch: int = 1000) -> VerifyReport:
     """Walk the chain in order and report the first broken link."""
-    prev_hash, expected_seq, count = GENESIS, 1, 0
+    prev_hash, expected_seq, count, version = GENESIS, 1, 0, 1
     while True:
         rows = (
             await session.exec(
@@ -125,17 +157,9 @@ async def verify(session: AsyncSession, batch: int = 1000) -> VerifyReport:
                 return VerifyReport(count, expected_seq, f"event {expected_seq} is missing")
             if event.prev_hash != prev_hash:
                 return VerifyReport(count, event.seq, "its previous-hash does not match the chain")
-            recomputed = link_hash(
-                seq=event.seq,
-                prev_hash=event.prev_hash,
-                actor_id=event.actor_id,
-                actor_role=event.actor_role,
-                source=event.source,
-                procedure=event.procedure,
-                record_ids=event.record_ids,
-                outcome=event.outcome,
-                created_at=event.created_at,
-            )
-            if recomputed != event.hash:
+            if event.hash_version not in PAYLOADS or event.hash_version < version:
+                return VerifyReport(count, event.seq, f"unexpected format {event.hash_version}")
+            if link_hash(event) != event.hash:
                 return VerifyReport(count, event.seq, "its contents do not match its hash")
             prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
+            version = event.hash_version

@@ -13,19 +13,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from assistant.auth.passwords import verify_password
 from assistant.auth.tokens import TOKEN_PREFIX, hash_token
 from assistant.auth.users import normalise_email
-from assistant.db.models import ApiToken, Role, User, WebSession
+from assistant.db.models import ApiToken, User, WebSession
 from assistant.errors import InvalidInput, Unauthenticated
 from assistant.procedures.context import Principal
 
 SESSION_COOKIE = "assistant_session"
 _TOUCH_EVERY = timedelta(minutes=5)
-
-
-def principal_of(user: User) -> Principal:
-    assert user.id is not None
-    return Principal(
-        user_id=user.id, email=user.email, role=Role(user.role), timezone=user.timezone
-    )
 
 
 @dataclass(frozen=True, repr=False)
@@ -59,7 +52,7 @@ async def _by_token(session: AsyncSession, token: str, now: datetime) -> Princip
         row.last_used_at = now
         session.add(row)
         await session.commit()
-    return principal_of(user)
+    return Principal.of(user, kind="token", token_id=row.id)
 
 
 async def _by_session(session: AsyncSession, cookie: str, now: datetime) -> Principal:
@@ -71,7 +64,7 @@ async def _by_session(session: AsyncSession, cookie: str, now: datetime) -> Prin
     user = await session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise Unauthenticated("this account is disabled")
-    return principal_of(user)
+    return Principal.of(user)
 
 
 async def login(
@@ -97,7 +90,7 @@ async def login(
         )
     )
     await session.commit()
-    return principal_of(user), secret, expires
+    return Principal.of(user), secret, expires
 
 
 async def logout(session: AsyncSession, cookie: str) -> None:

@@ -23,7 +23,7 @@ from assistant.chat.events import ChatEvent
 from assistant.chat.parsing import PageContext, ParseResult, TurnParser, choices
 from assistant.chat.transcript import Ending, Transcript
 from assistant.errors import AppError
-from assistant.procedures.context import Principal
+from assistant.procedures.context import Origin, Principal
 from assistant.procedures.executor import Done, Executor, Pending
 from assistant.procedures.registry import Procedure
 from assistant.runtime import Runtime
@@ -112,6 +112,7 @@ class Turn:
         message_id, created = await transcript.begin(turn.message, turn.context)
         history = await transcript.history()
         conversation_id = getattr(transcript, "conversation_id", 0)
+        origin = Origin(conversation_id or None, message_id or None)
         emit(ev.turn_start(conversation_id, message_id, created))
         reply = Reply(emit)
 
@@ -140,9 +141,9 @@ class Turn:
                 ending.pending = outcome
             elif proc is None:
                 reply.meta["kind"] = "chat"
-                await self._chat_reply(principal, turn, history, reply, cancel)
+                await self._chat_reply(principal, turn, history, reply, cancel, origin)
             else:
-                await self._act(principal, turn, history, proc, outcome, reply, cancel)
+                await self._act(principal, turn, history, proc, outcome, reply, cancel, origin)
         except GenerationCancelled:
             ending.status = "interrupted"
         except InferenceError as exc:
@@ -170,13 +171,16 @@ class Turn:
         outcome: ParseResult,
         reply: Reply,
         cancel: threading.Event,
+        origin: Origin,
     ) -> None:
         resolved = dict(outcome.resolved or {})
         reply.emit(ev.tool_call(proc.name, outcome.args, resolved))
         reply.meta["kind"] = "action"
         t0 = time.perf_counter()
         try:
-            result = await self.executor.call(principal, proc.name, resolved, source="chat")
+            result = await self.executor.call(
+                principal, proc.name, resolved, source="chat", origin=origin
+            )
         except AppError as exc:
             reply.timings["action_ms"] = _ms(t0)
             reply.meta["actions"] = [
@@ -216,6 +220,7 @@ class Turn:
         history: Sequence[Message],
         reply: Reply,
         cancel: threading.Event,
+        origin: Origin,
     ) -> None:
         if capabilities.asks(turn.message):
             reply.say(capabilities.reply(self.executor.registry, principal.role))
@@ -223,16 +228,20 @@ class Turn:
         if self.engine is None:
             reply.say(templates.no_engine_reply(self.engine_status))
             return
-        blocks = await self._page_blocks(principal, turn.context)
+        blocks = await self._page_blocks(principal, turn.context, origin)
         await self._generate(principal, turn, history, blocks, reply, cancel)
 
-    async def _page_blocks(self, principal: Principal, context: PageContext) -> list[str]:
+    async def _page_blocks(
+        self, principal: Principal, context: PageContext, origin: Origin
+    ) -> list[str]:
         """The viewed contact (and, for clinical roles, recent notes), with the user's rights."""
         if context.contact_id is None:
             return []
         args = {"contact_id": context.contact_id}
         try:
-            contact = await self.executor.call(principal, "contacts.get", args, source="chat")
+            contact = await self.executor.call(
+                principal, "contacts.get", args, source="chat", origin=origin
+            )
         except AppError:
             return []
         assert isinstance(contact, Done)
@@ -245,7 +254,7 @@ class Turn:
         blocks = [page, prompts.fence("contact being viewed", shown)]
         if principal.reads_clinical_text:
             notes = await self.executor.call(
-                principal, "notes.list", {**args, "limit": 5}, source="chat"
+                principal, "notes.list", {**args, "limit": 5}, source="chat", origin=origin
             )
             assert isinstance(notes, Done)
             items = notes.output.model_dump(mode="json")["items"]

@@ -48,3 +48,34 @@ def read_secret_line(what: str) -> str:
     if not value:
         fail(f"no {what} on standard input")
     return value
+
+
+def call_procedure(settings: Settings, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Run a procedure as the CLI's system principal, through the executor (so it is
+    role-checked and audited like any other call); its output as JSON-ready data."""
+    from assistant import compose
+    from assistant.procedures.executor import Done, Executor
+    from assistant.procedures.system import CLI
+    from assistant.runtime import Runtime
+
+    async def go() -> dict[str, Any]:
+        runtime = Runtime.offline(settings)
+        try:
+            done = await Executor(runtime, compose.procedures()).call(CLI, name, args, source="cli")
+        finally:
+            await runtime.close()
+        assert isinstance(done, Done), f"{name} waits for approval; the CLI cannot wait"
+        output: dict[str, Any] = done.output.model_dump(mode="json")
+        return output
+
+    return run(go())
+
+
+def all_pages(settings: Settings, name: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every item of a list procedure, a page at a time."""
+    items: list[dict[str, Any]] = []
+    while True:
+        page = call_procedure(settings, name, {**args, "limit": 200, "offset": len(items)})
+        items.extend(page["items"])
+        if not page["items"] or len(items) >= page["total"]:
+            return items

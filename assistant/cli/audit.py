@@ -1,11 +1,10 @@
-"""`assistant audit verify`."""
+"""`assistant audit verify`: the owner's `audit.verify`, called as the CLI's system principal."""
 
 from __future__ import annotations
 
 import typer
 
-from assistant.audit.chain import VerifyReport, verify
-from assistant.cli._common import db_session, fail, run
+from assistant.cli._common import call_procedure, fail
 from assistant.settings import get_settings
 
 audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
@@ -14,15 +13,10 @@ audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=Tr
 @audit_app.command("verify")
 def verify_command() -> None:
     """Check every link of the audit chain; exit 1 naming the first broken one."""
-
-    async def go() -> VerifyReport:
-        async with db_session(get_settings()) as session:
-            return await verify(session)
-
-    report = run(go())
-    if not report.ok:
+    report = call_procedure(get_settings(), "audit.verify", {})
+    if not report["ok"]:
         fail(
-            f"audit chain broken at event {report.broken_seq}: {report.reason} "
-            f"({report.count} events before it are intact)"
+            f"audit chain broken at event {report['broken_seq']}: {report['reason']} "
+            f"({report['count']} events before it are intact)"
         )
-    typer.echo(f"audit chain intact: {report.count} events")
+    typer.echo(f"audit chain intact: {report['count']} events")

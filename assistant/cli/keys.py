@@ -10,8 +10,10 @@ from contextlib import asynccontextmanager
 import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from assistant.audit import chain
 from assistant.cli._common import run
-from assistant.db.engine import create_engine
+from assistant.db.engine import create_engine, session_factory
+from assistant.db.types import utcnow
 from assistant.privacy import rotation
 from assistant.privacy.keys import (
     RECHECK_SECONDS,
@@ -20,6 +22,7 @@ from assistant.privacy.keys import (
     create_key_file,
     load_keyring,
 )
+from assistant.procedures.system import CLI
 from assistant.settings import Settings, get_settings
 
 app = typer.Typer(help="Encryption keys for clinical text at rest.", no_args_is_help=True)
@@ -40,12 +43,25 @@ def _progress(table: str, seen: int, rewritten: int) -> None:
     typer.echo(f"  {table}: {seen} rows checked, {rewritten} re-encrypted")
 
 
-def _reencrypt(settings: Settings, keyring: Keyring, batch_size: int) -> None:
+def _reencrypt(
+    settings: Settings, keyring: Keyring, batch_size: int, action: str = "keys.reencrypt"
+) -> None:
     async def go() -> rotation.ReencryptReport:
         async with _engine(settings, keyring) as engine:
-            return await rotation.reencrypt(
+            report = await rotation.reencrypt(
                 engine, keyring, batch_size=batch_size, progress=_progress
             )
+            async with session_factory(engine)() as session, session.begin():
+                await chain.append(
+                    session,
+                    chain.Actor(kind="system", name=CLI.name),
+                    source="cli",
+                    procedure=action,
+                    record_ids={"rows_rewritten": report.rewritten},
+                    outcome="ok",
+                    now=utcnow(),
+                )
+            return report
 
     report = run(go())
     typer.echo(
@@ -124,7 +140,7 @@ def rotate(
     added_at = time.monotonic()
     typer.echo(f"added key {key_id} as primary")
     keyring = load_keyring(path)
-    _reencrypt(settings, keyring, batch_size)
+    _reencrypt(settings, keyring, batch_size, "keys.rotate")
     if not retire_old:
         return
 

@@ -7,10 +7,20 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from assistant.crm import appointments, contacts, emails, enrichment, notes, tags, tasks
+from assistant.crm import (
+    appointments,
+    background,
+    contacts,
+    emails,
+    enrichment,
+    notes,
+    tags,
+    tasks,
+)
 
 MODULES: tuple[ModuleType, ...] = (
     appointments,
+    background,
     contacts,
     emails,
     enrichment,

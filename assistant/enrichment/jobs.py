@@ -1,4 +1,9 @@
-"""Enrichment jobs: one contact (also after create), or all of them with progress."""
+"""Enrichment jobs: one contact (also after create), or all of them with progress.
+
+The enrichers only read; what they found is stored by the internal procedure
+`contacts.record_enrichment` (a batch per call), as the user who asked, so the write is
+checked and audited.
+"""
 
 from __future__ import annotations
 
@@ -6,66 +11,77 @@ import logging
 from typing import Any
 
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.db.models import Contact
 from assistant.enrichment import ENRICHERS
 from assistant.enrichment.base import EnrichContext
 from assistant.jobs.registry import job_handler
 from assistant.jobs.runner import JobContext
-from assistant.runtime import Runtime
 
 logger = logging.getLogger(__name__)
-PROGRESS_EVERY = 5
+BATCH = 10  # contacts per write (one audited call) and per progress report
 
 
-async def enrich_contact(
-    runtime: Runtime, session: AsyncSession, contact: Contact, engine: Any = None
-) -> list[str]:
-    """Run every available enricher; derived facts do not bump the contact's version."""
-    ctx = EnrichContext(session, runtime.settings, engine)
+async def find_facts(ctx: JobContext, contact_ids: list[int]) -> list[dict[str, Any]]:
+    """Run every available enricher on each contact still there: the procedure's items.
+    A session per contact: on SQLite every transaction holds the write lock."""
+    items: list[dict[str, Any]] = []
+    for contact_id in contact_ids:
+        async with ctx.runtime.sessions() as session:
+            contact = await session.get(Contact, contact_id)
+            if contact is None:
+                continue
+            results = await _run_enrichers(
+                contact, EnrichContext(session, ctx.runtime.settings, ctx.engine)
+            )
+        summary = results.pop("summary", {}).get("profile_summary")
+        items.append({"contact_id": contact_id, "facts": results, "profile_summary": summary})
+    return items
+
+
+async def _run_enrichers(contact: Contact, enrich: EnrichContext) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for enricher in ENRICHERS:
-        if not enricher.available(ctx):
+        if not enricher.available(enrich):
             continue
         try:
-            facts = await enricher.enrich(contact, ctx)
+            facts = await enricher.enrich(contact, enrich)
         except Exception as exc:  # one failing plug-in must not lose the others' facts
             logger.warning("enricher %s failed: %s", enricher.name, type(exc).__name__)
             facts = {"error": type(exc).__name__}
         if facts:
             results[enricher.name] = facts
-    summary = results.pop("summary", {}).get("profile_summary")
-    if summary:  # clinical text: its own encrypted column, never the plaintext JSON
-        contact.profile_summary = summary
-    contact.enrichment = {**results, "enriched_at": runtime.clock.now().isoformat()}
-    session.add(contact)
-    return sorted(results)
+    return results
+
+
+async def enrich_contacts(ctx: JobContext, contact_ids: list[int]) -> dict[str, list[str]]:
+    """Find the facts and store them in one call; the enrichers' names by contact id."""
+    items = await find_facts(ctx, contact_ids)
+    if not items:
+        return {}
+    done = await ctx.call("contacts.record_enrichment", {"contacts": items})
+    names: dict[str, list[str]] = done.output.model_dump()["enrichers"]
+    return names
 
 
 @job_handler("contact.enrich")
 async def enrich_one(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     contact_id = int(params["contact_id"])
-    async with ctx.runtime.sessions() as session, session.begin():
-        contact = await session.get(Contact, contact_id)
-        if contact is None:
-            return {"contact_id": contact_id, "skipped": "contact no longer exists"}
-        names = await enrich_contact(ctx.runtime, session, contact, ctx.engine)
+    names = await enrich_contacts(ctx, [contact_id])
+    if str(contact_id) not in names:
+        return {"contact_id": contact_id, "skipped": "contact no longer exists"}
     await ctx.progress(1, 1)
-    return {"contact_id": contact_id, "enrichers": names}
+    return {"contact_id": contact_id, "enrichers": names[str(contact_id)]}
 
 
 @job_handler("contacts.enrich_all")
 async def enrich_all(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     async with ctx.runtime.sessions() as session:
-        ids = list((await session.exec(select(Contact.id).order_by(col(Contact.id)))).all())
+        ids = [i for i in (await session.exec(select(Contact.id).order_by(col(Contact.id)))).all()]
     total = len(ids)
     await ctx.progress(0, total)
-    for done, contact_id in enumerate(ids, start=1):
-        async with ctx.runtime.sessions() as session, session.begin():
-            contact = await session.get(Contact, contact_id)
-            if contact is not None:
-                await enrich_contact(ctx.runtime, session, contact, ctx.engine)
-        if done % PROGRESS_EVERY == 0 or done == total:
-            await ctx.progress(done, total)
+    for start in range(0, total, BATCH):
+        batch = [i for i in ids[start : start + BATCH] if i is not None]
+        await enrich_contacts(ctx, batch)
+        await ctx.progress(min(start + BATCH, total), total)
     return {"enriched": total}

@@ -2,7 +2,8 @@
 
 The Message-ID is recorded before the message leaves. A job that finds its draft still
 `sending` (a crash between the SMTP server's acceptance and our commit) ends `unknown`
-rather than sending a second copy.
+rather than sending a second copy. Every change to a draft goes through the internal
+procedures of crm/background.py, as the user who asked for the job.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from assistant.db.models import Contact, EmailDraft
 from assistant.jobs.registry import job_handler
 from assistant.jobs.runner import JobContext, PermanentJobError
 from assistant.privacy.fencing import RULE, fence
+from assistant.procedures.executor import Done
 from assistant.settings import SMTPSettings
 
 DRAFT_PROMPT = (
@@ -36,48 +38,46 @@ def _deliver(smtp: SMTPSettings, message: EmailMessage) -> None:
         client.send_message(message)
 
 
-async def _set_status(ctx: JobContext, draft_id: int, status: str) -> None:
-    async with ctx.runtime.sessions() as session, session.begin():
-        draft = await session.get(EmailDraft, draft_id)
-        if draft is not None:
-            draft.status, draft.updated_at = status, ctx.runtime.clock.now()
-            session.add(draft)
+async def _set_status(ctx: JobContext, draft_id: int, status: str) -> Done:
+    return await ctx.call("emails.set_delivery", {"draft_id": draft_id, "status": status})
 
 
 @job_handler("email.send")
 async def send_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     rt, draft_id = ctx.runtime, int(params["draft_id"])
     smtp = rt.settings.smtp
-    async with rt.sessions() as session, session.begin():
+    async with rt.sessions() as session:
         draft = await session.get(EmailDraft, draft_id)
-        if draft is None:
-            raise PermanentJobError(f"draft {draft_id} no longer exists")
-        if draft.status in ("sent", "unknown", "failed"):
-            return {"draft_id": draft_id, "status": draft.status}
-        if draft.status == "sending":
-            draft.status = "unknown"  # we may have crashed after the server took it
-            session.add(draft)
-            return {"draft_id": draft_id, "status": "unknown", "message_id": draft.message_id}
-        contact = await session.get(Contact, draft.contact_id)
-        problem = None
-        if contact is None or not contact.email:
-            problem = "the contact has no e-mail address"
-        elif not smtp.host:
-            problem = "e-mail is not configured (set ASSISTANT_SMTP_HOST)"
-        if problem:
-            draft.status = "failed"
-            session.add(draft)
-        else:
-            assert contact is not None and contact.email
-            draft.message_id = draft.message_id or make_msgid(domain=smtp.sender.rsplit("@", 1)[-1])
-            draft.status, draft.updated_at = "sending", rt.clock.now()
-            session.add(draft)
-            message = EmailMessage()
-            message["From"], message["To"] = smtp.sender, contact.email
-            message["Subject"], message["Message-ID"] = draft.subject, draft.message_id
-            message.set_content(draft.body)
+        contact = await session.get(Contact, draft.contact_id) if draft else None
+    if draft is None:
+        raise PermanentJobError(f"draft {draft_id} no longer exists")
+    if draft.status in ("sent", "unknown", "failed"):
+        return {"draft_id": draft_id, "status": draft.status}
+    if draft.status == "sending":  # we may have crashed after the server took it
+        await _set_status(ctx, draft_id, "unknown")
+        return {"draft_id": draft_id, "status": "unknown", "message_id": draft.message_id}
+    problem = None
+    if contact is None or not contact.email:
+        problem = "the contact has no e-mail address"
+    elif not smtp.host:
+        problem = "e-mail is not configured (set ASSISTANT_SMTP_HOST)"
     if problem:
+        await _set_status(ctx, draft_id, "failed")
         raise PermanentJobError(problem)
+    assert contact is not None and contact.email
+    claimed = await ctx.call(
+        "emails.set_delivery",
+        {
+            "draft_id": draft_id,
+            "status": "sending",
+            "message_id": make_msgid(domain=smtp.sender.rsplit("@", 1)[-1]),
+        },
+    )
+    sending = claimed.output.model_dump()
+    message = EmailMessage()
+    message["From"], message["To"] = smtp.sender, contact.email
+    message["Subject"], message["Message-ID"] = sending["subject"], sending["message_id"]
+    message.set_content(sending["body"])
     try:
         await asyncio.to_thread(_deliver, smtp, message)
     except (smtplib.SMTPException, OSError):
@@ -120,9 +120,5 @@ async def draft_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]
             [e.text async for e in ctx.engine.stream(request) if isinstance(e, TextDelta)]
         )
         body = text.strip() or body
-    async with rt.sessions() as session, session.begin():
-        row = await session.get(EmailDraft, draft_id)
-        if row is not None and row.status == "pending":
-            row.body, row.status, row.updated_at = body, "ready", rt.clock.now()
-            session.add(row)
-    return {"draft_id": draft_id, "status": "ready"}
+    done = await ctx.call("emails.finish_draft", {"draft_id": draft_id, "body": body})
+    return {"draft_id": draft_id, "status": done.output.model_dump()["status"]}

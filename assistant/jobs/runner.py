@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
 from sqlmodel import col
 
-from assistant.db.models import Job
+from assistant.db.models import Job, User
 from assistant.jobs.queue import push
 from assistant.jobs.registry import JobKinds
-from assistant.procedures.executor import Executor
+from assistant.procedures.context import Caller, Principal
+from assistant.procedures.executor import Done, Executor
+from assistant.procedures.system import WORKER
 from assistant.runtime import Runtime
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,23 @@ class JobContext:
     attempt: int
     engine: Any = None
 
+    async def caller(self) -> Caller:
+        """Who the job's writes act as: the user who asked for it, with their role as it is
+        now, or the worker's system principal for a job nobody asked for."""
+        if self.user_id is None:
+            return replace(WORKER, job_id=self.job_id)
+        async with self.runtime.sessions() as session:
+            user = await session.get(User, self.user_id)
+        if user is None or not user.is_active:
+            raise PermanentJobError("the account that asked for this job is disabled")
+        return Principal.of(user, kind="job", job_id=self.job_id)
+
+    async def call(self, name: str, args: dict[str, Any]) -> Done:
+        """Write through the executor as `caller()`; a job never asks for an approval."""
+        result = await self.executor.call(await self.caller(), name, args, source="job")
+        assert isinstance(result, Done), f"{name} must not wait for approval inside a job"
+        return result
+
     async def progress(self, done: int, total: int) -> None:
         """Record progress (extends the lease) and stop if a cancel was requested."""
         rt = self.runtime
@@ -55,20 +74,21 @@ class JobContext:
             raise JobCancelled()
 
 
+def progress_data(job: Job) -> dict[str, Any]:
+    """The `job.progress` event's data (a cancel still running reads as running)."""
+    return {
+        "job_id": job.id,
+        "kind": job.kind,
+        "done": job.done,
+        "total": job.total,
+        "status": "running" if job.status == "cancelling" else job.status,
+    }
+
+
 async def publish_progress(runtime: Runtime, job: Job) -> None:
     if job.user_id is None:
         return
-    await runtime.bus.publish(
-        [job.user_id],
-        "job.progress",
-        {
-            "job_id": job.id,
-            "kind": job.kind,
-            "done": job.done,
-            "total": job.total,
-            "status": "running" if job.status == "cancelling" else job.status,
-        },
-    )
+    await runtime.bus.publish([job.user_id], "job.progress", progress_data(job))
 
 
 async def _claim(runtime: Runtime, job_id: int) -> Job | None:

@@ -78,6 +78,10 @@ class Procedure:
         """The examples as a user would type them."""
         return tuple(unmarked(e) for e in self.marked_examples)
 
+    internal: bool = False
+    """Only jobs (for their requester) and the system principals that list it may call it;
+    no route, no tool, not in `GET /api/rpc`."""
+
     @property
     def tool_name(self) -> str:
         return tool_name(self.name)
@@ -163,6 +167,7 @@ def procedure(
     describe: Callable[[In, dict[tuple[str, int], Any]], str] | None = None,
     command: Command | None = None,
     classified: bool = False,
+    internal: bool = False,
 ) -> Callable[
     [Callable[[CallContext, In], Awaitable[Out]]], Callable[[CallContext, In], Awaitable[Out]]
 ]:
@@ -191,6 +196,7 @@ def procedure(
             describe=describe,
             command=command,
             classified=classified,
+            internal=internal,
         )
         setattr(fn, DECLARATION, declared)
         return fn

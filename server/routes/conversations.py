@@ -8,7 +8,7 @@ from litestar.params import FromQuery
 from assistant.chat import store
 from assistant.chat.store import ConversationDetail, ConversationOut
 from assistant.crm.common import Page
-from server.deps import PrincipalDep, RuntimeDep
+from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
 from server.paging import PagingDep
 from server.params import PathId
 
@@ -45,10 +45,10 @@ async def get_conversation(
     summary="Delete a conversation and its messages",
 )
 async def delete_conversation(
-    conversation_id: PathId, principal: PrincipalDep, runtime: RuntimeDep
+    conversation_id: PathId, principal: PrincipalDep, executor: ExecutorDep
 ) -> None:
-    async with runtime.sessions() as session, session.begin():
-        await store.remove(session, principal, conversation_id)
+    args = {"conversation_id": conversation_id}
+    await executor.call(principal, "conversations.delete", args, source="http")
 
 
 routes = [list_conversations, get_conversation, delete_conversation]

@@ -6,12 +6,10 @@ from litestar import get, post
 from litestar.params import FromQuery
 
 from assistant.crm.common import Page
-from assistant.db.models import Job
-from assistant.errors import Conflict
 from assistant.jobs.queries import JobFilter, list_own, own_job
 from assistant.jobs.queue import JobOut
-from assistant.jobs.runner import publish_progress
-from server.deps import PrincipalDep, RuntimeDep
+from assistant.procedures.executor import Done
+from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
 from server.paging import PagingDep
 from server.params import PathId
 
@@ -32,18 +30,10 @@ async def get_job(job_id: PathId, principal: PrincipalDep, runtime: RuntimeDep) 
 
 
 @post("/api/jobs/{job_id:int}/cancel", tags=["jobs"], status_code=200, summary="Cancel a job")
-async def cancel_job(job_id: PathId, principal: PrincipalDep, runtime: RuntimeDep) -> JobOut:
-    await own_job(runtime, principal, job_id)
-    async with runtime.sessions() as session, session.begin():
-        job = await session.get(Job, job_id)
-        assert job is not None
-        if job.status in ("succeeded", "failed", "cancelled"):
-            raise Conflict(f"job {job_id} already {job.status}")
-        job.status = "cancelled" if job.status == "queued" else "cancelling"
-        job.updated_at = runtime.clock.now()
-        session.add(job)
-    await publish_progress(runtime, job)
-    return JobOut.of(job)
+async def cancel_job(job_id: PathId, principal: PrincipalDep, executor: ExecutorDep) -> JobOut:
+    done = await executor.call(principal, "jobs.cancel", {"job_id": job_id}, source="http")
+    assert isinstance(done, Done)
+    return JobOut.model_validate(done.output.model_dump())
 
 
 routes = [list_jobs, get_job, cancel_job]

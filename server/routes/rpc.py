@@ -93,10 +93,11 @@ async def list_procedures(principal: PrincipalDep, executor: ExecutorDep) -> lis
             input_schema=p.input.model_json_schema(),
             output_schema=p.output.model_json_schema(),
         )
-        for p in executor.registry
-        if executor.may_call(principal, p)
+        for p in executor.offered(principal)
     ]
 
 
 def routes(registry: Registry) -> list[HTTPRouteHandler]:
-    return [*(_route(p) for p in registry), unknown_procedure, list_procedures]
+    """A route per procedure a user may call; internal ones have none (404 like any unknown)."""
+    routed = (_route(p) for p in registry if not p.internal)
+    return [*routed, unknown_procedure, list_procedures]

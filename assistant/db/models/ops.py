@@ -60,6 +60,9 @@ class Approval(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=500)
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     source: str = Field(default="http", max_length=12)
+    conversation_id: int | None = Field(
+        default=None, description="The co-pilot conversation the request came from."
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -74,11 +77,20 @@ class AuditEvent(SQLModel, table=True):
     seq: int = Field(unique=True, index=True)
     actor_id: int | None = Field(default=None)
     actor_role: str | None = Field(default=None, max_length=20)
+    principal_kind: str | None = Field(
+        default=None, max_length=8, description="user, token, job or system; None before v2."
+    )
+    principal_name: str | None = Field(default=None, max_length=32, description="A system's.")
+    token_id: int | None = Field(default=None)
+    job_id: int | None = Field(default=None)
     source: str = Field(max_length=12)
     procedure: str = Field(max_length=64)
     record_ids: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     outcome: str = Field(max_length=20)
+    conversation_id: int | None = Field(default=None)
+    message_id: int | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    hash_version: int = Field(default=1, description="The hashed payload's format.")
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 

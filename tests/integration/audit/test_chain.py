@@ -44,8 +44,7 @@ async def _append(db_url: str, n: int) -> None:
             async with session_factory(engine)() as session, session.begin():
                 await chain.append(
                     session,
-                    actor_id=1,
-                    actor_role="owner",
+                    chain.Actor(kind="user", user_id=1, role="owner"),
                     source="http",
                     procedure="contacts.get",
                     record_ids={"contact_id": i},

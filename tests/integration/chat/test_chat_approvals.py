@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from sqlmodel import col, select
+
 from assistant.commands import ParseResult
+from assistant.db.models import AuditEvent
 from assistant.procedures.executor import Executor
 from tests.integration.chat.conftest import ChatHarness
 from tests.plugins.app import Member
@@ -46,3 +49,17 @@ async def test_chat_delete_runs_once_after_a_second_person_approves(
     assert gone.status_code == 404
     status = (await chat.http.get(f"/api/approvals/{approval_id}", headers=desk.headers)).json()
     assert status["status"] == "executed"
+
+    [start] = [e.data for e in events if e.event == "turn.start"]
+    assert status["conversation_id"] == start["conversation_id"]
+    async with executor.runtime.sessions() as session:
+        query = select(AuditEvent).where(col(AuditEvent.procedure) == "contacts.delete")
+        rows = (await session.exec(query)).all()
+    asked = [r for r in rows if r.record_ids.get("approval_id") == approval_id]
+    assert [(r.conversation_id, r.message_id, r.source) for r in asked] == [
+        (start["conversation_id"], start["message_id"], "chat")
+    ]
+    ran = [r for r in rows if r.source == "job" and r.job_id == job.id]
+    assert [(r.outcome, r.conversation_id, r.principal_kind) for r in ran] == [
+        ("ok", start["conversation_id"], "job")
+    ]

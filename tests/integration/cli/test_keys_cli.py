@@ -118,6 +118,23 @@ def test_seed_rotate_retire_and_status(env: dict[str, str]) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     bodies = asyncio.run(_note_bodies(env["ASSISTANT_DATABASE_URL"], path))
     assert bodies and all(body and not body.startswith("enc:") for body in bodies)
+    audited = asyncio.run(_audited(env["ASSISTANT_DATABASE_URL"]))
+    assert [a for a in audited if a[0].startswith("keys.")] == [
+        ("keys.rotate", "system", "cli"),
+        ("keys.rotate", "system", "cli"),
+    ]
+
+
+async def _audited(url: str) -> list[tuple[str, str | None, str | None]]:
+    from assistant.db.models import AuditEvent
+
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session:
+            rows = (await session.exec(select(AuditEvent))).all()
+            return [(r.procedure, r.principal_kind, r.principal_name) for r in rows]
+    finally:
+        await engine.dispose()
 
 
 async def _note_bodies(url: str, key_file: Path) -> list[str]:

@@ -133,3 +133,16 @@ def test_short_password_from_stdin_is_refused(cli: Cli) -> None:
     assert result.returncode == 1
     assert "at least 10 characters" in result.stderr
     assert "c@clinic.example.com" not in cli("users", "list").stdout
+
+
+def test_the_last_active_owner_cannot_be_disabled_or_demoted(cli: Cli) -> None:
+    cli("users", "create", "--email", "only@clinic.example.com", "--role", "owner")
+    for args in (
+        ("users", "disable", "only@clinic.example.com"),
+        ("users", "set-role", "only@clinic.example.com", "--role", "viewer"),
+    ):
+        result = cli(*args, check=False)
+        assert result.returncode == 1 and "last active owner" in result.stderr, result.stderr
+    cli("users", "create", "--email", "second@clinic.example.com", "--role", "owner")
+    out = cli("users", "set-role", "only@clinic.example.com", "--role", "viewer").stdout
+    assert "only@clinic.example.com is now viewer" in out

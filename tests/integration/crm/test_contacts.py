@@ -11,6 +11,7 @@ from sqlmodel import select
 from assistant.db.models import Approval
 from assistant.procedures.executor import Executor
 from tests.plugins.app import Member
+from tests.plugins.jobs import jobs_for, run
 from tests.plugins.records import Records
 
 Client = AsyncTestClient  # type: ignore[type-arg]
@@ -112,15 +113,24 @@ async def test_delete_waits_for_approval_and_changes_nothing(
     assert missing.status_code == 404
 
 
-async def _run_approved(executor: Executor, member: Member, name: str, **args: Any) -> Any:
-    """Run a critical call as the approval runner will (jobs issue), through the executor."""
-    from assistant.auth.authenticate import principal_of
-    from assistant.db.models import User
-
+async def _run_approved(
+    client: Client, executor: Executor, staff: dict[str, Member], name: str, **args: Any
+) -> Any:
+    """Run a critical call the only way there is: requested, approved by a second owner,
+    executed by the approval job."""
+    requested = await post(client, staff["owner"], name, **args)
+    assert requested.status_code == 202, requested.text
+    approval_id = requested.json()["approval_id"]
+    approved = await client.post(
+        f"/api/approvals/{approval_id}/approve", json={}, headers=staff["owner2"].headers
+    )
+    assert approved.status_code == 200, approved.text
+    [job] = await jobs_for(executor, idempotency_key=f"approval:{approval_id}")
+    assert await run(executor, job.id or 0) == "succeeded"
     async with executor.runtime.sessions() as session:
-        user = await session.get(User, member.user_id)
-    assert user is not None
-    return await executor.call(principal_of(user), name, args, source="job", approved=True)
+        row = await session.get(Approval, approval_id)
+    assert row is not None and row.status == "executed", row and row.reason
+    return row.result
 
 
 async def test_delete_removes_all_personal_data_when_run(
@@ -132,7 +142,7 @@ async def test_delete_removes_all_personal_data_when_run(
     await records.task(contact_id=made["id"])
     await records.appointment(made["id"])
     await records.draft(made["id"])
-    await _run_approved(executor, staff["owner"], "contacts.delete", contact_id=made["id"])
+    await _run_approved(client, executor, staff, "contacts.delete", contact_id=made["id"])
     assert (
         await post(client, staff["owner"], "contacts.get", contact_id=made["id"])
     ).status_code == 404
@@ -181,7 +191,7 @@ async def test_merge_moves_records_fills_gaps_and_deletes_duplicate(
     assert "Merge Jon Smith" in pending.json()["summary"]
 
     await _run_approved(
-        executor, staff["owner"], "contacts.merge", contact_id=keep["id"], duplicate_id=dup["id"]
+        client, executor, staff, "contacts.merge", contact_id=keep["id"], duplicate_id=dup["id"]
     )
     merged = (await post(client, staff["owner"], "contacts.get", contact_id=keep["id"])).json()
     assert merged["email"] == "jon@example.com" and merged["phone"] == "+1 415 555 0109"

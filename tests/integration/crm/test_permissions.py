@@ -1,17 +1,25 @@
 """The permission table of DESIGN.md section 3, written out by hand.
 
-R = runs (200), A = waits for approval (202), - = 403. Not derived from `roles=`: this is
-the specification the declarations are checked against.
+R = runs (200), A = waits for approval (202), - = 403, I = internal (no route: 404; only a
+job acting for its requester or a system principal that lists it may call it). Not derived
+from `roles=`: this is the specification the declarations are checked against.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
 
 from assistant import compose
+from assistant.db.models import Conversation, Role
+from assistant.db.types import utcnow
+from assistant.procedures.context import Principal
+from assistant.procedures.executor import Executor
+from assistant.procedures.system import SYSTEM_PRINCIPALS
+from assistant.runtime import Runtime
 from tests.plugins.app import Member
 from tests.plugins.records import Records
 
@@ -39,15 +47,96 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "appointments.cancel": ("R", "R", "R", "-"),
     "emails.draft":        ("R", "R", "R", "-"),
     "emails.update":       ("R", "R", "R", "-"),
+    "emails.list":         ("R", "R", "R", "-"),
     "emails.send":         ("A", "A", "A", "-"),
+    "jobs.cancel":         ("R", "R", "R", "R"),
+    "conversations.delete": ("R", "R", "R", "R"),
+    "users.list":          ("R", "-", "-", "-"),
+    "users.create":        ("R", "-", "-", "-"),
+    "users.disable":       ("R", "-", "-", "-"),
+    "users.set_role":      ("R", "-", "-", "-"),
+    "users.reset_password": ("R", "-", "-", "-"),
+    "users.directory":     ("R", "R", "R", "R"),
+    "tokens.create":       ("R", "-", "-", "-"),
+    "tokens.list":         ("R", "-", "-", "-"),
+    "tokens.revoke":       ("R", "-", "-", "-"),
+    "audit.list":          ("R", "-", "-", "-"),
+    "audit.verify":        ("R", "-", "-", "-"),
+    "emails.finish_draft": ("I", "I", "I", "I"),
+    "emails.set_delivery": ("I", "I", "I", "I"),
+    "contacts.record_enrichment": ("I", "I", "I", "I"),
+}
+# The system principals, beside the roles: what each may call (and nothing else).
+SYSTEM: dict[str, set[str]] = {
+    "cli": {
+        "users.list", "users.create", "users.disable", "users.set_role",
+        "users.reset_password", "users.directory", "tokens.create", "tokens.list",
+        "tokens.revoke", "audit.list", "audit.verify",
+    },
+    "worker": {"emails.finish_draft", "emails.set_delivery", "contacts.record_enrichment"},
+}
+# Internal procedures a job may call for its requester, by the requester's current role.
+FOR_JOBS: dict[str, tuple[bool, bool, bool, bool]] = {
+    "emails.finish_draft":        (True, True, True, False),
+    "emails.set_delivery":        (True, True, True, False),
+    "contacts.record_enrichment": (True, True, True, False),
 }
 # fmt: on
 ROLES = ("owner", "practitioner", "front_desk", "viewer")
-STATUS = {"R": 200, "A": 202, "-": 403}
+STATUS = {"R": 200, "A": 202, "-": 403, "I": 404}
 
 
-async def valid_args(name: str, records: Records) -> dict[str, Any]:
+async def _own_job(runtime: Runtime, member: Member) -> int:
+    from assistant.jobs.queue import add_job
+
+    async with runtime.sessions() as session, session.begin():
+        job = await add_job(
+            session, kind="contact.enrich", user_id=member.user_id, params={}, now=utcnow()
+        )
+    assert job.id is not None
+    return job.id
+
+
+async def _own_conversation(runtime: Runtime, member: Member) -> int:
+    async with runtime.sessions() as session, session.begin():
+        row = Conversation(user_id=member.user_id, title="t")
+        session.add(row)
+        await session.flush()
+    assert row.id is not None
+    return row.id
+
+
+async def _fresh_user(records: Records) -> str:
+    email = f"perm-{uuid.uuid4().hex[:8]}@clinic.example.com"
+    await records.rpc("users.create", email=email, role="viewer")
+    return email
+
+
+async def valid_args(
+    name: str, records: Records, caller: Member, runtime: Runtime
+) -> dict[str, Any]:
     """Arguments that would succeed, on fresh records, so only the role decides the outcome."""
+    admin: dict[str, Any] = {
+        "users.list": {}, "users.directory": {}, "tokens.list": {}, "audit.list": {},
+        "audit.verify": {}, "emails.finish_draft": {"draft_id": 1, "body": "x"},
+        "emails.set_delivery": {"draft_id": 1, "status": "sent"},
+        "contacts.record_enrichment": {"contacts": [{"contact_id": 1, "facts": {}}]},
+    }  # fmt: skip
+    if name in admin:
+        return admin[name]
+    if name == "users.create":
+        return {"email": f"new-{uuid.uuid4().hex[:8]}@clinic.example.com", "role": "viewer"}
+    if name in ("users.disable", "users.reset_password", "tokens.create"):
+        return {"email": await _fresh_user(records)}
+    if name == "users.set_role":
+        return {"email": await _fresh_user(records), "role": "front_desk"}
+    if name == "tokens.revoke":
+        made = await records.rpc("tokens.create", email=await _fresh_user(records))
+        return {"token_id": made["id"]}
+    if name == "jobs.cancel":
+        return {"job_id": await _own_job(runtime, caller)}
+    if name == "conversations.delete":
+        return {"conversation_id": await _own_conversation(runtime, caller)}
     if name == "contacts.create":
         return {"first_name": "Perm", "last_name": "Check"}
     if name == "contacts.search":
@@ -97,18 +186,21 @@ def test_table_covers_every_declared_procedure() -> None:
 @pytest.mark.parametrize("role_index", range(4), ids=ROLES)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 async def test_permission_table(
-    client: AsyncTestClient,
+    client: AsyncTestClient,  # type: ignore[type-arg]
     staff: dict[str, Member],
+    runtime: Runtime,
     name: str,
-    role_index: int,  # type: ignore[type-arg]
+    role_index: int,
 ) -> None:
     role = ROLES[role_index]
-    args = await valid_args(name, Records(client, staff["owner"]))
+    args = await valid_args(name, Records(client, staff["owner"]), staff[role], runtime)
     response = await client.post(f"/api/rpc/{name}", json=args, headers=staff[role].headers)
     expected = STATUS[EXPECTED[name][role_index]]
     assert response.status_code == expected, (name, role, response.text)
     if expected == 403:
         assert response.json()["error"]["code"] == "forbidden"
+    if expected == 404:
+        assert "unknown procedure" in response.json()["error"]["message"]
     if expected == 202:
         body = response.json()
         assert body["procedure"] == name and body["status"] == "pending"
@@ -127,8 +219,33 @@ async def test_rpc_listing_matches_the_table(
     assert response.status_code == 200
     listed = {p["name"]: p for p in response.json()}
     index = ROLES.index(role)
-    assert set(listed) == {n for n, row in EXPECTED.items() if row[index] != "-"}
+    assert set(listed) == {n for n, row in EXPECTED.items() if row[index] not in "-I"}
     for name, info in listed.items():
         assert info["needs_approval"] == (EXPECTED[name][index] == "A")
         assert info["tool_name"] == name.replace(".", "_")
         assert info["input_schema"]["type"] == "object"
+
+
+@pytest.mark.parametrize("system", sorted(SYSTEM))
+def test_system_principals_call_exactly_what_the_table_lists(
+    executor: Executor, system: str
+) -> None:
+    principal = SYSTEM_PRINCIPALS[system]
+    allowed = {p.name for p in compose.procedures() if executor.may_call(principal, p)}
+    assert allowed == SYSTEM[system]
+
+
+@pytest.mark.parametrize("role_index", range(4), ids=ROLES)
+def test_internal_procedures_only_for_jobs_by_the_requesters_role(
+    executor: Executor, role_index: int
+) -> None:
+    registry = compose.procedures()
+    as_user = Principal(1, "u@clinic.example.com", Role(ROLES[role_index]))
+    as_job = Principal(1, "u@clinic.example.com", Role(ROLES[role_index]), kind="job", job_id=9)
+    internal = {n for n, row in EXPECTED.items() if row[0] == "I"}
+    assert internal == set(FOR_JOBS) == {p.name for p in registry if p.internal}
+    for name in internal:
+        proc = registry.get(name)
+        assert proc is not None
+        assert not executor.may_call(as_user, proc)
+        assert executor.may_call(as_job, proc) == FOR_JOBS[name][role_index], name

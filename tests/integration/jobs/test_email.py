@@ -123,6 +123,25 @@ async def test_an_approved_email_arrives_once_with_its_recorded_message_id(
         session.add(job)
     await run(mailer, send.id or 0)
     assert len(inbox.messages) == 1
+    steps = await delivery_audit(mailer, send.id or 0)
+    assert steps == [("emails.set_delivery", "job", "ok")] * 2  # sending, then sent
+
+
+async def delivery_audit(executor: Executor, job_id: int) -> list[tuple[str, str | None, str]]:
+    """The audit rows a job's writes left, as (procedure, principal kind, outcome)."""
+    from sqlmodel import col, select
+
+    from assistant.db.models import AuditEvent
+
+    async with executor.runtime.sessions() as session:
+        rows = (
+            await session.exec(
+                select(AuditEvent)
+                .where(col(AuditEvent.job_id) == job_id)
+                .order_by(col(AuditEvent.seq))
+            )
+        ).all()
+    return [(r.procedure, r.principal_kind, r.outcome) for r in rows]
 
 
 async def test_refused_connections_retry_then_fail_visibly(
@@ -189,14 +208,14 @@ async def test_model_drafts_replace_the_template_in_a_job(
     await engine.start()
     try:
         contact = await Records(client, staff["front_desk"]).contact(first_name="Omar")
-        from assistant.auth.authenticate import principal_of
         from assistant.db.models import User
+        from assistant.procedures.context import Principal
 
         async with executor.runtime.sessions() as session:
             user = await session.get(User, staff["front_desk"].user_id)
         assert user is not None
         done = await executor.call(
-            principal_of(user),
+            Principal.of(user),
             "emails.draft",
             {"contact_id": contact["id"], "purpose": "follow_up", "instructions": "missed Monday"},
             source="http",
@@ -211,6 +230,7 @@ async def test_model_drafts_replace_the_template_in_a_job(
         assert await run(executor, job.id or 0, engine) == "succeeded"
         row = await _draft(executor, draft["id"])
         assert row.status == "ready" and row.body == "Hi Omar, we missed you on Monday."
+        assert await delivery_audit(executor, job.id or 0) == [("emails.finish_draft", "job", "ok")]
         prompt = engine.requests[0].messages[-1]["content"]
         assert '<crm-data name="e-mail to write">' in prompt and "missed Monday" in prompt
     finally:

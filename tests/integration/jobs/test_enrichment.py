@@ -241,3 +241,42 @@ async def test_with_a_model_the_notes_summary_is_for_clinical_roles_only(
         ).json()
         assert got["profile_summary"] == expected, role
         assert "Migraines" not in str(got["enrichment"])
+
+
+async def test_the_profile_summary_is_written_by_an_audited_internal_procedure(
+    client: Client, staff: dict[str, Member], executor: Executor
+) -> None:
+    from sqlmodel import col, select
+
+    from assistant.db.models import AuditEvent
+    from inference.scripted import ScriptedEngine, ScriptedReply
+
+    records = Records(client, staff["practitioner"])
+    made = await records.contact(first_name="Sum", last_name="Mary")
+    await records.note(made["id"], "prefers morning sessions")
+    [job] = [
+        j
+        for j in await jobs_for(executor, kind="contact.enrich", status="queued")
+        if j.params == {"contact_id": made["id"]}
+    ]
+    engine = ScriptedEngine(script=[ScriptedReply(text="Prefers mornings.")])
+    await engine.start()
+    try:
+        assert await run(executor, job.id or 0, engine) == "succeeded"
+    finally:
+        await engine.close()
+    async with executor.runtime.sessions() as session:
+        contact = await session.get(Contact, made["id"])
+        rows = (
+            await session.exec(select(AuditEvent).where(col(AuditEvent.job_id) == job.id))
+        ).all()
+    assert contact is not None and contact.profile_summary == "Prefers mornings."
+    assert [(r.procedure, r.principal_kind, r.actor_id, r.record_ids) for r in rows] == [
+        (
+            "contacts.record_enrichment",
+            "job",
+            staff["practitioner"].user_id,
+            {"contact_ids": [made["id"]]},
+        )
+    ]
+    assert "Prefers" not in str(rows[0].model_dump())  # ids only, never the clinical text

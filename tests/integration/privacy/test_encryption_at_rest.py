@@ -18,7 +18,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
-from assistant.auth.authenticate import principal_of
 from assistant.db import migrate
 from assistant.db.engine import create_engine, session_factory
 from assistant.db.models import Contact, Conversation, EmailDraft, Message, Note, User
@@ -33,6 +32,7 @@ from assistant.privacy.keys import (
     create_key_file,
     load_keyring,
 )
+from assistant.procedures.context import Principal
 from assistant.procedures.executor import Done, Executor
 from assistant.runtime import Runtime
 from assistant.settings import Settings
@@ -101,7 +101,7 @@ async def test_every_clinical_column_written_through_the_executor_is_encrypted(
     async with runtime.sessions() as session:
         user = await session.get(User, staff["owner"].user_id)
     assert user is not None
-    principal = principal_of(user)
+    principal = Principal.of(user)
     secrets = {name: _secret(name) for name in ("note", "instructions", "message", "summary")}
 
     made = await executor.call(principal, "contacts.create", {"first_name": "Ida"}, source="chat")
