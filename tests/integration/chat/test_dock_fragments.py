@@ -9,6 +9,7 @@ from markupsafe import escape
 
 from assistant.chat import templates
 from assistant.commands import ParseResult
+from assistant.commands.result import Candidate
 from inference.scripted import ScriptedReply
 from tests.integration.chat.conftest import ChatHarness
 from tests.plugins.app import Member
@@ -81,10 +82,7 @@ async def test_a_question_offers_its_candidates_as_buttons(
         intent="notes.add",
         path="clarify",
         question="Which Sam? 1. Sam Lee 2. Sam Patel",
-        candidates=[
-            {"label": "Sam Lee", "reply": "Sam Lee"},
-            {"label": "Sam Patel", "reply": "Sam Patel"},
-        ],
+        candidates=[Candidate(id=1, label="Sam Lee"), Candidate(id=2, label="Sam Patel")],
     )
     events = await turn(chat.http, member, "add a note to Sam: knee better")
     status, html = await fragment(

@@ -161,6 +161,7 @@ async def valid_args(
             "practitioner_id": None,
         },
         "emails.draft": {"contact_id": contact, "purpose": "welcome"},
+        "emails.list": {"contact_id": contact},
     }
     if name in simple:
         return simple[name]

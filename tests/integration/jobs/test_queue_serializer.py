@@ -9,6 +9,7 @@ import time
 import warnings
 from pathlib import Path
 
+from assistant import compose
 from assistant.db.models import Job
 from assistant.jobs import queue
 from assistant.jobs.serializer import RefusedPayload, dumps, loads
@@ -39,7 +40,14 @@ async def test_a_pickled_job_is_refused_not_executed(
     # A genuine job beside it, so the worker demonstrably reads and runs JSON entries.
     genuine = await queue.enqueue(runtime, kind="no-such-kind", user_id=None, params={})
 
-    worker = build_worker(settings, burst=True, poll_delay=0.05, handle_signals=False)
+    worker = build_worker(
+        settings,
+        compose.procedures(),
+        compose.job_kinds(),
+        burst=True,
+        poll_delay=0.05,
+        handle_signals=False,
+    )
     try:
         await worker.main()
     finally:

@@ -6,17 +6,38 @@ seeded clinic (tests/plugins/commands.py: Saturday 8 March 2025, noon in New Yor
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from assistant.commands.fill import Env, Filled, fill
-from assistant.commands.slots import Kind, Slot, Spec
+from assistant.compose import procedures
+from assistant.procedures.command import Command, Kind, Slot
 from assistant.procedures.context import Principal
+from assistant.procedures.registry import Procedure
 from tests.plugins.commands import NOW, TZ, Clinic
 
 TOMORROW_9 = "2025-03-09T09:00:00-04:00"  # after the DST change
 ME = Principal(7, "me@clinic.example.com", "practitioner", TZ)  # type: ignore[arg-type]
+PROCEDURES = procedures()
+
+
+def _proc(name: str, *slots: Slot, **command: Any) -> Procedure:
+    """A real procedure said with an ad-hoc command (the slots under test, nothing else)."""
+    real = PROCEDURES.get(name)
+    assert real is not None, name
+    return replace(real, command=Command(slots, **command))
+
+
+def _real(name: str) -> Procedure:
+    proc = PROCEDURES.get(name)
+    assert proc is not None and proc.command is not None, name
+    return proc
+
+
+PURPOSE = _real("emails.draft").command.slot("purpose")  # type: ignore[union-attr]
+assert PURPOSE is not None and PURPOSE.kind == "choice"
 
 
 def _slot(kind: Kind, *target: str, **extra: Any) -> Slot:
@@ -30,11 +51,11 @@ async def _fill(
     text: str = "",
     *,
     session: Any = None,
-    procedure: str = "things.do",
+    procedure: str = "emails.draft",  # its input model gives a choice slot its values
     **env: Any,
 ) -> Filled:
-    spec = Spec(procedure, (slot,))
-    return await fill(spec, {slot.name: raw}, Env(ME, NOW, text, session, **env))
+    proc = _proc(procedure, slot)
+    return await fill(proc, {slot.name: raw}, Env(ME, NOW, text, session, **env))
 
 
 @pytest.mark.parametrize(
@@ -55,10 +76,10 @@ async def _fill(
         (_slot("duration", "duration_minutes"), 30, "", {"duration_minutes": 30}),
         (_slot("tag", "tag"), "New Client", "", {"tag": "new-client"}),
         (_slot("tags", "tags"), "vip, new and old", "", {"tags": ["vip", "new", "old"]}),
-        (_slot("purpose", "purpose"), None, "write a follow-up to Omar", {"purpose": "follow_up"}),
-        (_slot("purpose", "purpose"), None, "remind Jane of her visit", {"purpose": "reminder"}),
-        (_slot("purpose", "purpose"), "welcome", "about a follow-up", {"purpose": "welcome"}),
-        (_slot("purpose", "purpose"), None, "an e-mail to Jane", {"purpose": "custom"}),
+        (PURPOSE, None, "write a follow-up to Omar", {"purpose": "follow_up"}),
+        (PURPOSE, None, "remind Jane of her visit", {"purpose": "reminder"}),
+        (PURPOSE, "welcome", "about a follow-up", {"purpose": "welcome"}),
+        (PURPOSE, None, "an e-mail to Jane", {"purpose": "custom"}),
         (_slot("name", "name"), "Jane  Doe", "", {"first_name": "Jane", "last_name": "Doe"}),
         (_slot("flag", "mine", option=r"\bmy\b"), None, "what's on my schedule", {"mine": True}),
         (_slot("flag", "mine", option=r"\bmy\b"), None, "what's on the schedule", {}),
@@ -96,30 +117,31 @@ async def test_what_cannot_be_read_is_asked_about(slot: Slot, raw: Any, question
 async def test_a_missing_required_mention_asks_and_an_optional_one_is_skipped() -> None:
     body = _slot("text", "body", required=True, question="What should the note say?")
     tag = _slot("tag", "tag")
-    filled = await fill(Spec("notes.add", (tag, body)), {}, Env(ME, NOW, "", None))
+    filled = await fill(_proc("notes.add", tag, body), {}, Env(ME, NOW, "", None))
     assert filled.ask is not None and filled.ask.question == "What should the note say?"
     assert filled.resolved == {}
 
 
 async def test_fill_stops_at_the_first_question_with_what_it_has() -> None:
-    spec = Spec(
+    proc = _proc(
         "appointments.book",
-        (_slot("when", "starts_at"), _slot("duration", "duration_minutes")),
+        _slot("when", "starts_at"),
+        _slot("duration", "duration_minutes"),
         defaults={"duration_minutes": 30},
     )
     env = Env(ME, NOW, "", None)
-    asked = await fill(spec, {"starts_at": "tomorrow at 9am", "duration_minutes": "ages"}, env)
+    asked = await fill(proc, {"starts_at": "tomorrow at 9am", "duration_minutes": "ages"}, env)
     assert asked.ask is not None and asked.resolved == {"starts_at": TOMORROW_9}
-    done = await fill(spec, {"starts_at": "tomorrow at 9am"}, env)
-    assert done.ask is None and done.resolved["duration_minutes"] == 30  # the spec's default
+    done = await fill(proc, {"starts_at": "tomorrow at 9am"}, env)
+    assert done.ask is None and done.resolved["duration_minutes"] == 30  # the command's default
 
 
 async def test_a_task_is_the_callers_and_finds_its_client_in_the_title(clinic: Clinic) -> None:
     me = clinic.users["practitioner"]
-    spec = Spec("tasks.create", (_slot("text", "title"),))
+    proc = _real("tasks.create")  # its command finishes by linking the task
     async with clinic.sessions() as session:
         env = Env(me, NOW, "", session)
-        filled = await fill(spec, {"title": "call Priya Nair about the claim"}, env)
+        filled = await fill(proc, {"title": "call Priya Nair about the claim"}, env)
     assert filled.resolved == {
         "title": "call Priya Nair about the claim",
         "assignee_id": me.user_id,
@@ -177,21 +199,14 @@ async def test_contacts_resolve_by_name_ask_between_namesakes_and_say_when_unkno
 
 async def test_records_resolve_by_contact_and_day_and_ask_between_several(clinic: Clinic) -> None:
     me = clinic.users["practitioner"]
-    spec = Spec(
-        "appointments.cancel",
-        (
-            Slot("contact", "contact", "", ("contact_id",), required=True, question="Whose?"),
-            Slot("appointment", "record", "", ("appointment_id",), required=True,
-                 question="Which appointment?", option="appointment"),
-        ),
-    )  # fmt: skip
+    proc = _real("appointments.cancel")  # a contact, then an appointment record of theirs
     async with clinic.sessions() as session:
         said = "cancel Sam Lee's Tuesday appointment"
-        tuesday = await fill(spec, {"contact": "Sam Lee", "appointment": "tuesday"},
+        tuesday = await fill(proc, {"contact": "Sam Lee", "appointment": "tuesday"},
                              Env(me, NOW, said, session))  # fmt: skip
-        either = await fill(spec, {"contact": "Sam Lee"},
+        either = await fill(proc, {"contact": "Sam Lee"},
                             Env(me, NOW, "cancel Sam Lee's appointment", session))  # fmt: skip
-        offline = await fill(spec, {"contact": "Sam Lee", "appointment": "tuesday"},
+        offline = await fill(proc, {"contact": "Sam Lee", "appointment": "tuesday"},
                              Env(me, NOW, "", None))  # fmt: skip
     assert tuesday.ask is None
     assert tuesday.resolved == {
