@@ -335,7 +335,10 @@ async def merge(ctx: CallContext, args: ContactMerge) -> ContactOut:
     keep = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     dup = await get_or_404(ctx.session, Contact, args.duplicate_id, "contact")
     for model, column in OWNED_BY_CONTACT:
-        await ctx.session.exec(update(model).where(column == dup.id).values(contact_id=keep.id))
+        moved: dict[str, Any] = {"contact_id": keep.id}
+        if model is EmailDraft:  # a new recipient: a send approved for the old one goes stale
+            moved["version"] = col(EmailDraft.version) + 1
+        await ctx.session.exec(update(model).where(column == dup.id).values(**moved))
     keep_tags = set(await contact_tags(ctx.session, args.contact_id))
     for name in await contact_tags(ctx.session, args.duplicate_id):
         if name not in keep_tags:

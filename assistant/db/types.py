@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -240,3 +241,19 @@ def bind_cells() -> None:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class EncryptedJSON(EncryptedText):
+    """A JSON value that can hold clinical text (a call's arguments or result, an event),
+    stored as EncryptedText. Legacy plaintext JSON reads as it is until re-encrypted."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return super().process_bind_param(json.dumps(value, separators=(",", ":")), dialect)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        text = super().process_result_value(value, dialect)
+        return None if text is None else json.loads(text)

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
 
+from assistant.crm.emails import touch
 from assistant.db.models import Contact, EmailDraft
 from assistant.jobs.registry import job_handler
 from assistant.jobs.runner import JobContext, PermanentJobError
@@ -40,7 +41,8 @@ async def _set_status(ctx: JobContext, draft_id: int, status: str) -> None:
     async with ctx.runtime.sessions() as session, session.begin():
         draft = await session.get(EmailDraft, draft_id)
         if draft is not None:
-            draft.status, draft.updated_at = status, ctx.runtime.clock.now()
+            draft.status = status
+            touch(draft, ctx.runtime.clock.now())
             session.add(draft)
 
 
@@ -56,24 +58,21 @@ async def send_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
             return {"draft_id": draft_id, "status": draft.status}
         if draft.status == "sending":
             draft.status = "unknown"  # we may have crashed after the server took it
+            touch(draft, rt.clock.now())
             session.add(draft)
             return {"draft_id": draft_id, "status": "unknown", "message_id": draft.message_id}
-        contact = await session.get(Contact, draft.contact_id)
         problem = None
-        if contact is None or not contact.email:
-            problem = "the contact has no e-mail address"
+        if not draft.recipient:  # fixed by the approved send; never the contact's address now
+            problem = "the draft has no approved recipient (request the send again)"
         elif not smtp.host:
             problem = "e-mail is not configured (set ASSISTANT_SMTP_HOST)"
-        if problem:
-            draft.status = "failed"
-            session.add(draft)
-        else:
-            assert contact is not None and contact.email
+        draft.status = "failed" if problem else "sending"
+        touch(draft, rt.clock.now())
+        session.add(draft)
+        if not problem:
             draft.message_id = draft.message_id or make_msgid(domain=smtp.sender.rsplit("@", 1)[-1])
-            draft.status, draft.updated_at = "sending", rt.clock.now()
-            session.add(draft)
             message = EmailMessage()
-            message["From"], message["To"] = smtp.sender, contact.email
+            message["From"], message["To"] = smtp.sender, draft.recipient
             message["Subject"], message["Message-ID"] = draft.subject, draft.message_id
             message.set_content(draft.body)
     if problem:
@@ -123,6 +122,7 @@ async def draft_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]
     async with rt.sessions() as session, session.begin():
         row = await session.get(EmailDraft, draft_id)
         if row is not None and row.status == "pending":
-            row.body, row.status, row.updated_at = body, "ready", rt.clock.now()
+            row.body, row.status = body, "ready"
+            touch(row, rt.clock.now())  # an approval bound to the template goes stale
             session.add(row)
     return {"draft_id": draft_id, "status": "ready"}

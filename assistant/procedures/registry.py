@@ -24,6 +24,9 @@ Handler = Callable[["CallContext", Any], Awaitable[BaseModel]]
 Targets = Callable[[Any], list[tuple[str, int]]]
 # A one-line, human summary of a call for approvers, given the target rows as they are now.
 Describe = Callable[[Any, dict[tuple[str, int], Any]], str]
+# Raises a typed error when a call may not be requested as its targets stand (checked before
+# an approval binds it, so an approver never approves what is still changing).
+Precondition = Callable[[Any, dict[tuple[str, int], Any]], None]
 
 
 class DuplicateProcedure(ValueError):
@@ -48,6 +51,7 @@ class Procedure:
     approver_roles: frozenset[Role] = APPROVERS
     targets: Targets | None = None
     describe: Describe | None = None
+    precondition: Precondition | None = None
 
     @property
     def tool_name(self) -> str:
@@ -113,6 +117,7 @@ class Registry:
         approver_roles: frozenset[Role] | set[Role] = APPROVERS,
         targets: Callable[[In], list[tuple[str, int]]] | None = None,
         describe: Callable[[In, dict[tuple[str, int], Any]], str] | None = None,
+        precondition: Callable[[In, dict[tuple[str, int], Any]], None] | None = None,
     ) -> Callable[
         [Callable[[CallContext, In], Awaitable[Out]]], Callable[[CallContext, In], Awaitable[Out]]
     ]:
@@ -132,6 +137,7 @@ class Registry:
                     approver_roles=frozenset(approver_roles),
                     targets=targets,
                     describe=describe,
+                    precondition=precondition,
                 )
             )
             return fn
