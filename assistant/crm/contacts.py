@@ -23,6 +23,7 @@ from assistant.crm.common import (
     phone_digits,
 )
 from assistant.crm.declare import procedure
+from assistant.crm.erasure import erase_copies
 from assistant.db.models import (
     Appointment,
     Contact,
@@ -309,6 +310,7 @@ def _describe_merge(args: ContactMerge, rows: dict[tuple[str, int], Any]) -> str
 )
 async def delete_(ctx: CallContext, args: ContactRef) -> Deleted:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    await erase_copies(ctx.session, contact)  # approvals, events, chat, jobs: ids stay
     owned: tuple[tuple[type[SQLModel], Any], ...] = (
         *OWNED_BY_CONTACT,
         (ContactTag, col(ContactTag.contact_id)),
