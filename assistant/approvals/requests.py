@@ -142,11 +142,13 @@ def summarise(proc: Procedure, args: BaseModel, rows: dict[tuple[str, int], Any]
     refs = [
         f"{table.removesuffix('s').replace('_', ' ')} #{record_id}" for table, record_id in rows
     ]
-    for key, value in args.model_dump().items():
-        if key.endswith("_id") and isinstance(value, int):
-            ref = f"{key.removesuffix('_id').replace('_', ' ')} #{value}"
-            refs += [] if ref in refs else [ref]
-    return f"{proc.name}" + (f" ({', '.join(refs)})" if refs else "")
+    if not refs:  # no declared targets: the ids among the arguments
+        refs = [
+            f"{key.removesuffix('_id').replace('_', ' ')} #{value}"
+            for key, value in args.model_dump().items()
+            if key.endswith("_id") and isinstance(value, int)
+        ]
+    return proc.name + (f" ({', '.join(refs)})" if refs else "")
 
 
 def describe(proc: Procedure, args: BaseModel, rows: dict[tuple[str, int], Any]) -> str:

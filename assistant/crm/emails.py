@@ -158,11 +158,6 @@ def _sendable(args: DraftRef, rows: dict[tuple[str, int], Any]) -> None:
             "(wait for the model's draft, or edit it)",
             fields={"draft_id": f"draft is {draft.status}, not ready"},
         )
-    if draft.contact is None or not draft.contact.email:
-        raise Conflict(
-            f"contact {draft.contact_id} has no e-mail address",
-            fields={"draft_id": "the contact has no e-mail address"},
-        )
 
 
 @procedure(
@@ -182,7 +177,11 @@ async def send(ctx: CallContext, args: DraftRef) -> DraftOut:
     fixed on the draft here, so a later change to the contact cannot redirect the mail."""
     row = await get_or_404(ctx.session, EmailDraft, args.draft_id, "draft")
     _sendable(args, {("email_drafts", args.draft_id): row})
-    assert row.contact is not None
+    if row.contact is None or not row.contact.email:
+        raise Conflict(
+            f"contact {row.contact_id} has no e-mail address",
+            fields={"draft_id": "the contact has no e-mail address"},
+        )
     row.status, row.recipient = "queued", row.contact.email
     touch(row, ctx.now)
     ctx.session.add(row)
