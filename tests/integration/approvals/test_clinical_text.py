@@ -97,7 +97,7 @@ async def test_a_critical_notes_text_is_never_plaintext_in_approvals_or_events(
         id=approval_id,
     )
     assert all(secret not in str(value) for value in stored)
-    assert all(str(v).startswith("enc:v1:") for v in (stored[0], stored[2], stored[3], stored[4]))
+    assert all(str(v).startswith("enc:v2:") for v in (stored[0], stored[2], stored[3], stored[4]))
     events = await _raw(url, "SELECT data FROM events")
-    assert events and all(str(data).startswith("enc:v1:") for (data,) in events)
+    assert events and all(str(data).startswith("enc:v2:") for (data,) in events)
     assert all(secret not in str(data) for (data,) in events)
