@@ -79,11 +79,13 @@ async def decide(
         claimed = await session.exec(
             update(Approval)
             .where(col(Approval.id) == approval_id, col(Approval.status) == "pending")
-            .values(status=status, decided_by=principal.user_id, reason=reason, decided_at=now)
+            .values(status=status, decided_by=principal.user_id, decided_at=now)
         )
         if not claimed.rowcount:
             raise Conflict(f"approval {approval_id} is already {approval.status}")
         await session.refresh(approval)
+        approval.reason = reason  # encrypted: written through the ORM, bound to its row
+        session.add(approval)
         records: dict[str, int] = {"approval_id": approval_id}
         job = None
         if status == "approved":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from assistant.db.models import Approval, User
+from assistant.db.models import Approval, EmailDraft, User
 from assistant.procedures.access import load_targets
 from assistant.procedures.registry import Procedure
 
@@ -30,6 +31,9 @@ class ApprovalOut(BaseModel):
     reason: str | None = None
     conversation_id: int | None = Field(
         default=None, description="The co-pilot conversation the request came from, if any."
+    )
+    detail: str | None = Field(
+        default=None, description="What the call does, with names (from encrypted columns)."
     )
     records: list[dict[str, Any]] = Field(
         default_factory=list, description="The target records as they were when requested."
@@ -54,18 +58,37 @@ class ApprovalOut(BaseModel):
                     "decided_by",
                     "reason",
                     "conversation_id",
+                    "detail",
                 }
             ),
         )
 
 
-def row_version(row: SQLModel) -> str:
-    """A record's version: its counter where it has one, else a digest of its contents."""
-    version = getattr(row, "version", None)
-    if isinstance(version, int):
-        return str(version)
-    dumped = json.dumps(row.model_dump(mode="json"), sort_keys=True)
+def _digest(value: Any) -> str:
+    dumped = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(dumped.encode()).hexdigest()[:16]
+
+
+def _draft_delivery(draft: EmailDraft) -> dict[str, Any]:
+    """Where and what a send delivers: recipient (the contact's address now), subject, body."""
+    recipient = draft.contact.email if draft.contact is not None else None
+    return {"recipient": recipient, "subject": draft.subject, "body": draft.body}
+
+
+# Content bound beyond a record's counter, by table: what a call on it would actually use,
+# even where it lives in another record (a draft goes to its contact's address).
+BOUND_CONTENT: dict[type[SQLModel], Callable[[Any], dict[str, Any]]] = {
+    EmailDraft: _draft_delivery,
+}
+
+
+def row_version(row: SQLModel) -> str:
+    """A record's version: its counter where it has one, else a digest of its contents;
+    plus a digest of its bound content (any change to it makes an approval stale)."""
+    version = getattr(row, "version", None)
+    base = str(version) if isinstance(version, int) else _digest(row.model_dump(mode="json"))
+    bound = BOUND_CONTENT.get(type(row))
+    return base if bound is None else f"{base}:{_digest(bound(row))}"
 
 
 # Not part of an approver's view of a record: clinical text and derived search helpers.
@@ -96,6 +119,22 @@ def call_hash(procedure: str, args: dict[str, Any], versions: dict[str, str]) ->
 
 
 def summarise(proc: Procedure, args: BaseModel, rows: dict[tuple[str, int], Any]) -> str:
+    """Stored and sent in plaintext (events, lists): the procedure and ids only, never a
+    name or an argument's text."""
+    refs = [
+        f"{table.removesuffix('s').replace('_', ' ')} #{record_id}" for table, record_id in rows
+    ]
+    if not refs:  # no declared targets: the ids among the arguments
+        refs = [
+            f"{key.removesuffix('_id').replace('_', ' ')} #{value}"
+            for key, value in args.model_dump().items()
+            if key.endswith("_id") and isinstance(value, int)
+        ]
+    return proc.name + (f" ({', '.join(refs)})" if refs else "")
+
+
+def describe(proc: Procedure, args: BaseModel, rows: dict[tuple[str, int], Any]) -> str:
+    """The approver's view, with names and arguments: stored encrypted (`Approval.detail`)."""
     if proc.describe is not None:
         return proc.describe(args, rows)
     shown = ", ".join(f"{k}={v}" for k, v in args.model_dump(mode="json").items() if v is not None)
@@ -114,12 +153,15 @@ async def create_request(
     conversation_id: int | None = None,
 ) -> Approval:
     rows = await load_targets(session, proc, args)
+    if proc.precondition is not None:  # what the approver would see must be final
+        proc.precondition(args, rows)
     versions = target_versions(rows)
     dumped = args.model_dump(mode="json")
     approval = Approval(
         procedure=proc.name,
         args=dumped,
         summary=summarise(proc, args, rows)[:500],
+        detail=describe(proc, args, rows),
         requested_by=requested_by,
         approver_roles=sorted(r.value for r in proc.approver_roles),
         call_hash=call_hash(proc.name, dumped, versions),

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from assistant.crm.common import Id, Input, get_or_404
 from assistant.crm.contacts import STAFF
 from assistant.crm.declare import procedure
+from assistant.crm.emails import touch
 from assistant.db.models import Contact, EmailDraft
 from assistant.errors import Conflict, InvalidInput
 from assistant.procedures.context import CallContext
@@ -97,7 +98,8 @@ async def set_delivery(ctx: CallContext, args: SetDelivery) -> Delivery:
         if not (row.message_id or args.message_id):
             raise InvalidInput("sending needs a message_id", fields={"message_id": "required"})
         row.message_id = row.message_id or args.message_id
-    row.status, row.updated_at = args.status, ctx.now
+    row.status = args.status
+    touch(row, ctx.now)  # every write to a draft bumps its version
     ctx.session.add(row)
     return Delivery.model_validate(row, from_attributes=True)
 

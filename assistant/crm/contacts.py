@@ -23,6 +23,7 @@ from assistant.crm.common import (
     phone_digits,
 )
 from assistant.crm.declare import Command, Slot, contact, pattern, procedure
+from assistant.crm.erasure import erase_copies
 from assistant.db.models import (
     Appointment,
     Contact,
@@ -399,6 +400,7 @@ def _describe_merge(args: ContactMerge, rows: dict[tuple[str, int], Any]) -> str
 )
 async def delete_(ctx: CallContext, args: ContactRef) -> Deleted:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
+    await erase_copies(ctx.session, contact)  # approvals, events, chat, jobs: ids stay
     owned: tuple[tuple[type[SQLModel], Any], ...] = (
         *OWNED_BY_CONTACT,
         (ContactTag, col(ContactTag.contact_id)),
@@ -444,7 +446,10 @@ async def merge(ctx: CallContext, args: ContactMerge) -> ContactOut:
     keep = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     dup = await get_or_404(ctx.session, Contact, args.duplicate_id, "contact")
     for model, column in OWNED_BY_CONTACT:
-        await ctx.session.exec(update(model).where(column == dup.id).values(contact_id=keep.id))
+        moved: dict[str, Any] = {"contact_id": keep.id}
+        if model is EmailDraft:  # a new recipient: a send approved for the old one goes stale
+            moved["version"] = col(EmailDraft.version) + 1
+        await ctx.session.exec(update(model).where(column == dup.id).values(**moved))
     keep_tags = set(await contact_tags(ctx.session, args.contact_id))
     for name in await contact_tags(ctx.session, args.duplicate_id):
         if name not in keep_tags:

@@ -178,11 +178,16 @@ async def update(ctx: CallContext, args: DraftUpdate) -> DraftOut:
         row.subject = args.subject
     if args.body is not None:
         row.body = args.body
-    row.version += 1
-    row.updated_at = ctx.now
+    touch(row, ctx.now)
     ctx.session.add(row)
     await ctx.session.flush()
     return DraftOut.model_validate(row, from_attributes=True)
+
+
+def touch(row: EmailDraft, now: datetime) -> None:
+    """Every write to a draft bumps its version: an approval bound to the old one goes stale."""
+    row.version += 1
+    row.updated_at = now
 
 
 class DraftRef(Input):
@@ -196,7 +201,23 @@ def _draft_target(args: DraftRef) -> list[tuple[str, int]]:
 def _describe_send(args: DraftRef, rows: dict[tuple[str, int], Any]) -> str:
     draft = rows[("email_drafts", args.draft_id)]
     purpose = draft.purpose.replace("_", "-")
-    return f"Send e-mail draft #{draft.id} ({purpose}) to contact #{draft.contact_id}"
+    to = draft.contact.email if draft.contact is not None else None
+    return (
+        f"Send e-mail draft #{draft.id} ({purpose}) to contact #{draft.contact_id} at {to}: "
+        f"{draft.subject}"
+    )
+
+
+def _sendable(args: DraftRef, rows: dict[tuple[str, int], Any]) -> None:
+    """Only a finished draft may be put to an approver: a pending one is still the template,
+    and the model's text would replace what they saw."""
+    draft = rows[("email_drafts", args.draft_id)]
+    if draft.status != "ready":
+        raise Conflict(
+            f"draft {draft.id} is {draft.status}; only a ready draft can be sent "
+            "(wait for the model's draft, or edit it)",
+            fields={"draft_id": f"draft is {draft.status}, not ready"},
+        )
 
 
 @procedure(
@@ -208,6 +229,7 @@ def _describe_send(args: DraftRef, rows: dict[tuple[str, int], Any]) -> str:
     risk="critical",
     targets=_draft_target,
     describe=_describe_send,
+    precondition=_sendable,
     examples=[
         "send the [follow-up](PURPOSE) email to [Omar](CONTACT)",
     ],
@@ -229,10 +251,17 @@ def _describe_send(args: DraftRef, rows: dict[tuple[str, int], Any]) -> str:
     classified=True,
 )
 async def send(ctx: CallContext, args: DraftRef) -> DraftOut:
+    """Runs only once the approval's binding (recipient, subject, body) held; the address is
+    fixed on the draft here, so a later change to the contact cannot redirect the mail."""
     row = await get_or_404(ctx.session, EmailDraft, args.draft_id, "draft")
-    if row.status != "ready":
-        raise Conflict(f"draft {row.id} is {row.status}; only a ready draft can be sent")
-    row.status, row.updated_at = "queued", ctx.now
+    _sendable(args, {("email_drafts", args.draft_id): row})
+    if row.contact is None or not row.contact.email:
+        raise Conflict(
+            f"contact {row.contact_id} has no e-mail address",
+            fields={"draft_id": "the contact has no e-mail address"},
+        )
+    row.status, row.recipient = "queued", row.contact.email
+    touch(row, ctx.now)
     ctx.session.add(row)
     await ctx.session.flush()
     await ctx.enqueue("email.send", {"draft_id": row.id}, key=f"email-send:{row.id}:{row.version}")

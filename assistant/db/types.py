@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -107,6 +108,10 @@ class EncryptedText(TypeDecorator[str]):
     impl = Text
     cache_ok = True
 
+    def seal(self, value: Any, cell: Cell) -> Any:
+        """The value as the ORM hands it to the column: bound to its cell."""
+        return Sealed(str(value), cell)
+
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
@@ -155,6 +160,12 @@ def _cell(mapper: Mapper[Any], column: Column[Any], row_id: int | None) -> Cell:
     return Cell(str(mapper.local_table.name), column.name, row_id)  # type: ignore[attr-defined]
 
 
+def _seal(column: Column[Any], value: Any, cell: Cell) -> Any:
+    kind = column.type
+    assert isinstance(kind, EncryptedText)
+    return kind.seal(value, cell)
+
+
 def _before_insert(mapper: Mapper[Any], _: Connection, target: Any) -> None:
     if not _encrypted(mapper):
         return
@@ -162,7 +173,7 @@ def _before_insert(mapper: Mapper[Any], _: Connection, target: Any) -> None:
     for key, column in _encrypted(mapper):
         value = getattr(target, key)
         if value is not None:
-            setattr(target, key, Sealed(str(value), _cell(mapper, column, row_id)))
+            setattr(target, key, _seal(column, value, _cell(mapper, column, row_id)))
 
 
 def _after_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
@@ -173,8 +184,9 @@ def _after_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> N
     values = {}
     for key, column in _encrypted(mapper):
         value = getattr(target, key)
-        if isinstance(value, Sealed) and value.cell.row_id is None:
-            sealed = Sealed(str(value), _cell(mapper, column, row_id))
+        cell = getattr(value, "cell", None)
+        if isinstance(cell, Cell) and cell.row_id is None:
+            sealed = _seal(column, value, _cell(mapper, column, row_id))
             values[column.name] = sealed
             set_committed_value(target, key, sealed)
     if values:
@@ -191,7 +203,7 @@ def _before_update(mapper: Mapper[Any], _: Connection, target: Any) -> None:
     for key, column in _encrypted(mapper):
         value = getattr(target, key)
         if value is not None and state.attrs[key].history.has_changes():
-            setattr(target, key, Sealed(str(value), _cell(mapper, column, row_id)))
+            setattr(target, key, _seal(column, value, _cell(mapper, column, row_id)))
 
 
 def check_cells(mapper: Mapper[Any], target: Any, keys: Any = None) -> None:
@@ -204,11 +216,12 @@ def check_cells(mapper: Mapper[Any], target: Any, keys: Any = None) -> None:
         if keys is not None and key not in keys:
             continue
         value = values.get(key)
-        if isinstance(value, Opened) and value.claimed is not None:
+        claimed = getattr(value, "claimed", None)  # Opened text or OpenedJSON
+        if claimed is not None:
             expected = str(_cell(mapper, column, row_id))
             if value.claimed != expected:
                 raise DecryptionError(
-                    f"value for {value.claimed} found in {expected}: "
+                    f"value for {claimed} found in {expected}: "
                     "it was moved or copied, not written here",
                     key_id=None,
                 )
@@ -240,3 +253,52 @@ def bind_cells() -> None:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class SealedJSON(dict[str, Any]):
+    """A JSON object on its way into one cell (set by the ORM events above)."""
+
+    cell: Cell
+
+    def __init__(self, value: dict[str, Any], cell: Cell) -> None:
+        super().__init__(value)
+        self.cell = cell
+
+
+class OpenedJSON(dict[str, Any]):
+    """A JSON object read from the database, with the cell its ciphertext claims."""
+
+    claimed: str | None
+
+    def __init__(self, value: dict[str, Any], claimed: str | None) -> None:
+        super().__init__(value)
+        self.claimed = claimed
+
+
+class EncryptedJSON(EncryptedText):
+    """A JSON object that can hold clinical text (a call's arguments or result, an event),
+    encrypted and bound to its cell like EncryptedText; it stays a dict in memory."""
+
+    cache_ok = True
+
+    def seal(self, value: Any, cell: Cell) -> Any:
+        if not isinstance(value, dict):
+            raise TypeError(f"{cell} holds a JSON object, not {type(value).__name__}")
+        return SealedJSON(value, cell)
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, SealedJSON):
+            raise UnboundWrite(
+                "clinical text must be written through the ORM, which binds it to its row",
+                key_id=None,
+            )
+        text = json.dumps(value, separators=(",", ":"))
+        return encrypt(text, dialect_keyring(dialect), value.cell)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        text = super().process_result_value(value, dialect)
+        if text is None:
+            return None
+        return OpenedJSON(json.loads(text), getattr(text, "claimed", None))

@@ -48,7 +48,6 @@ async def send_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     smtp = rt.settings.smtp
     async with rt.sessions() as session:
         draft = await session.get(EmailDraft, draft_id)
-        contact = await session.get(Contact, draft.contact_id) if draft else None
     if draft is None:
         raise PermanentJobError(f"draft {draft_id} no longer exists")
     if draft.status in ("sent", "unknown", "failed"):
@@ -57,14 +56,14 @@ async def send_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         await _set_status(ctx, draft_id, "unknown")
         return {"draft_id": draft_id, "status": "unknown", "message_id": draft.message_id}
     problem = None
-    if contact is None or not contact.email:
-        problem = "the contact has no e-mail address"
+    if not draft.recipient:  # fixed by the approved send; never the contact's address now
+        problem = "the draft has no approved recipient (request the send again)"
     elif not smtp.host:
         problem = "e-mail is not configured (set ASSISTANT_SMTP_HOST)"
     if problem:
         await _set_status(ctx, draft_id, "failed")
         raise PermanentJobError(problem)
-    assert contact is not None and contact.email
+    assert draft.recipient
     claimed = await ctx.call(
         "emails.set_delivery",
         {
@@ -75,7 +74,7 @@ async def send_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     )
     sending = claimed.output.model_dump()
     message = EmailMessage()
-    message["From"], message["To"] = smtp.sender, contact.email
+    message["From"], message["To"] = smtp.sender, draft.recipient
     message["Subject"], message["Message-ID"] = sending["subject"], sending["message_id"]
     message.set_content(sending["body"])
     try:

@@ -32,6 +32,9 @@ Handler = Callable[["CallContext", Any], Awaitable[BaseModel]]
 Targets = Callable[[Any], list[tuple[str, int]]]
 # A one-line, human summary of a call for approvers, given the target rows as they are now.
 Describe = Callable[[Any, dict[tuple[str, int], Any]], str]
+# Raises a typed error when a call may not be requested as its targets stand (checked before
+# an approval binds it, so an approver never approves what is still changing).
+Precondition = Callable[[Any, dict[tuple[str, int], Any]], None]
 
 
 CHAT = "chat"
@@ -81,6 +84,7 @@ class Procedure:
     internal: bool = False
     """Only jobs (for their requester) and the system principals that list it may call it;
     no route, no tool, not in `GET /api/rpc`."""
+    precondition: Precondition | None = None
 
     @property
     def tool_name(self) -> str:
@@ -168,6 +172,7 @@ def procedure(
     command: Command | None = None,
     classified: bool = False,
     internal: bool = False,
+    precondition: Callable[[In, dict[tuple[str, int], Any]], None] | None = None,
 ) -> Callable[
     [Callable[[CallContext, In], Awaitable[Out]]], Callable[[CallContext, In], Awaitable[Out]]
 ]:
@@ -197,6 +202,7 @@ def procedure(
             command=command,
             classified=classified,
             internal=internal,
+            precondition=precondition,
         )
         setattr(fn, DECLARATION, declared)
         return fn

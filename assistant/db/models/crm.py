@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm import relationship
+from sqlmodel import Field, Relationship, SQLModel
 
 from assistant.db.types import EncryptedText, UTCDateTime, utcnow
 
@@ -109,7 +110,16 @@ class EmailDraft(SQLModel, table=True):
     subject: str = Field(default="", sa_column=Column(EncryptedText, nullable=False))
     body: str = Field(default="", sa_column=Column(EncryptedText, nullable=False))
     status: str = Field(default="pending", max_length=12, index=True)
+    recipient: str | None = Field(
+        default=None,
+        sa_column=Column(EncryptedText),
+        description="The address an approved send goes to, fixed when the send runs.",
+    )
     message_id: str | None = Field(default=None, max_length=255)
-    version: int = Field(default=1)
+    version: int = Field(default=1, description="Bumped on every write; approvals bind to it.")
+    # Loaded with the draft: an approval binds the address a send would go to.
+    contact: Contact | None = Relationship(
+        sa_relationship=relationship(Contact, lazy="joined", viewonly=True)
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

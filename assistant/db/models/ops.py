@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
-from assistant.db.types import EncryptedText, UTCDateTime, utcnow
+from assistant.db.types import EncryptedJSON, EncryptedText, UTCDateTime, utcnow
 
 
 class Conversation(SQLModel, table=True):
@@ -44,8 +44,19 @@ class Approval(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     procedure: str = Field(max_length=64, index=True)
-    args: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    summary: str = Field(default="", max_length=500)
+    args: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(EncryptedJSON, nullable=False),
+        description="Encrypted: arguments can be clinical text (a note body).",
+    )
+    summary: str = Field(
+        default="", max_length=500, description="Ids, procedure names and counts only."
+    )
+    detail: str | None = Field(
+        default=None,
+        sa_column=Column(EncryptedText),
+        description="The approver's description (names), encrypted; read by an authorised request.",
+    )
     requested_by: int = Field(foreign_key="users.id", index=True)
     approver_roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     call_hash: str = Field(max_length=64)
@@ -57,8 +68,14 @@ class Approval(SQLModel, table=True):
     )
     status: str = Field(default="pending", max_length=12, index=True)
     decided_by: int | None = Field(default=None, foreign_key="users.id")
-    reason: str | None = Field(default=None, max_length=500)
-    result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    reason: str | None = Field(
+        default=None, sa_column=Column(EncryptedText), description="Free text, so encrypted."
+    )
+    result: dict[str, Any] | None = Field(
+        default=None,
+        sa_column=Column(EncryptedJSON),
+        description="Encrypted: a procedure's output (a sent draft's body, a profile summary).",
+    )
     source: str = Field(default="http", max_length=12)
     conversation_id: int | None = Field(
         default=None, description="The co-pilot conversation the request came from."
@@ -125,5 +142,9 @@ class Event(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=40)
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    data: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(EncryptedJSON, nullable=False),
+        description="Encrypted: a reason or a failure message is free text.",
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

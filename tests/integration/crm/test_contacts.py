@@ -103,8 +103,9 @@ async def test_delete_waits_for_approval_and_changes_nothing(
     response = await post(client, staff["front_desk"], "contacts.delete", contact_id=made["id"])
     assert response.status_code == 202
     pending = response.json()
-    assert pending["summary"].startswith(f"Delete contact Ann {made['last_name']} (#{made['id']})")
-    assert "private history" not in pending["summary"]
+    assert pending["summary"] == f"contacts.delete (contact #{made['id']})"  # ids only
+    assert pending["detail"].startswith(f"Delete contact Ann {made['last_name']} (#{made['id']})")
+    assert "private history" not in pending["detail"]
     still = await post(client, staff["owner"], "contacts.get", contact_id=made["id"])
     assert still.status_code == 200 and still.json()["version"] == made["version"]
     notes = (await post(client, staff["owner"], "notes.list", contact_id=made["id"])).json()
@@ -188,7 +189,7 @@ async def test_merge_moves_records_fills_gaps_and_deletes_duplicate(
         duplicate_id=dup["id"],
     )
     assert pending.status_code == 202
-    assert "Merge Jon Smith" in pending.json()["summary"]
+    assert "Merge Jon Smith" in pending.json()["detail"]
 
     await _run_approved(
         client, executor, staff, "contacts.merge", contact_id=keep["id"], duplicate_id=dup["id"]
