@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from assistant.auth.authenticate import principal_of
+from assistant.procedures.context import Principal
 from assistant.db.models import Approval, EmailDraft, User
 from assistant.procedures.executor import Executor
 from assistant.procedures.registry import load_registry
@@ -130,7 +130,7 @@ async def _model_draft(executor: Executor, member: Member, contact_id: int) -> d
         user = await session.get(User, member.user_id)
     assert user is not None
     done = await executor.call(
-        principal_of(user),
+        Principal.of(user),
         "emails.draft",
         {"contact_id": contact_id, "purpose": "follow_up"},
         source="http",
