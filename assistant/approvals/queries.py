@@ -8,9 +8,9 @@ from sqlmodel import col, select
 
 from assistant.approvals.decide import load_visible, visible_to
 from assistant.approvals.requests import ApprovalOut
-from assistant.crm.common import Page, paginate
 from assistant.db.models import Approval
 from assistant.procedures.context import Principal
+from assistant.procedures.types import Page, paginate
 from assistant.runtime import Runtime
 
 ApprovalFilter = Literal[
