@@ -12,7 +12,7 @@ from pathlib import Path
 from assistant.db.models import Job
 from assistant.jobs import queue
 from assistant.jobs.serializer import RefusedPayload, dumps, loads
-from assistant.jobs.worker import build_worker
+from assistant.worker import build_worker
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 

@@ -1,4 +1,6 @@
-"""The arq worker: its runtime, the job runner and the periodic jobs."""
+"""The arq worker: its runtime, the job runner and the periodic jobs (approvals expiring,
+events purged, ...). A process entry point like the app factory, so it lives outside the
+packages whose jobs it runs."""
 
 from __future__ import annotations
 
