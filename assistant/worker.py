@@ -15,14 +15,15 @@ from arq.worker import Worker
 
 from assistant.approvals.decide import expire_due
 from assistant.jobs import housekeeping
-from assistant.jobs.queue import RUN_JOB, reconcile
+from assistant.jobs.queue import reconcile
 from assistant.jobs.registry import JobKinds
 from assistant.jobs.runner import run_job
-from assistant.jobs.serializer import ARQ_OPTIONS
 from assistant.privacy.scrubber import Scrubber
 from assistant.privacy.setup import keep_known_values_fresh
 from assistant.procedures.executor import Executor
 from assistant.procedures.registry import Registry
+from assistant.queue.rows import RUN_JOB
+from assistant.queue.serializer import ARQ_OPTIONS
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 

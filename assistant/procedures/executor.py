@@ -50,7 +50,7 @@ class AfterCommit:
     jobs: list[Job]
 
     async def publish(self, runtime: Runtime) -> None:
-        from assistant.jobs.queue import push
+        from assistant.queue.rows import push
 
         await runtime.bus.notify(self.events)
         for job in self.jobs:
