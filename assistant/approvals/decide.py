@@ -9,10 +9,10 @@ from sqlalchemy import ColumnElement, String, cast, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from assistant.approvals.requests import ApprovalOut
 from assistant.audit import chain
 from assistant.db.models import Approval
 from assistant.errors import Conflict, NotFound, PermissionDenied
+from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal, Source
 from assistant.procedures.executor import actor_of
 from assistant.procedures.system import WORKER_NAME

@@ -10,8 +10,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.approvals.decide import visible_to
-from assistant.approvals.requests import ApprovalOut
 from assistant.db.models import Approval, User
+from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
 from assistant.procedures.types import paginate
 
