@@ -14,12 +14,12 @@ from arq.cron import cron
 from arq.worker import Worker
 
 from assistant.approvals.decide import expire_due
+from assistant.crm.known_values import keep_known_values_fresh
 from assistant.jobs import housekeeping
 from assistant.jobs.queue import reconcile
 from assistant.jobs.registry import JobKinds
 from assistant.jobs.runner import run_job
 from assistant.privacy.scrubber import Scrubber
-from assistant.privacy.setup import keep_known_values_fresh
 from assistant.procedures.executor import Executor
 from assistant.procedures.registry import Registry
 from assistant.queue.rows import RUN_JOB

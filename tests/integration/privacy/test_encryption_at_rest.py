@@ -22,7 +22,7 @@ from assistant.db import migrate
 from assistant.db.engine import create_engine, session_factory
 from assistant.db.models import Contact, Conversation, EmailDraft, Message, Note, User
 from assistant.db.types import UTCDateTime, utcnow
-from assistant.privacy import rotation
+from assistant.db import rotation
 from assistant.privacy.crypto import DecryptionError, key_id_of
 from assistant.privacy.keys import (
     KeyringError,
