@@ -16,8 +16,8 @@ from assistant import compose
 from assistant.chat.parsing import TurnParser
 from assistant.chat.setup import FROM_SETTINGS
 from assistant.clock import Clock
+from assistant.crm.known_values import keep_known_values_fresh
 from assistant.privacy.scrubber import Scrubber
-from assistant.privacy.setup import keep_known_values_fresh
 from assistant.procedures.executor import Executor
 from assistant.procedures.registry import Registry
 from assistant.runtime import Runtime

@@ -12,7 +12,6 @@ from assistant.chat.service import ChatService
 from assistant.procedures.context import Principal
 from assistant.procedures.executor import Executor
 from assistant.runtime import Runtime
-from server.openai.serving import OpenAIServing
 from server.paging import PAGING
 
 
@@ -31,11 +30,6 @@ def provide_chat(state: State) -> ChatService:
     return chat
 
 
-def provide_completions(state: State) -> OpenAIServing:
-    completions: OpenAIServing = state.completions
-    return completions
-
-
 def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     principal: Principal = request.user
     return principal
@@ -46,7 +40,6 @@ DEPENDENCIES = {
     "executor": Provide(provide_executor, sync_to_thread=False),
     "principal": Provide(provide_principal, sync_to_thread=False),
     "chat": Provide(provide_chat, sync_to_thread=False),
-    "completions": Provide(provide_completions, sync_to_thread=False),
     "paging": PAGING,
 }
 
@@ -55,4 +48,3 @@ RuntimeDep = NamedDependency[Runtime]
 ExecutorDep = NamedDependency[Executor]
 PrincipalDep = NamedDependency[Principal]
 ChatDep = NamedDependency[ChatService]
-CompletionsDep = NamedDependency[OpenAIServing]

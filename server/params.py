@@ -12,7 +12,7 @@ from litestar.params import PathParameter
 
 from assistant.errors import InvalidInput
 
-MAX_ID = 2**53  # as assistant.crm.common.Id: exact in JSON numbers and within BIGINT
+MAX_ID = 2**53  # as assistant.procedures.types.Id: exact in JSON numbers and within BIGINT
 
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID, description=f"A record id, 1 to {MAX_ID}.")]
 

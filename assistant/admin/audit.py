@@ -10,9 +10,9 @@ from sqlmodel import col, select
 
 from assistant.admin.declare import OWNER, procedure
 from assistant.audit import chain
-from assistant.crm.common import Input, ListInput, Page, paginate
 from assistant.db.models import AuditEvent
 from assistant.procedures.context import CallContext
+from assistant.procedures.types import Input, ListInput, Page, paginate
 
 
 class AuditOut(BaseModel):

@@ -10,9 +10,9 @@ from sqlmodel import col, select
 from assistant.admin.declare import OWNER, procedure
 from assistant.admin.users import UserRef, find
 from assistant.auth import tokens as api_tokens
-from assistant.crm.common import Id, Input, ListInput, Page, paginate
 from assistant.db.models import ApiToken, User
 from assistant.procedures.context import CallContext
+from assistant.procedures.types import Id, Input, ListInput, Page, paginate
 
 
 class TokenOut(BaseModel):

@@ -10,11 +10,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from assistant.admin.declare import OWNER, procedure
 from assistant.auth import users as accounts
 from assistant.auth.passwords import generate_password
-from assistant.crm.common import Id, Input, ListInput, Page, paginate
 from assistant.db.models import Role, User, UserPublic
 from assistant.errors import Conflict, NotFound
 from assistant.procedures.context import CallContext
 from assistant.procedures.registry import ALL_STAFF
+from assistant.procedures.types import Id, Input, ListInput, Page, paginate
 
 Password = str | None
 

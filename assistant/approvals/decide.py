@@ -9,14 +9,14 @@ from sqlalchemy import ColumnElement, String, cast, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from assistant.approvals.requests import ApprovalOut
 from assistant.audit import chain
 from assistant.db.models import Approval
 from assistant.errors import Conflict, NotFound, PermissionDenied
-from assistant.jobs.queue import add_job, push
+from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal, Source
 from assistant.procedures.executor import actor_of
 from assistant.procedures.system import WORKER_NAME
+from assistant.queue.rows import add_job, push
 from assistant.runtime import Runtime
 
 Decision = Literal["approve", "reject"]

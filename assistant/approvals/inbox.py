@@ -10,10 +10,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.approvals.decide import visible_to
-from assistant.approvals.requests import ApprovalOut
-from assistant.crm.common import paginate
 from assistant.db.models import Approval, User
+from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
+from assistant.procedures.types import paginate
 
 Box = Literal["decide", "mine", "history"]
 

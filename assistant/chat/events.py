@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from assistant.approvals.requests import ApprovalOut
+from assistant.procedures.approval_requests import ApprovalOut
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "turn.start": ("conversation_id", "message_id", "created"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.chat import store
-from assistant.crm.common import Deleted, Id, Input
 from assistant.procedures.context import CallContext
 from assistant.procedures.registry import ALL_STAFF, procedure
+from assistant.procedures.types import Deleted, Id, Input
 
 
 class ConversationRef(Input):

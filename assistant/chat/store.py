@@ -16,11 +16,11 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from assistant.approvals.requests import ApprovalOut
 from assistant.chat.parsing import choices
 from assistant.commands.result import ParseResult
 from assistant.db.models import Approval, Conversation, Message
 from assistant.errors import NotFound
+from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
 
 VISIBLE_ROLES = ("user", "assistant")

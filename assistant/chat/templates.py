@@ -4,7 +4,7 @@ What a finished call says is in `assistant.chat.wording`."""
 
 from __future__ import annotations
 
-from assistant.approvals.requests import ApprovalOut
+from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.registry import Procedure
 
 NO_MODEL = "Commands work without a language model; conversation needs one."

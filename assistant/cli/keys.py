@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from assistant.audit import chain
 from assistant.cli._common import run
+from assistant.db import rotation
 from assistant.db.engine import create_engine, session_factory
 from assistant.db.types import utcnow
-from assistant.privacy import rotation
 from assistant.privacy.keys import (
     RECHECK_SECONDS,
     Keyring,

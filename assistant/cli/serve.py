@@ -129,7 +129,7 @@ def worker(ctx: typer.Context) -> None:
 
 async def _run_worker(settings: Settings, scrubber: Scrubber | None) -> None:
     from assistant import compose
-    from assistant.jobs.worker import build_worker
+    from assistant.worker import build_worker
 
     worker = build_worker(settings, compose.procedures(), compose.job_kinds(), scrubber=scrubber)
     try:

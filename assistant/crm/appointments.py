@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 from sqlmodel import col, select
 
-from assistant.crm.common import Id, Input, ListInput, Page, get_or_404, paginate
+from assistant.crm.common import get_or_404
 from assistant.crm.contacts import STAFF
 from assistant.crm.declare import MINE, Command, Slot, contact, pattern, procedure
 from assistant.db.models import Appointment, Contact, User
 from assistant.errors import Conflict
 from assistant.procedures.context import CLINICAL_ROLES, CallContext
 from assistant.procedures.registry import ALL_STAFF
+from assistant.procedures.types import Id, Input, ListInput, Page, paginate
 
 # "for 45 minutes" as a duration, where the NER read it as a time.
 DURATION = pattern(

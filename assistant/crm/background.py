@@ -11,13 +11,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.crm.common import Id, Input, get_or_404
+from assistant.crm.common import get_or_404
 from assistant.crm.contacts import STAFF
 from assistant.crm.declare import procedure
 from assistant.crm.emails import touch
 from assistant.db.models import Contact, EmailDraft
 from assistant.errors import Conflict, InvalidInput
 from assistant.procedures.context import CallContext
+from assistant.procedures.types import Id, Input
 
 DeliveryStatus = Literal["sending", "sent", "failed", "queued", "unknown"]
 # status -> the statuses a draft may reach it from, as the send job moves it along.

@@ -11,17 +11,7 @@ from sqlalchemy import delete, func, or_, update
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from assistant.crm.common import (
-    Deleted,
-    Id,
-    Input,
-    ListInput,
-    Page,
-    Phone,
-    get_or_404,
-    paginate,
-    phone_digits,
-)
+from assistant.crm.common import Phone, get_or_404, phone_digits
 from assistant.crm.declare import Command, Slot, contact, pattern, procedure
 from assistant.crm.erasure import erase_copies
 from assistant.db.models import (
@@ -37,6 +27,7 @@ from assistant.db.models import (
 from assistant.errors import Conflict, InvalidInput
 from assistant.procedures.context import CallContext, Principal
 from assistant.procedures.registry import ALL_STAFF
+from assistant.procedures.types import Deleted, Id, Input, ListInput, Page, paginate
 
 STAFF = ALL_STAFF - {Role.viewer}
 # A search is also a phone search only when it looks like (part of) a number: "Anna2" is not.

@@ -8,13 +8,14 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import col, select
 
-from assistant.crm.common import Id, Input, ListInput, Page, get_or_404, paginate
+from assistant.crm.common import get_or_404
 from assistant.crm.contacts import STAFF
 from assistant.crm.declare import Command, Slot, contact, pattern, procedure
 from assistant.db.models import Contact, EmailDraft
 from assistant.errors import Conflict
 from assistant.llm import describe_engine
 from assistant.procedures.context import CallContext
+from assistant.procedures.types import Id, Input, ListInput, Page, paginate
 
 Purpose = Literal["follow_up", "reminder", "welcome", "custom"]
 """The kinds of e-mail: written here only; the parser and the LLM's tools read this type."""

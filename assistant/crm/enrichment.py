@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from assistant.crm.common import Id, Input, get_or_404
+from assistant.crm.common import get_or_404
 from assistant.crm.contacts import STAFF
 from assistant.crm.declare import Command, contact, procedure
 from assistant.db.models import Contact
 from assistant.jobs.queue import JobOut
 from assistant.procedures.context import CLINICAL_ROLES, CallContext
+from assistant.procedures.types import Id, Input
 
 
 class EnrichOne(Input):

@@ -7,10 +7,11 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from assistant.crm.common import Deleted, Id, Input, ListInput, LongText, Page, get_or_404, paginate
+from assistant.crm.common import LongText, get_or_404
 from assistant.crm.declare import BODY_AFTER_COLON, Command, Slot, contact, day, procedure
 from assistant.db.models import Contact, Note
 from assistant.procedures.context import CLINICAL_ROLES, CallContext
+from assistant.procedures.types import Deleted, Id, Input, ListInput, Page, paginate
 
 
 class NoteAdd(Input):

@@ -8,11 +8,12 @@ from pydantic import Field, field_validator
 from sqlalchemy import delete
 from sqlmodel import col, select
 
-from assistant.crm.common import Id, Input, get_or_404
+from assistant.crm.common import get_or_404
 from assistant.crm.contacts import STAFF, ContactOut, contact_out, ensure_tag, touch
 from assistant.crm.declare import Command, Slot, contact, pattern, procedure
 from assistant.db.models import Contact, ContactTag, Tag
 from assistant.procedures.context import CallContext
+from assistant.procedures.types import Id, Input
 
 
 def normalise_tag(tag: str) -> str:

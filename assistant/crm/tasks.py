@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlmodel import col, select
 
-from assistant.crm.common import Id, Input, ListInput, Page, ShortText, get_or_404, paginate
+from assistant.crm.common import ShortText, get_or_404
 from assistant.crm.contacts import STAFF
 from assistant.crm.declare import (
     BODY_AFTER_COLON,
@@ -24,6 +24,7 @@ from assistant.db.models import Contact, Task, User
 from assistant.errors import Conflict
 from assistant.procedures.context import CallContext
 from assistant.procedures.registry import ALL_STAFF
+from assistant.procedures.types import Id, Input, ListInput, Page, paginate
 
 
 class TaskCreate(Input):

@@ -6,11 +6,11 @@ from typing import Literal
 
 from sqlmodel import col, select
 
-from assistant.crm.common import Page, paginate
 from assistant.db.models import Job
 from assistant.errors import NotFound
 from assistant.jobs.queue import JobOut
 from assistant.procedures.context import Principal
+from assistant.procedures.types import Page, paginate
 from assistant.runtime import Runtime
 
 JobFilter = Literal["queued", "running", "succeeded", "failed", "cancelled", "cancelling", "all"]

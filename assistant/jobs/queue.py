@@ -10,18 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from arq.connections import ArqRedis
 from pydantic import BaseModel
 from sqlalchemy import or_
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.db.models import Job
-from assistant.jobs.serializer import ARQ_OPTIONS
+from assistant.queue.rows import ARQ_JOB_KEY, add_job, arq_id, push
 from assistant.runtime import Runtime
-
-RUN_JOB = "run_job"
-ARQ_JOB_KEY = "arq:job:"
 
 
 class JobOut(BaseModel):
@@ -43,62 +38,6 @@ class JobOut(BaseModel):
                 include={"kind", "status", "done", "total", "attempts", "result", "error"}
             ),
         )
-
-
-def arq_id(job: Job, queue: str) -> str:
-    """Unique per attempt, and per queue: databases that share a Redis never collide."""
-    return f"{queue}:job:{job.id}:{job.attempts}"
-
-
-def arq_pool(runtime: Runtime) -> ArqRedis:
-    return ArqRedis(
-        connection_pool=runtime.redis.connection_pool,
-        default_queue_name=runtime.settings.jobs.queue,
-        **ARQ_OPTIONS,
-    )
-
-
-async def add_job(
-    session: AsyncSession,
-    *,
-    kind: str,
-    user_id: int | None,
-    params: dict[str, Any],
-    idempotency_key: str | None = None,
-    now: Any,
-) -> Job:
-    """Create the row inside the caller's transaction; `push` it after commit.
-
-    An idempotency key makes the same request return the same job instead of a second one.
-    """
-    if idempotency_key is not None:
-        found = (
-            await session.exec(select(Job).where(Job.idempotency_key == idempotency_key))
-        ).first()
-        if found is not None:
-            return found
-    job = Job(
-        kind=kind,
-        user_id=user_id,
-        params=params,
-        idempotency_key=idempotency_key,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(job)
-    await session.flush()
-    return job
-
-
-async def push(runtime: Runtime, job: Job, defer_seconds: float | None = None) -> None:
-    """Put the job's id on the queue (arq ignores a second push of the same attempt id)."""
-    await arq_pool(runtime).enqueue_job(
-        RUN_JOB,
-        job.id,
-        _job_id=arq_id(job, runtime.settings.jobs.queue),
-        _queue_name=runtime.settings.jobs.queue,
-        _defer_by=timedelta(seconds=defer_seconds) if defer_seconds else None,
-    )
 
 
 async def enqueue(

@@ -13,11 +13,11 @@ from sqlalchemy import or_, update
 from sqlmodel import col
 
 from assistant.db.models import Job, User
-from assistant.jobs.queue import push
 from assistant.jobs.registry import JobKinds
 from assistant.procedures.context import Caller, Principal
 from assistant.procedures.executor import Done, Executor
 from assistant.procedures.system import WORKER
+from assistant.queue.rows import push
 from assistant.runtime import Runtime
 
 logger = logging.getLogger(__name__)

@@ -105,7 +105,7 @@ class CallContext:
         user_id: int | None = None,
     ) -> Job:
         """Create a job row in this transaction; the executor queues it after commit."""
-        from assistant.jobs.queue import add_job
+        from assistant.queue.rows import add_job
 
         job = await add_job(
             self.session,

@@ -17,12 +17,12 @@ from typing import Any, NoReturn
 from pydantic import BaseModel, ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from assistant.approvals.binding import check_binding
-from assistant.approvals.requests import ApprovalOut, approver_ids, create_request
 from assistant.audit import chain
 from assistant.db.models import Approval, Event, Job, User
 from assistant.errors import AppError, InvalidInput, NotFound, PermissionDenied, Stale
 from assistant.procedures.access import check_access
+from assistant.procedures.approval_binding import check_binding
+from assistant.procedures.approval_requests import ApprovalOut, approver_ids, create_request
 from assistant.procedures.context import (
     CallContext,
     Caller,
@@ -50,7 +50,7 @@ class AfterCommit:
     jobs: list[Job]
 
     async def publish(self, runtime: Runtime) -> None:
-        from assistant.jobs.queue import push
+        from assistant.queue.rows import push
 
         await runtime.bus.notify(self.events)
         for job in self.jobs:

@@ -11,15 +11,26 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request, Response, Router, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import JSONBody
 from litestar.response import Stream
 
 from assistant.errors import AppError
-from server.deps import CompletionsDep, PrincipalDep
+from server.deps import PrincipalDep
 from server.errors import HTTP_CODES, STATUS, app_error, unexpected_error
 from server.openai.protocol import Limits, openai_error
 from server.openai.serving import OpenAIServing, primed
+
+
+def provide_completions(state: State) -> OpenAIServing:
+    completions: OpenAIServing = state.completions
+    return completions
+
+
+# Declared on this router, not in server/deps.py, which the routers import.
+CompletionsDep = NamedDependency[OpenAIServing]
 
 
 @get("/models", summary="Models (OpenAI-compatible)")
@@ -82,6 +93,7 @@ router = Router(
     path="/v1",
     route_handlers=[models, chat_completions],
     tags=["openai"],
+    dependencies={"completions": Provide(provide_completions, sync_to_thread=False)},
     exception_handlers={AppError: _app_error, HTTPException: _http_error, Exception: _unexpected},
 )
 routes = [router]

@@ -12,8 +12,8 @@ from pydantic import BaseModel
 
 from assistant.approvals.decide import decide
 from assistant.approvals.inbox import BOXES, Box, inbox, people, waiting_count
-from assistant.approvals.requests import ApprovalOut
 from assistant.errors import AppError, InvalidInput
+from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
 from assistant.procedures.executor import Executor
 from server.deps import ExecutorDep, PrincipalDep, RuntimeDep

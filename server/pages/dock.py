@@ -10,10 +10,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from assistant.approvals.decide import load_visible
-from assistant.approvals.requests import ApprovalOut
 from assistant.chat import capabilities, store, templates
 from assistant.chat.store import ConversationDetail
 from assistant.errors import InvalidInput
+from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
 from server.deps import ChatDep, ExecutorDep, PrincipalDep, RuntimeDep
 from server.pages.markdown import render

@@ -8,9 +8,9 @@ from pydantic import BaseModel, Field
 
 from assistant.approvals.decide import decide
 from assistant.approvals.queries import ApprovalFilter, get_visible, list_visible
-from assistant.approvals.requests import ApprovalOut
-from assistant.crm.common import Page
 from assistant.errors import InvalidInput
+from assistant.procedures.approval_requests import ApprovalOut
+from assistant.procedures.types import Page
 from server.deps import PrincipalDep, RuntimeDep
 from server.paging import PagingDep
 from server.params import PathId

@@ -7,7 +7,7 @@ from litestar.params import FromQuery
 
 from assistant.chat import store
 from assistant.chat.store import ConversationDetail, ConversationOut
-from assistant.crm.common import Page
+from assistant.procedures.types import Page
 from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
 from server.paging import PagingDep
 from server.params import PathId

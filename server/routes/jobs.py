@@ -5,10 +5,10 @@ from __future__ import annotations
 from litestar import get, post
 from litestar.params import FromQuery
 
-from assistant.crm.common import Page
 from assistant.jobs.queries import JobFilter, list_own, own_job
 from assistant.jobs.queue import JobOut
 from assistant.procedures.executor import Done
+from assistant.procedures.types import Page
 from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
 from server.paging import PagingDep
 from server.params import PathId

@@ -12,8 +12,8 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from pydantic import BaseModel
 
-from assistant.approvals.requests import ApprovalOut
 from assistant.errors import NotFound
+from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
 from assistant.procedures.executor import Done, Executor
 from assistant.procedures.registry import Procedure, Registry

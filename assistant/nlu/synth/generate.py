@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.nlu.data import Example, write_jsonl
-from assistant.nlu.labels import CHAT, INTENTS
+from assistant.nlu.labels import CHAT, INTENTS, classified
 from assistant.nlu.markup import parse_line, read_markup_files
 from assistant.nlu.synth.render import Filler, Piece, assemble, expand, parse_template, slots_of
 from assistant.nlu.synth.slots import make_fillers, name_pool, word_pool
@@ -229,11 +229,9 @@ def generate_split(spec: SplitSpec, seed: int = DEFAULT_SEED) -> list[Example]:
 
 def declared_examples() -> list[Example]:
     """The examples the classified procedures declare, by procedure name, as declared."""
-    from assistant import compose
-
     return [
         parse_line(f"{proc.name} | {example}")
-        for proc in compose.procedures()
+        for proc in classified()
         if proc.classified
         for example in proc.marked_examples
     ]

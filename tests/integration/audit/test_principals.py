@@ -19,8 +19,8 @@ from assistant.db import migrate
 from assistant.db.engine import create_engine, session_factory
 from assistant.db.models import AuditEvent
 from assistant.db.types import UTCDateTime, utcnow
-from assistant.jobs.queue import add_job
 from assistant.procedures.executor import Executor
+from assistant.queue.rows import add_job
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from tests.integration.audit.test_chain import _cli

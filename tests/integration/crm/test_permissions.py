@@ -87,7 +87,7 @@ STATUS = {"R": 200, "A": 202, "-": 403, "I": 404}
 
 
 async def _own_job(runtime: Runtime, member: Member) -> int:
-    from assistant.jobs.queue import add_job
+    from assistant.queue.rows import add_job
 
     async with runtime.sessions() as session, session.begin():
         job = await add_job(

@@ -12,10 +12,11 @@ from pathlib import Path
 from assistant import compose
 from assistant.db.models import Job
 from assistant.jobs import queue
-from assistant.jobs.serializer import RefusedPayload, dumps, loads
-from assistant.jobs.worker import build_worker
+from assistant.queue import rows
+from assistant.queue.serializer import RefusedPayload, dumps, loads
 from assistant.runtime import Runtime
 from assistant.settings import Settings
+from assistant.worker import build_worker
 
 
 class Exploit:
@@ -34,8 +35,8 @@ async def test_a_pickled_job_is_refused_not_executed(
     settings = app_settings.model_copy(update={"engine": "none"})
     marker = tmp_path / "pwned"
     planted = f"{settings.jobs.queue}:planted:{tmp_path.name}"
-    entry = {"t": 1, "f": queue.RUN_JOB, "a": (Exploit(marker),), "k": {}, "et": 0}
-    await runtime.redis.set(queue.ARQ_JOB_KEY + planted, pickle.dumps(entry))
+    entry = {"t": 1, "f": rows.RUN_JOB, "a": (Exploit(marker),), "k": {}, "et": 0}
+    await runtime.redis.set(rows.ARQ_JOB_KEY + planted, pickle.dumps(entry))
     await runtime.redis.zadd(settings.jobs.queue, {planted: time.time() * 1000})
     # A genuine job beside it, so the worker demonstrably reads and runs JSON entries.
     genuine = await queue.enqueue(runtime, kind="no-such-kind", user_id=None, params={})
@@ -60,7 +61,7 @@ async def test_a_pickled_job_is_refused_not_executed(
     assert result is not None
     stored = json.loads(result)  # the failure itself is stored as JSON, too
     assert stored["s"] is False
-    assert (await runtime.redis.get(queue.ARQ_JOB_KEY + planted)) is None
+    assert (await runtime.redis.get(rows.ARQ_JOB_KEY + planted)) is None
     async with runtime.sessions() as session:
         row = await session.get(Job, genuine.id)
     assert row is not None and row.error == "unknown job kind no-such-kind"

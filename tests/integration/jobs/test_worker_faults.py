@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from assistant.db import migrate
 from assistant.db.models import Contact, Job
 from assistant.jobs import queue
+from assistant.queue import rows
 from assistant.redis_server import EmbeddedRedis
 from assistant.runtime import Runtime
 from assistant.settings import Settings
@@ -161,9 +162,7 @@ async def test_flushed_redis_the_reconciler_restores_pending_work(world: Runtime
     job = await queue.enqueue(
         world, kind="contact.enrich", user_id=None, params={"contact_id": canary.id}
     )
-    assert await world.redis.exists(
-        queue.ARQ_JOB_KEY + queue.arq_id(job, world.settings.jobs.queue)
-    )
+    assert await world.redis.exists(rows.ARQ_JOB_KEY + rows.arq_id(job, world.settings.jobs.queue))
     await world.redis.flushall()  # the queue is gone; the row still says queued
     await asyncio.sleep(world.settings.jobs.reconcile_after_seconds + 0.1)
     worker = _start_worker(world)

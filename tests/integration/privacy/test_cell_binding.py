@@ -11,10 +11,9 @@ import pytest
 import sqlalchemy as sa
 from litestar.testing import AsyncTestClient
 
-from assistant.db import migrate
+from assistant.db import migrate, rotation
 from assistant.db.engine import create_engine, session_factory
 from assistant.db.models import Contact, EmailDraft, Note
-from assistant.privacy import rotation
 from assistant.privacy.crypto import DecryptionError, cell_of
 from assistant.privacy.keys import create_key_file, load_keyring
 from assistant.settings import Settings

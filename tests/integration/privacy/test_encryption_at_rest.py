@@ -18,11 +18,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
-from assistant.db import migrate
+from assistant.db import migrate, rotation
 from assistant.db.engine import create_engine, session_factory
 from assistant.db.models import Contact, Conversation, EmailDraft, Message, Note, User
 from assistant.db.types import UTCDateTime, utcnow
-from assistant.privacy import rotation
 from assistant.privacy.crypto import DecryptionError, key_id_of
 from assistant.privacy.keys import (
     KeyringError,

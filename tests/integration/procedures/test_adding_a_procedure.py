@@ -20,12 +20,12 @@ from assistant import compose
 from assistant.clock import SystemClock
 from assistant.commands import CommandParser
 from assistant.commands.llm import mention_tool
-from assistant.crm.common import Input
 from assistant.crm.declare import Command, Slot, procedure
 from assistant.db.engine import create_engine, session_factory
 from assistant.db.models import Contact, Role
 from assistant.procedures.context import CallContext, Principal
 from assistant.procedures.registry import ALL_STAFF, Registry, declared
+from assistant.procedures.types import Input
 from assistant.settings import Settings
 from inference.scripted import ScriptedEngine, ScriptedReply
 from server.app import create_app

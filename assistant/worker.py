@@ -1,4 +1,6 @@
-"""The arq worker: its runtime, the job runner and the periodic jobs."""
+"""The arq worker: its runtime, the job runner and the periodic jobs (approvals expiring,
+events purged, ...). A process entry point like the app factory, so it lives outside the
+packages whose jobs it runs."""
 
 from __future__ import annotations
 
@@ -12,15 +14,16 @@ from arq.cron import cron
 from arq.worker import Worker
 
 from assistant.approvals.decide import expire_due
+from assistant.crm.known_values import keep_known_values_fresh
 from assistant.jobs import housekeeping
-from assistant.jobs.queue import RUN_JOB, reconcile
+from assistant.jobs.queue import reconcile
 from assistant.jobs.registry import JobKinds
 from assistant.jobs.runner import run_job
-from assistant.jobs.serializer import ARQ_OPTIONS
 from assistant.privacy.scrubber import Scrubber
-from assistant.privacy.setup import keep_known_values_fresh
 from assistant.procedures.executor import Executor
 from assistant.procedures.registry import Registry
+from assistant.queue.rows import RUN_JOB
+from assistant.queue.serializer import ARQ_OPTIONS
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 

@@ -1,12 +1,12 @@
-"""The approval gate for an approved call: it runs only as approved, once, and only if its
-targets are as they were when the request was made."""
+"""The approval gate for an approved call, which the executor checks: it runs only as
+approved, once, and only if its targets are as they were when the request was made."""
 
 from __future__ import annotations
 
-from assistant.approvals.requests import call_hash, target_versions
 from assistant.db.models import Approval
 from assistant.errors import Conflict, Stale
 from assistant.procedures.access import Targets
+from assistant.procedures.approval_requests import call_hash, target_versions
 
 
 def _staleness(approval: Approval, now_versions: dict[str, str]) -> str | None:
