@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from assistant.procedures.context import Principal
 from assistant.db.models import Approval, EmailDraft, User
+from assistant.procedures.context import Principal
 from assistant.procedures.executor import Executor
 from assistant.procedures.registry import load_registry
 from assistant.runtime import Runtime
