@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from assistant import compose
 from assistant.db.models import Approval, EmailDraft, User
 from assistant.procedures.context import Principal
 from assistant.procedures.executor import Executor
-from assistant.procedures.registry import load_registry
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from inference.scripted import ScriptedEngine, ScriptedReply
@@ -119,7 +119,7 @@ async def drafting(app_settings: Settings) -> Any:
     """An executor whose drafts are written by a (scripted) model in a job: they start
     `pending`, holding the template, until the job replaces the body."""
     executor = Executor(
-        Runtime.create(app_settings.model_copy(update={"engine": "scripted"})), load_registry()
+        Runtime.create(app_settings.model_copy(update={"engine": "scripted"})), compose.procedures()
     )
     yield executor
     await executor.runtime.close()
