@@ -15,7 +15,7 @@ import assistant.chat.procedures
 import assistant.enrichment.jobs
 import assistant.jobs.email
 import assistant.jobs.procedures
-from assistant import admin, crm
+from assistant import activity, admin, crm
 from assistant.jobs.registry import JOB_KINDS, JobKinds
 from assistant.procedures.registry import Procedure, Registry, declared
 
@@ -26,6 +26,7 @@ def procedures(extra: Iterable[Procedure] = ()) -> Registry:
     modules = (
         *crm.MODULES,
         *admin.MODULES,
+        *activity.MODULES,
         assistant.chat.procedures,
         assistant.jobs.procedures,
     )

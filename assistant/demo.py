@@ -1,20 +1,32 @@
-"""Demo data for `make run`: the people the product's examples name, plus Faker filler."""
+"""Demo data for `make run`: the people the product's examples name, plus Faker filler.
+
+Every write goes through the executor, as any other caller's would: the staff accounts are
+created by the owner's `users.create` run as the CLI's system principal (the operator at the
+shell, who may create the first owner), and the clinic's records by the demo staff
+themselves: the front desk registers contacts, books appointments and sets tasks, the
+practitioner writes the notes. So the audit trail of a demo run holds every write, with its
+principal. A note is written at the (past) moment the story gives it: the seed's clock is a
+`ManualClock` set to that moment, so the note and its audit row agree.
+"""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from faker import Faker
 from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from assistant.auth.passwords import generate_password
-from assistant.auth.users import create_user
-from assistant.crm.common import phone_digits
-from assistant.db.models import Appointment, Contact, ContactTag, Note, Tag, Task, User
+from assistant.clock import ManualClock
+from assistant.db.models import Role, User
+from assistant.procedures.context import Principal
+from assistant.procedures.executor import Done, Executor
+from assistant.procedures.system import CLI
+from assistant.runtime import Runtime
+from assistant.settings import Settings
 
 SEED = 20261124
 CLINIC_TZ = "America/Los_Angeles"
@@ -70,102 +82,164 @@ class SeedReport:
     appointments: int = 0
 
 
-async def seed_demo(session: AsyncSession, now: datetime) -> SeedReport:
-    """Seed once; a second run finds the first demo user and changes nothing."""
-    marker = await session.exec(select(User).where(User.email == DEMO_USERS[0][0]))
-    if marker.first() is not None:
-        return SeedReport(created=False)
-    rng = random.Random(SEED)
-    fake = Faker(["en_US", "en_GB", "es_ES", "hi_IN"])
-    fake.seed_instance(SEED)
-    report = SeedReport(created=True)
+async def seed_demo(settings: Settings, now: datetime) -> SeedReport:
+    """Seed once; a run that finds the first demo user changes nothing."""
+    from assistant import compose
 
-    users: dict[str, User] = {}
-    for email, role, name in DEMO_USERS:
-        password = generate_password()
-        user = await create_user(
-            session, email=email, role=role, password=password, full_name=name, timezone=CLINIC_TZ
-        )
-        users.setdefault(role, user)
-        report.passwords[email] = password
+    clock = ManualClock(now)
+    runtime = Runtime.offline(settings, clock)
+    try:
+        async with runtime.sessions() as session:
+            marker = await session.exec(select(User.id).where(User.email == DEMO_USERS[0][0]))
+            if marker.first() is not None:
+                return SeedReport(created=False)
+        seeder = _Seeder(Executor(runtime, compose.procedures()), clock)
+        return await seeder.run(now)
+    finally:
+        await runtime.close()
 
-    tags: dict[str, Tag] = {}
-    contacts: list[Contact] = []
-    for first, last, email, phone, contact_tags in FIXED_CONTACTS:
-        contact = Contact(
+
+class _Seeder:
+    def __init__(self, executor: Executor, clock: ManualClock) -> None:
+        self.executor = executor
+        self.clock = clock
+        self.report = SeedReport(created=True)
+
+    async def call(self, caller: Principal | None, name: str, **args: Any) -> dict[str, Any]:
+        """One write through the executor, as `caller` (the CLI's system principal if None)."""
+        done = await self.executor.call(caller or CLI, name, args, source="cli")
+        assert isinstance(done, Done), f"{name} waits for approval; the demo seed cannot wait"
+        result: dict[str, Any] = done.output.model_dump(mode="json")
+        return result
+
+    async def at(
+        self, moment: datetime, caller: Principal, name: str, **args: Any
+    ) -> dict[str, Any]:
+        """A write the story dates in the past (a note taken weeks ago)."""
+        now = self.clock.now()
+        self.clock.advance(moment - now)
+        try:
+            return await self.call(caller, name, **args)
+        finally:
+            self.clock.advance(now - self.clock.now())
+
+    async def run(self, now: datetime) -> SeedReport:
+        rng = random.Random(SEED)
+        fake = Faker(["en_US", "en_GB", "es_ES", "hi_IN"])
+        fake.seed_instance(SEED)
+        staff = await self.staff()
+        practitioner, front_desk = staff[Role.practitioner], staff[Role.front_desk]
+
+        contact_ids: list[int] = []
+        for first, last, email, phone, tags in FIXED_CONTACTS:
+            made = await self.contact(
+                front_desk, first, last, email, phone, _birthday(rng), None, tags
+            )
+            contact_ids.append(made)
+        for _ in range(FILLER_CONTACTS):
+            first, last = fake.first_name(), fake.last_name()
+            phone = f"+1 415 555 {rng.randint(1000, 9999):04d}"
+            email = _email(first, last, rng.choice(["example.com", "example.org", "example.net"]))
+            born, address = _birthday(rng), fake.address().replace("\n", ", ")
+            tags = ()
+            if rng.random() < 0.2:
+                tags = (rng.choice(["vip", "new-client", "insurance"]),)
+            made = await self.contact(front_desk, first, last, email, phone, born, address, tags)
+            contact_ids.append(made)
+        self.report.contacts = len(contact_ids)
+
+        tz = ZoneInfo(CLINIC_TZ)
+        today = now.astimezone(tz).date()
+        diary = _Diary()
+        for contact_id in contact_ids:
+            for text in rng.sample(NOTE_TEXTS, rng.randint(0, 2)):
+                written = now - timedelta(days=rng.randint(1, 90))
+                await self.at(written, practitioner, "notes.add", contact_id=contact_id, body=text)
+                self.report.notes += 1
+            if rng.random() < 0.8:
+                day = today + timedelta(days=rng.randint(0, 27))
+                starts = datetime.combine(day, time(rng.randint(8, 16), rng.choice((0, 30))), tz)
+                minutes = rng.choice((30, 45, 60))
+                await self.call(
+                    front_desk,
+                    "appointments.book",
+                    contact_id=contact_id,
+                    starts_at=diary.free_from(starts, minutes).isoformat(),
+                    duration_minutes=minutes,
+                    kind=rng.choice(KINDS),
+                    practitioner_id=practitioner.user_id,
+                )
+                self.report.appointments += 1
+            if rng.random() < 0.4:
+                due = datetime.combine(today + timedelta(days=rng.randint(0, 20)), time(17), tz)
+                await self.call(
+                    front_desk,
+                    "tasks.create",
+                    title=rng.choice(TASK_TITLES),
+                    contact_id=contact_id,
+                    assignee_id=rng.choice((practitioner, front_desk)).user_id,
+                    due_at=due.isoformat(),
+                )
+                self.report.tasks += 1
+        return self.report
+
+    async def staff(self) -> dict[Role, Principal]:
+        """The demo accounts, made by the CLI's system principal; the first of each role."""
+        staff: dict[Role, Principal] = {}
+        for email, role, name in DEMO_USERS:
+            made = await self.call(
+                None, "users.create", email=email, role=role, full_name=name, timezone=CLINIC_TZ
+            )
+            self.report.passwords[email] = made["password"]
+            user = made["user"]
+            staff.setdefault(
+                Role(role),
+                Principal(
+                    user_id=user["id"], email=email, role=Role(role), timezone=user["timezone"]
+                ),
+            )
+        return staff
+
+    async def contact(
+        self,
+        caller: Principal,
+        first: str,
+        last: str,
+        email: str,
+        phone: str,
+        born: date,
+        address: str | None,
+        tags: tuple[str, ...],
+    ) -> int:
+        made = await self.call(
+            caller,
+            "contacts.create",
             first_name=first,
             last_name=last,
             email=email,
             phone=phone,
-            phone_digits=phone_digits(phone),  # what a search by phone matches
-            date_of_birth=_birthday(rng),
+            date_of_birth=born.isoformat(),
+            address=address,
+            tags=list(tags),
+            enrich=False,  # the demo's first start should not queue fifty look-ups
         )
-        session.add(contact)
-        await session.flush()
-        for name in contact_tags:
-            await _tag(session, tags, contact, name)
-        contacts.append(contact)
-    for _ in range(FILLER_CONTACTS):
-        first, last = fake.first_name(), fake.last_name()
-        phone = f"+1 415 555 {rng.randint(1000, 9999):04d}"
-        contact = Contact(
-            first_name=first,
-            last_name=last,
-            email=_email(first, last, rng.choice(["example.com", "example.org", "example.net"])),
-            phone=phone,
-            phone_digits=phone_digits(phone),
-            date_of_birth=_birthday(rng),
-            address=fake.address().replace("\n", ", "),
-        )
-        session.add(contact)
-        await session.flush()
-        if rng.random() < 0.2:
-            await _tag(session, tags, contact, rng.choice(["vip", "new-client", "insurance"]))
-        contacts.append(contact)
-    report.contacts = len(contacts)
+        contact_id: int = made["id"]
+        return contact_id
 
-    practitioner, front_desk = users["practitioner"], users["front_desk"]
-    tz = ZoneInfo(CLINIC_TZ)
-    today = now.astimezone(tz).date()
-    for contact in contacts:
-        assert contact.id is not None
-        for text in rng.sample(NOTE_TEXTS, rng.randint(0, 2)):
-            session.add(
-                Note(
-                    contact_id=contact.id,
-                    author_id=practitioner.id,
-                    body=text,
-                    created_at=now - timedelta(days=rng.randint(1, 90)),
-                )
-            )
-            report.notes += 1
-        if rng.random() < 0.8:
-            day = today + timedelta(days=rng.randint(0, 27))
-            starts = datetime.combine(day, time(rng.randint(8, 16), rng.choice((0, 30))), tz)
-            session.add(
-                Appointment(
-                    contact_id=contact.id,
-                    practitioner_id=practitioner.id,
-                    starts_at=starts,
-                    duration_minutes=rng.choice((30, 45, 60)),
-                    kind=rng.choice(KINDS),
-                )
-            )
-            report.appointments += 1
-        if rng.random() < 0.4:
-            due = datetime.combine(today + timedelta(days=rng.randint(0, 20)), time(17), tz)
-            session.add(
-                Task(
-                    title=rng.choice(TASK_TITLES),
-                    contact_id=contact.id,
-                    assignee_id=rng.choice((practitioner, front_desk)).id,
-                    created_by=front_desk.id,
-                    due_at=due,
-                )
-            )
-            report.tasks += 1
-    await session.flush()
-    return report
+
+class _Diary:
+    """The practitioner's booked times: a drawn time that clashes moves to the next free
+    half hour, since `appointments.book` refuses double bookings."""
+
+    def __init__(self) -> None:
+        self.booked: list[tuple[datetime, datetime]] = []
+
+    def free_from(self, starts: datetime, minutes: int) -> datetime:
+        length = timedelta(minutes=minutes)
+        while any(s < starts + length and starts < e for s, e in self.booked):
+            starts += timedelta(minutes=30)
+        self.booked.append((starts, starts + length))
+        return starts
 
 
 def _email(first: str, last: str, domain: str) -> str:
@@ -174,13 +248,3 @@ def _email(first: str, last: str, domain: str) -> str:
 
 def _birthday(rng: random.Random) -> date:
     return date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 55))
-
-
-async def _tag(session: AsyncSession, tags: dict[str, Tag], contact: Contact, name: str) -> None:
-    if name not in tags:
-        tags[name] = (await session.exec(select(Tag).where(Tag.name == name))).first() or Tag(
-            name=name
-        )
-        session.add(tags[name])
-        await session.flush()
-    session.add(ContactTag.link(contact, tags[name]))

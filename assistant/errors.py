@@ -35,6 +35,12 @@ class Stale(Conflict):
     code = "stale"
 
 
+class Unreadable(Conflict):
+    """A stored row holds a value no writer of ours stores (tampered with, or damaged)."""
+
+    code = "unreadable"
+
+
 class Unauthenticated(AppError):
     code = "unauthenticated"
 
@@ -53,3 +59,14 @@ class RateLimited(AppError):
 
 class ServiceUnavailable(AppError):
     code = "unavailable"
+
+
+class Draining(ServiceUnavailable):
+    """This process is shutting down: nothing was done, so the request may be sent again
+    (another replica takes it) after `retry_after` seconds."""
+
+    code = "draining"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

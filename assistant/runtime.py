@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
 
 from redis.asyncio import ConnectionPool, Redis
 from redis.asyncio.connection import Connection
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.clock import Clock, SystemClock
-from assistant.db.engine import create_engine, session_factory
+from assistant.db.engine import create_engine, reader_factory, session_factory
 from assistant.events.bus import EventBus
+from assistant.ops.metrics import Metrics
+from assistant.ops.tracing import Tracing
 from assistant.privacy.keys import load_keyring
 from assistant.settings import Settings
 
@@ -31,6 +39,16 @@ class _NoRedis(Connection):
         )
 
 
+def restart_retry(attempts: int = 4) -> dict[str, Any]:
+    """After a Redis restart every pooled connection is dead: a command retries on a fresh
+    one (4 attempts: about two seconds) instead of failing the request or job. The workers'
+    queue pool (assistant/worker.py) waits longer: a worker outlives a Redis outage."""
+    return {
+        "retry": Retry(ExponentialBackoff(cap=1.0, base=0.1), attempts),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+    }
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -39,6 +57,13 @@ class Runtime:
     redis: Redis
     clock: Clock
     bus: EventBus
+    metrics: Metrics = field(default_factory=Metrics)  # this process's, for /metrics
+    tracing: Tracing = field(default_factory=Tracing)  # chat turns' spans, where configured
+    # Sessions that only read (stream re-checks): on SQLite they never take the write lock.
+    readers: async_sessionmaker[AsyncSession] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.readers = reader_factory(self.db)
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -47,7 +72,11 @@ class Runtime:
                 "ASSISTANT_REDIS_URL is not set "
                 "(`assistant serve` starts a server when it is unset)"
             )
-        redis: Redis = Redis.from_url(settings.redis.url, decode_responses=False)
+        redis: Redis = Redis.from_url(
+            settings.redis.url,
+            decode_responses=False,
+            **restart_retry(),
+        )
         return cls._build(settings, redis, clock)
 
     @classmethod
@@ -69,12 +98,17 @@ class Runtime:
             echo=settings.database.echo,
             keyring=keyring,
             accept_legacy=settings.encryption.accept_legacy,
+            database=settings.database,
         )
         clock = clock or SystemClock()
         sessions = session_factory(db)
         bus = EventBus(sessions, redis, clock, settings.events.replay_seconds)
-        return cls(settings, db, sessions, redis, clock, bus)
+        return cls(
+            settings, db, sessions, redis, clock, bus, tracing=Tracing.for_settings(settings)
+        )
 
     async def close(self) -> None:
+        if self.tracing.enabled:
+            await asyncio.to_thread(self.tracing.shutdown)  # sends what is buffered
         await self.redis.aclose()
         await self.db.dispose()

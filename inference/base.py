@@ -87,6 +87,9 @@ class ChatRequest:
     max_tokens: int | None = None
     stop: Sequence[str] = ()
     seed: int | None = None
+    ignore_eos: bool = False
+    """Keep generating past the end-of-sequence token until max_tokens (vLLM's extension):
+    benchmarks use it so every request produces exactly the tokens they ask for."""
     cancel: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:

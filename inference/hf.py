@@ -190,6 +190,8 @@ class HFEngine:
         }
         if sampling:
             kwargs.update(temperature=req.temperature, top_p=req.top_p, top_k=0)
+        if req.ignore_eos:  # EOS is masked until max_new_tokens: the reply runs to the limit
+            kwargs["min_new_tokens"] = max_tokens
         result: dict[str, Any] = {}
 
         def run() -> None:

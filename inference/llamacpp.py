@@ -44,9 +44,10 @@ from inference.tools import ToolCallFormat, call_schema, detect_format
 log = logging.getLogger("inference.llamacpp")
 native_log = logging.getLogger("inference.llamacpp.native")
 
-# ggml levels: 1 info, 2 warn, 3 error, 4 debug, 5 "continues the previous line".
-_GGML_LEVELS = {0: logging.DEBUG, 1: logging.DEBUG, 2: logging.WARNING, 3: logging.ERROR,
-                4: logging.DEBUG}  # fmt: skip
+# ggml levels (ggml.h, enum ggml_log_level): 1 debug, 2 info, 3 warn, 4 error, 5 "continues the
+# previous line". (llama-cpp-python's _logger.py comment still lists an older order.)
+_GGML_LEVELS = {0: logging.DEBUG, 1: logging.DEBUG, 2: logging.DEBUG, 3: logging.WARNING,
+                4: logging.ERROR}  # fmt: skip
 _GGML_CONT = 5
 _callbacks: list[Any] = []  # keeps the ctypes callback alive as long as llama.cpp may call it
 
@@ -256,7 +257,7 @@ class LlamaCppEngine:
             if grammar_text
             else None
         )
-        assembler = ReplyAssembler(req, self._fmt, stop=[self._eos])
+        assembler = ReplyAssembler(req, self._fmt, stop=[] if req.ignore_eos else [self._eos])
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         started = time.perf_counter()
         first: float | None = None
@@ -278,7 +279,7 @@ class LlamaCppEngine:
                     raise GenerationCancelled("generation was cancelled")
                 if stop.is_set():
                     return
-                if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
+                if not req.ignore_eos and llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
                     finish = "stop"
                     break
                 generated += 1

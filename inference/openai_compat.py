@@ -168,6 +168,8 @@ class OpenAICompatEngine:
             body["stop"] = list(req.stop)
         if req.seed is not None:
             body["seed"] = req.seed
+        if req.ignore_eos:  # vLLM's and llama-server's extension; sent only when asked for
+            body["ignore_eos"] = True
         tools = req.active_tools
         if tools:
             # Bounded schemas: the server's grammar then cannot run a string to max_tokens.

@@ -136,6 +136,9 @@ class ScriptedEngine:
             loop = asyncio.get_running_loop()
             started = loop.time()
             pieces = tokenize(reply.text)
+            if req.ignore_eos and pieces and not reply.tool_calls:
+                # A reply's end is its end-of-sequence: ignored, the text repeats to the limit.
+                pieces = [pieces[i % len(pieces)] for i in range(max(limit, len(pieces)))]
             finish: Any = "stop"
             if len(pieces) > limit:
                 pieces, finish = pieces[:limit], "length"

@@ -9,6 +9,8 @@ tokenizers + safetensors (HF), imported inside the functions.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,13 +59,19 @@ def byte_tokens() -> list[str]:
     return [chr(b) if b in printable else chr(next(extra)) for b in range(256)]
 
 
-def vocabulary(size: int | None = None) -> tuple[list[str], list[int]]:
-    """Tokens and GGUF token types: bytes, merges, control tokens, then unused padding."""
+PADDING_TEXT = "Ġw{:x}"
+"""Unused rows of a padded vocabulary, made printable (" w1f"): a random model samples them
+nearly always, and each then streams as one visible delta rather than as nothing."""
+
+
+def vocabulary(size: int | None = None, printable: bool = False) -> tuple[list[str], list[int]]:
+    """Tokens and GGUF token types: bytes, merges, control tokens, then padding rows: unused
+    (type 5) or, with `printable`, normal tokens with visible texts."""
     tokens = [*byte_tokens(), *("".join(m) for m in MERGES), *SPECIALS]
     types = [1] * (len(tokens) - len(SPECIALS)) + [3] * len(SPECIALS)  # 1 normal, 3 control
     pad = max(0, (size or 0) - len(tokens))
-    tokens += [f"[PAD{i}]" for i in range(pad)]
-    types += [5] * pad  # 5 unused
+    tokens += [PADDING_TEXT.format(i) if printable else f"[PAD{i}]" for i in range(pad)]
+    types += [1 if printable else 5] * pad  # 5 unused
     return tokens, types
 
 
@@ -71,38 +79,60 @@ def special_id(token: str) -> int:
     return 256 + len(MERGES) + SPECIALS.index(token)
 
 
-def random_weights(shape: ModelShape, seed: int = 0) -> dict[str, Any]:
-    """HF-named float32 tensors ([out, in] like PyTorch)."""
+def tensor_shapes(shape: ModelShape) -> dict[str, tuple[int, ...]]:
+    """HF tensor names and shapes ([out, in] like PyTorch) of a Llama/Qwen2 decoder."""
+    vocab = shape.vocab_size or len(vocabulary()[0])
+    h, head_dim = shape.hidden, shape.hidden // shape.heads
+    kv = shape.kv_heads * head_dim
+    dims: dict[str, tuple[int, ...]] = {"model.embed_tokens.weight": (vocab, h)}
+    for i in range(shape.layers):
+        p = f"model.layers.{i}."
+        dims[p + "input_layernorm.weight"] = (h,)
+        dims[p + "post_attention_layernorm.weight"] = (h,)
+        dims[p + "self_attn.q_proj.weight"] = (h, h)
+        dims[p + "self_attn.k_proj.weight"] = (kv, h)
+        dims[p + "self_attn.v_proj.weight"] = (kv, h)
+        dims[p + "self_attn.o_proj.weight"] = (h, h)
+        dims[p + "mlp.gate_proj.weight"] = (shape.ffn, h)
+        dims[p + "mlp.up_proj.weight"] = (shape.ffn, h)
+        dims[p + "mlp.down_proj.weight"] = (h, shape.ffn)
+        if shape.arch == "qwen2":  # Qwen2 has biases on q, k and v
+            for name, rows in (("q", h), ("k", kv), ("v", kv)):
+                dims[p + f"self_attn.{name}_proj.bias"] = (rows,)
+    dims["model.norm.weight"] = (h,)
+    if not shape.tied:
+        dims["lm_head.weight"] = (vocab, h)
+    return dims
+
+
+def parameter_count(shape: ModelShape) -> int:
+    return sum(math.prod(dims) for dims in tensor_shapes(shape).values())
+
+
+def random_tensor(rng: Any, name: str, dims: tuple[int, ...]) -> Any:
+    """Norm weights 1, biases 0, matrices normal with a scale that keeps activations finite."""
+    import numpy as np
+
+    if name.endswith("norm.weight"):
+        return np.ones(dims, dtype=np.float32)
+    if name.endswith(".bias"):
+        return np.zeros(dims, dtype=np.float32)
+    scale = np.float32(0.5 / np.sqrt(dims[-1]))
+    return rng.standard_normal(dims, dtype=np.float32) * scale
+
+
+def random_tensors(shape: ModelShape, seed: int = 0) -> Iterator[tuple[str, Any]]:
+    """Float32 tensors one at a time, in a fixed order (a big model never sits in memory)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    vocab = len(vocabulary(shape.vocab_size)[0])
-    head_dim = shape.hidden // shape.heads
-    kv = shape.kv_heads * head_dim
+    for name, dims in tensor_shapes(shape).items():
+        yield name, random_tensor(rng, name, dims)
 
-    def rand(*dims: int) -> Any:
-        scale = np.float32(0.5 / np.sqrt(dims[-1]))
-        return rng.standard_normal(dims, dtype=np.float32) * scale
 
-    w: dict[str, Any] = {"model.embed_tokens.weight": rand(vocab, shape.hidden)}
-    for i in range(shape.layers):
-        p = f"model.layers.{i}."
-        w[p + "input_layernorm.weight"] = np.ones(shape.hidden, dtype=np.float32)
-        w[p + "post_attention_layernorm.weight"] = np.ones(shape.hidden, dtype=np.float32)
-        w[p + "self_attn.q_proj.weight"] = rand(shape.hidden, shape.hidden)
-        w[p + "self_attn.k_proj.weight"] = rand(kv, shape.hidden)
-        w[p + "self_attn.v_proj.weight"] = rand(kv, shape.hidden)
-        w[p + "self_attn.o_proj.weight"] = rand(shape.hidden, shape.hidden)
-        w[p + "mlp.gate_proj.weight"] = rand(shape.ffn, shape.hidden)
-        w[p + "mlp.up_proj.weight"] = rand(shape.ffn, shape.hidden)
-        w[p + "mlp.down_proj.weight"] = rand(shape.hidden, shape.ffn)
-        if shape.arch == "qwen2":
-            for name, rows in (("q", shape.hidden), ("k", kv), ("v", kv)):
-                w[p + f"self_attn.{name}_proj.bias"] = np.zeros(rows, dtype=np.float32)
-    w["model.norm.weight"] = np.ones(shape.hidden, dtype=np.float32)
-    if not shape.tied:
-        w["lm_head.weight"] = rand(vocab, shape.hidden)
-    return w
+def random_weights(shape: ModelShape, seed: int = 0) -> dict[str, Any]:
+    """HF-named float32 tensors ([out, in] like PyTorch), all in memory: small models only."""
+    return dict(random_tensors(shape, seed))
 
 
 _GGUF_NAMES = {
@@ -124,6 +154,8 @@ _GGUF_TOP = {
     "model.norm.weight": "output_norm.weight",
     "lm_head.weight": "output.weight",
 }
+GGUF_QUANTS = ("f32", "f16", "q8_0")
+"""What the `gguf` package writes by itself (it has no K-quant encoder)."""
 
 
 def gguf_name(hf_name: str) -> str:
@@ -133,16 +165,55 @@ def gguf_name(hf_name: str) -> str:
     return f"blk.{layer}.{_GGUF_NAMES[rest]}"
 
 
-def build_gguf(path: Path, shape: ModelShape = TINY, seed: int = 0, quantize: bool = False) -> Path:
-    """Write a loadable GGUF: byte-level "gpt2" BPE vocabulary (with merges: llama.cpp refuses
-    an empty list), ChatML template, f32 tensors (Q8_0 matrices with `quantize`)."""
+def _gguf_encoding(dims: tuple[int, ...], quant: str) -> tuple[Any, int]:
+    """(GGML type, bytes) of one tensor: vectors stay f32; Q8_0 needs rows of 32."""
+    import gguf
+
+    types = gguf.GGMLQuantizationType
+    if len(dims) == 1 or quant == "f32" or (quant == "q8_0" and dims[-1] % 32):
+        return types.F32, 4 * math.prod(dims)
+    if quant == "f16":
+        return types.F16, 2 * math.prod(dims)
+    return types.Q8_0, math.prod(gguf.quants.quant_shape_to_byte_shape(dims, types.Q8_0))
+
+
+def _gguf_data(tensor: Any, ggml_type: Any) -> Any:
     import gguf
     import numpy as np
 
+    types = gguf.GGMLQuantizationType
+    if ggml_type == types.F32:
+        return np.ascontiguousarray(tensor)
+    if ggml_type == types.F16:
+        return tensor.astype(np.float16)
+    return gguf.quants.quantize(tensor, ggml_type)
+
+
+def build_gguf(
+    path: Path,
+    shape: ModelShape = TINY,
+    seed: int = 0,
+    quant: str = "f32",
+    *,
+    printable: bool = False,
+    description: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Write a loadable GGUF: byte-level "gpt2" BPE vocabulary (with merges: llama.cpp refuses
+    an empty list), ChatML template, `quant` matrices. Tensors are generated and written one at
+    a time, so a 7B model needs one tensor's memory, not the model's."""
+    import gguf
+
+    if quant not in GGUF_QUANTS:
+        raise ValueError(f"quant {quant!r}: the gguf package writes {', '.join(GGUF_QUANTS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tokens, types = vocabulary(shape.vocab_size)
+    tokens, types = vocabulary(shape.vocab_size, printable)
+    file_types = {"f32": gguf.LlamaFileType.ALL_F32, "f16": gguf.LlamaFileType.MOSTLY_F16,
+                  "q8_0": gguf.LlamaFileType.MOSTLY_Q8_0}  # fmt: skip
     writer = gguf.GGUFWriter(str(path), shape.arch)
     writer.add_name(f"random-{shape.arch}-{shape.hidden}x{shape.layers}")
+    if description:
+        writer.add_description(description)
     writer.add_context_length(shape.context)
     writer.add_embedding_length(shape.hidden)
     writer.add_block_count(shape.layers)
@@ -152,7 +223,7 @@ def build_gguf(path: Path, shape: ModelShape = TINY, seed: int = 0, quantize: bo
     writer.add_rope_dimension_count(shape.hidden // shape.heads)
     writer.add_rope_freq_base(shape.rope_theta)
     writer.add_layer_norm_rms_eps(1e-6)
-    writer.add_file_type(gguf.LlamaFileType.MOSTLY_Q8_0 if quantize else gguf.LlamaFileType.ALL_F32)
+    writer.add_file_type(file_types[quant])
     writer.add_tokenizer_model("gpt2")
     writer.add_tokenizer_pre("default")
     writer.add_token_list(tokens)
@@ -163,18 +234,26 @@ def build_gguf(path: Path, shape: ModelShape = TINY, seed: int = 0, quantize: bo
     writer.add_pad_token_id(special_id("<|endoftext|>"))
     writer.add_add_bos_token(False)
     writer.add_chat_template(CHATML_TEMPLATE)
-    q8 = gguf.GGMLQuantizationType.Q8_0
-    for name, tensor in random_weights(shape, seed).items():
-        matrix = tensor.ndim == 2 and tensor.shape[1] % 32 == 0
-        if quantize and matrix:
-            writer.add_tensor(gguf_name(name), gguf.quants.quantize(tensor, q8), raw_dtype=q8)
-        else:
-            writer.add_tensor(gguf_name(name), np.ascontiguousarray(tensor))
+    dims = tensor_shapes(shape)
+    encodings = {name: _gguf_encoding(d, quant) for name, d in dims.items()}
+    for name, d in dims.items():
+        ggml_type, nbytes = encodings[name]
+        writer.add_tensor_info(gguf_name(name), d, _float32(), nbytes, raw_dtype=ggml_type)
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
+    writer.write_ti_data_to_file()
+    for done, (name, tensor) in enumerate(random_tensors(shape, seed), 1):
+        writer.write_tensor_data(_gguf_data(tensor, encodings[name][0]))
+        if progress is not None:
+            progress(done, len(dims))
     writer.close()
     return path
+
+
+def _float32() -> Any:
+    import numpy as np
+
+    return np.dtype(np.float32)
 
 
 def build_tiny_gguf(path: Path, seed: int = 0) -> Path:
@@ -183,29 +262,19 @@ def build_tiny_gguf(path: Path, seed: int = 0) -> Path:
 
 def build_qwen25_05b_shaped_gguf(path: Path, seed: int = 0) -> Path:
     """About 640 MB, Q8_0: for benchmarks (latency, throughput), never for answers."""
-    return build_gguf(path, QWEN25_05B, seed, quantize=True)
+    return build_gguf(path, QWEN25_05B, seed, "q8_0")
 
 
-def build_tiny_hf(directory: Path, seed: int = 0, shape: ModelShape = TINY) -> Path:
-    """config.json + model.safetensors + tokenizer.json (made by `tokenizers`) + template."""
-    from safetensors.numpy import save_file
-    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
+HF_ARCHITECTURES = {"llama": "LlamaForCausalLM", "qwen2": "Qwen2ForCausalLM"}
+SHARD_BYTES = 2_000_000_000
 
-    directory.mkdir(parents=True, exist_ok=True)
-    tokens, _ = vocabulary(shape.vocab_size)
-    bpe = models.BPE(
-        vocab={tok: i for i, tok in enumerate(tokens[: 256 + len(MERGES)])}, merges=list(MERGES)
-    )
-    tokenizer = Tokenizer(bpe)
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tokenizer.decoder = decoders.ByteLevel()
-    tokenizer.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in SPECIALS])
-    tokenizer.save(str(directory / "tokenizer.json"))
+
+def hf_config(shape: ModelShape, vocab: int, dtype: str = "float32") -> dict[str, Any]:
     eos, pad = special_id("<|im_end|>"), special_id("<|endoftext|>")
-    config = {
-        "architectures": ["LlamaForCausalLM"],
-        "model_type": "llama",
-        "vocab_size": len(tokens),
+    return {
+        "architectures": [HF_ARCHITECTURES[shape.arch]],
+        "model_type": shape.arch,
+        "vocab_size": vocab,
         "hidden_size": shape.hidden,
         "intermediate_size": shape.ffn,
         "num_hidden_layers": shape.layers,
@@ -219,12 +288,19 @@ def build_tiny_hf(directory: Path, seed: int = 0, shape: ModelShape = TINY) -> P
         "bos_token_id": pad,
         "eos_token_id": eos,
         "pad_token_id": pad,
-        "torch_dtype": "float32",
+        "torch_dtype": dtype,
     }
-    (directory / "config.json").write_text(json.dumps(config, indent=2))
-    (directory / "generation_config.json").write_text(
-        json.dumps({"bos_token_id": pad, "eos_token_id": eos, "pad_token_id": pad})
-    )
+
+
+def _write_hf_tokenizer(directory: Path, tokens: list[str], context: int) -> None:
+    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
+
+    bpe = models.BPE(vocab={tok: i for i, tok in enumerate(tokens)}, merges=list(MERGES))
+    tokenizer = Tokenizer(bpe)
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    tokenizer.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in SPECIALS])
+    tokenizer.save(str(directory / "tokenizer.json"))
     (directory / "tokenizer_config.json").write_text(
         json.dumps(
             {
@@ -232,7 +308,7 @@ def build_tiny_hf(directory: Path, seed: int = 0, shape: ModelShape = TINY) -> P
                 "eos_token": "<|im_end|>",
                 "pad_token": "<|endoftext|>",
                 "bos_token": None,
-                "model_max_length": shape.context,
+                "model_max_length": context,
                 "clean_up_tokenization_spaces": False,
                 "chat_template": CHATML_TEMPLATE,
             },
@@ -240,7 +316,73 @@ def build_tiny_hf(directory: Path, seed: int = 0, shape: ModelShape = TINY) -> P
         )
     )
     (directory / "chat_template.jinja").write_text(CHATML_TEMPLATE)
-    save_file(
-        random_weights(shape, seed), str(directory / "model.safetensors"), metadata={"format": "pt"}
+
+
+def build_hf(
+    directory: Path,
+    shape: ModelShape = TINY,
+    seed: int = 0,
+    *,
+    dtype: str = "float32",
+    printable: bool = False,
+    config_extra: dict[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """config.json + safetensors (sharded past 2 GB, with an index) + tokenizer.json (made by
+    `tokenizers`) + chat template. `dtype` float32 or float16; tensors are generated a shard at
+    a time."""
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    if dtype not in ("float32", "float16"):
+        raise ValueError(f"dtype {dtype!r}: float32 or float16")
+    directory.mkdir(parents=True, exist_ok=True)
+    tokens, _ = vocabulary(shape.vocab_size, printable)
+    _write_hf_tokenizer(directory, tokens, shape.context)
+    config = {**hf_config(shape, len(tokens), dtype), **(config_extra or {})}
+    (directory / "config.json").write_text(json.dumps(config, indent=2))
+    eos, pad = special_id("<|im_end|>"), special_id("<|endoftext|>")
+    (directory / "generation_config.json").write_text(
+        json.dumps({"bos_token_id": pad, "eos_token_id": eos, "pad_token_id": pad})
     )
+    width = 2 if dtype == "float16" else 4
+    dims = tensor_shapes(shape)
+    shards: list[list[str]] = [[]]
+    size = 0
+    for name, d in dims.items():
+        nbytes = width * math.prod(d)
+        if shards[-1] and size + nbytes > SHARD_BYTES:
+            shards.append([])
+            size = 0
+        shards[-1].append(name)
+        size += nbytes
+    files = (
+        ["model.safetensors"]
+        if len(shards) == 1
+        else [f"model-{i + 1:05d}-of-{len(shards):05d}.safetensors" for i in range(len(shards))]
+    )
+    tensors = random_tensors(shape, seed)
+    done = 0
+    for names, filename in zip(shards, files, strict=True):
+        part: dict[str, Any] = {}
+        for expected in names:
+            name, tensor = next(tensors)
+            assert name == expected
+            part[name] = tensor.astype(np.float16) if dtype == "float16" else tensor
+            done += 1
+            if progress is not None:
+                progress(done, len(dims))
+        save_file(part, str(directory / filename), metadata={"format": "pt"})
+    if len(files) > 1:
+        total = sum(width * math.prod(d) for d in dims.values())
+        index = {
+            "metadata": {"total_size": total},
+            "weight_map": {n: f for names, f in zip(shards, files, strict=True) for n in names},
+        }
+        (directory / "model.safetensors.index.json").write_text(json.dumps(index, indent=2))
     return directory
+
+
+def build_tiny_hf(directory: Path, seed: int = 0, shape: ModelShape = TINY) -> Path:
+    """The tiny model as an HF directory (float32, one safetensors file)."""
+    return build_hf(directory, shape, seed)

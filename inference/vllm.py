@@ -122,6 +122,7 @@ class VLLMEngine:
             max_tokens=max_tokens,
             stop=list(req.stop) or None,
             seed=req.seed,
+            ignore_eos=req.ignore_eos,
             **extra,
         )
         request_id = uuid.uuid4().hex

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 
@@ -16,23 +17,41 @@ from assistant import compose
 from assistant.chat.parsing import TurnParser
 from assistant.chat.setup import FROM_SETTINGS
 from assistant.clock import Clock
-from assistant.crm.known_values import keep_known_values_fresh
+from assistant.crm.known_values import KnownValues, keep_known_values_fresh
+from assistant.ops.listener import metrics_listener
 from assistant.privacy.scrubber import Scrubber
 from assistant.procedures.executor import Executor
 from assistant.procedures.registry import Registry
 from assistant.runtime import Runtime
 from assistant.settings import Settings, get_settings
 from server.auth import PUBLIC_PATHS, AuthMiddleware
+from server.bodies import ClosedSchemas, StrictBodies
 from server.deps import DEPENDENCIES
+from server.drain import Drain
 from server.errors import EXCEPTION_HANDLERS
+from server.forwarded import TrustedProxies, install_forwarded
 from server.openai import router as openai
 from server.pages import PUBLIC_PAGES, page_routes
-from server.pages.security import add_security_headers, csrf_config
+from server.pages.security import csrf_config, security_headers
 from server.pages.templates import template_config
-from server.routes import approvals, chat, conversations, events, health, jobs, rpc, session
+from server.routes import (
+    actions,
+    approvals,
+    chat,
+    confirmations,
+    conversations,
+    events,
+    health,
+    jobs,
+    metrics,
+    rpc,
+    session,
+    usage,
+)
+from server.timing import timing_middleware
 
 
-def _scrubber_lifespan(scrubber: Scrubber | None, every: float) -> Any:
+def _scrubber_lifespan(scrubber: Scrubber | None, every: float, known: KnownValues) -> Any:
     """Keep the log scrubber's deny-list in step with the contacts in the database."""
 
     @asynccontextmanager
@@ -41,13 +60,29 @@ def _scrubber_lifespan(scrubber: Scrubber | None, every: float) -> Any:
             yield
             return
         runtime: Runtime = app.state.runtime
-        task = asyncio.create_task(keep_known_values_fresh(runtime.sessions, scrubber, every))
+        task = asyncio.create_task(
+            keep_known_values_fresh(runtime.sessions, scrubber, every, known)
+        )
         try:
             yield
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    return lifespan
+
+
+def _metrics_lifespan(settings: Settings) -> Any:
+    """After the chat's: watch its engine's queue; serve ASSISTANT_METRICS_ADDRESS if set."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        runtime: Runtime = app.state.runtime
+        if app.state.chat.engine is not None:
+            runtime.metrics.watch_engine(app.state.chat.engine)
+        async with metrics_listener(settings.metrics.address, runtime.metrics, runtime.sessions):
+            yield
 
     return lifespan
 
@@ -65,6 +100,7 @@ def create_app(
     `registry` defaults to the composed one (assistant/compose.py)."""
     settings = settings or get_settings()
     registry = registry if registry is not None else compose.procedures()
+    known = KnownValues()  # one snapshot of the contacts for the log scrubber and the parser
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -76,32 +112,48 @@ def create_app(
         finally:
             await runtime.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *health.routes,
             *session.routes,
             *rpc.routes(registry),
             *events.routes,
             *approvals.routes,
+            *confirmations.routes,
+            *actions.routes,
             *jobs.routes,
+            *usage.routes,
             *chat.routes,
             *conversations.routes,
             *openai.routes,
+            *metrics.routes,
             *page_routes(),
         ],
         lifespan=[
             lifespan,
-            chat.lifespan(engine, parser),
+            chat.lifespan(engine, parser, known),
             openai.lifespan(engine is FROM_SETTINGS),
-            _scrubber_lifespan(scrubber, settings.log.known_values_refresh_seconds),
+            _scrubber_lifespan(scrubber, settings.log.known_values_refresh_seconds, known),
+            _metrics_lifespan(settings),
         ],
+        # `assistant serve` begins the drain when uvicorn starts shutting down (server/drain.py).
+        state=State(
+            {"drain": Drain(settings.server.drain_seconds, settings.server.retry_after_seconds)}
+        ),
         logging_config=None,  # logging is ours (assistant.privacy.logging): scrubbed, queued
         dependencies=DEPENDENCIES,
-        middleware=[DefineMiddleware(AuthMiddleware, exclude=[*PUBLIC_PATHS, *PUBLIC_PAGES])],
-        before_send=[add_security_headers],
+        plugins=[StrictBodies(), ClosedSchemas()],
+        middleware=[
+            timing_middleware,
+            DefineMiddleware(AuthMiddleware, exclude=[*PUBLIC_PATHS, *PUBLIC_PAGES]),
+        ],
+        before_send=[security_headers(settings)],
         csrf_config=csrf_config(settings),
         template_config=template_config(),
         exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.api.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Clinic co-pilot", version="0.1.0", path="/schema"),
         debug=False,
     )
+    install_forwarded(app, TrustedProxies(settings.trusted_proxies))
+    return app

@@ -20,6 +20,7 @@ from assistant.auth.authenticate import SESSION_COOKIE, Credential, authenticate
 from assistant.errors import PermissionDenied, Unauthenticated
 from assistant.procedures.context import Principal
 from assistant.runtime import Runtime
+from server.forwarded import is_https
 
 PUBLIC_PATHS = ["^/healthz$", "^/readyz$", "^/schema", "^/login$", "^/static/"]
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -29,10 +30,13 @@ Connection = ASGIConnection[Any, Any, Any, Any]
 
 def same_origin(connection: Connection) -> bool:
     """True when the browser says the request comes from this site (or from no site at all:
-    a non-browser client sends neither Origin nor Sec-Fetch-Site)."""
+    a non-browser client sends neither Origin nor Sec-Fetch-Site). The scheme counts too: the
+    one the browser used, as a trusted proxy reports it (server/forwarded.py)."""
     origin = connection.headers.get("origin")
     if origin:
-        return urlsplit(origin).netloc == connection.headers.get("host")
+        parts = urlsplit(origin)
+        scheme = "https" if is_https(connection.scope) else "http"
+        return parts.scheme == scheme and parts.netloc == connection.headers.get("host")
     return connection.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
 
@@ -59,6 +63,14 @@ async def principal_of(connection: Connection, credential: Credential) -> Princi
     runtime: Runtime = connection.app.state.runtime
     async with runtime.sessions() as session:
         return await authenticate(session, credential, runtime.clock.now())
+
+
+async def recheck_principal(connection: Connection, credential: Credential) -> Principal:
+    """`principal_of` for an open stream's re-checks: a read that never waits for the
+    database's write lock (on SQLite), so many open streams cannot starve its writers."""
+    runtime: Runtime = connection.app.state.runtime
+    async with runtime.readers() as session:
+        return await authenticate(session, credential, runtime.clock.now(), touch=False)
 
 
 async def optional_principal(connection: Connection) -> Principal | None:

@@ -12,6 +12,7 @@ from assistant.chat.service import ChatService
 from assistant.procedures.context import Principal
 from assistant.procedures.executor import Executor
 from assistant.runtime import Runtime
+from server.limits import LIMITER
 from server.paging import PAGING
 
 
@@ -41,6 +42,7 @@ DEPENDENCIES = {
     "principal": Provide(provide_principal, sync_to_thread=False),
     "chat": Provide(provide_chat, sync_to_thread=False),
     "paging": PAGING,
+    "limiter": LIMITER,
 }
 
 # Route parameters are marked as named dependencies (Litestar 3 stops inferring them).

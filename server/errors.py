@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from assistant.errors import (
     AppError,
     Conflict,
+    Draining,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -54,7 +55,8 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
 
 def app_error(_: Request[Any, Any, Any], exc: AppError) -> Response[dict[str, Any]]:
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    retry_after = exc.retry_after if isinstance(exc, RateLimited | Draining) else None
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     if isinstance(exc, Unauthenticated):
         headers = {"WWW-Authenticate": "Bearer"}
     return Response(
@@ -82,7 +84,7 @@ def validation_error(
     return Response(error_body("invalid_input", message, fields or None), status_code=422)
 
 
-def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
     if status == 400:
         # Litestar says 400 for a body or parameter it cannot decode: that is invalid input.
@@ -93,7 +95,20 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[s
             status_code=422,
         )
     code = HTTP_CODES.get(status, "error")
-    return Response(error_body(code, str(exc.detail)), status_code=status, headers=exc.headers)
+    return Response(
+        error_body(code, http_message(request, exc)), status_code=status, headers=exc.headers
+    )
+
+
+def http_message(request: Request[Any, Any, Any], exc: HTTPException) -> str:
+    """Litestar's words, except where they leave out the limit a client ran into."""
+    if exc.status_code == 413:
+        limit = request.route_handler.resolve_request_max_body_size()
+        return (
+            f"the request body is larger than the limit of {limit} bytes "
+            "(ASSISTANT_API_MAX_BODY_BYTES)"
+        )
+    return str(exc.detail)
 
 
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

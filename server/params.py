@@ -1,20 +1,22 @@
 """Request values every route reads the same way: record ids in paths, Last-Event-ID.
 
 Python's ints have no limit but the database's do: an id past them used to reach the query
-and fail there (a 500). Here it is a 422 that names the field.
+and fail there (a 500). Here it is a 422 that names the field (MAX_ID: the database's limit).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from litestar.params import PathParameter
+from litestar.params import PathParameter, QueryParameter
 
 from assistant.errors import InvalidInput
-
-MAX_ID = 2**53  # as assistant.procedures.types.Id: exact in JSON numbers and within BIGINT
+from assistant.procedures.types import MAX_ID
 
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID, description=f"A record id, 1 to {MAX_ID}.")]
+QueryId = Annotated[
+    int | None, QueryParameter(ge=1, le=MAX_ID, description=f"A record id, 1 to {MAX_ID}.")
+]
 
 
 def event_id(raw: str | None, field: str = "Last-Event-ID") -> int | None:

@@ -19,7 +19,7 @@ from litestar.connection import ASGIConnection
 from assistant.auth.authenticate import Credential
 from assistant.errors import Unauthenticated
 from assistant.procedures.context import Principal
-from server.auth import principal_of
+from server.auth import recheck_principal
 
 T = TypeVar("T")
 Check = Callable[[], Awaitable[bool]]
@@ -34,7 +34,7 @@ def principal_check(connection: ASGIConnection[Any, Any, Any, Any]) -> Check:
 
     async def still_valid() -> bool:
         try:
-            now = await principal_of(connection, credential)
+            now = await recheck_principal(connection, credential)
         except Unauthenticated:
             return False
         return now.user_id == started.user_id and now.role == started.role

@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.plugins.nlu",
     "tests.plugins.commands",
     "tests.plugins.browser",
+    "tests.plugins.cluster",
 ]

@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from assistant.admin import audit, tokens, users
+from assistant.admin import audit, policies, tokens, users
 
-MODULES: tuple[ModuleType, ...] = (audit, tokens, users)
+MODULES: tuple[ModuleType, ...] = (audit, policies, tokens, users)

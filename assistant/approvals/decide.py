@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, String, cast, or_, update
 from sqlmodel import col, select
@@ -16,6 +16,7 @@ from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal, Source
 from assistant.procedures.executor import actor_of
 from assistant.procedures.system import WORKER_NAME
+from assistant.procedures.waiting import follow_approval
 from assistant.queue.rows import add_job, push
 from assistant.runtime import Runtime
 
@@ -42,16 +43,42 @@ async def load_visible(session: AsyncSession, principal: Principal, approval_id:
 
 
 async def announce(
-    runtime: Runtime, session: AsyncSession, approval: Approval, by: int | None
+    runtime: Runtime,
+    session: AsyncSession,
+    approval: Approval,
+    by: int | None,
+    extra: dict[str, Any] | None = None,
 ) -> list:  # type: ignore[type-arg]
-    """Store `approval.updated` for the requester (published by the caller after commit)."""
+    """Store `approval.updated` for the requester (published by the caller after commit);
+    `extra`: an executed call's `action_id` and `undo`."""
     data = {
         "approval_id": approval.id,
         "status": approval.status,
         "by": by,
         "reason": approval.reason,
+        "edited": approval.original_args is not None,
+        **(extra or {}),
     }
+    await follow_approval(session, approval, runtime.clock.now())
     return await runtime.bus.store(session, [approval.requested_by], "approval.updated", data)
+
+
+async def load_decidable(
+    runtime: Runtime, session: AsyncSession, principal: Principal, approval_id: int, now: datetime
+) -> Approval:
+    """The request, if this principal may decide it now (role, four eyes, not expired)."""
+    approval = await load_visible(session, principal, approval_id)
+    if principal.role not in approval.approver_roles:
+        raise PermissionDenied(f"your role ({principal.role}) may not decide this request")
+    if principal.user_id == approval.requested_by:
+        raise PermissionDenied("four-eyes rule: someone else must decide your own request")
+    if approval.status == "pending" and approval.expires_at <= now:
+        # Kept although the decision is refused: commit before raising rolls back.
+        expired = await _expire(runtime, session, approval, now)
+        await session.commit()
+        await runtime.bus.notify(expired)
+        raise Conflict(f"approval {approval_id} expired at {approval.expires_at.isoformat()}")
+    return approval
 
 
 async def decide(
@@ -64,17 +91,7 @@ async def decide(
 ) -> ApprovalOut:
     now = runtime.clock.now()
     async with runtime.sessions() as session, session.begin():
-        approval = await load_visible(session, principal, approval_id)
-        if principal.role not in approval.approver_roles:
-            raise PermissionDenied(f"your role ({principal.role}) may not decide this request")
-        if principal.user_id == approval.requested_by:
-            raise PermissionDenied("four-eyes rule: someone else must decide your own request")
-        if approval.status == "pending" and approval.expires_at <= now:
-            # Kept although the decision is refused: commit before raising rolls back.
-            expired = await _expire(runtime, session, approval, now)
-            await session.commit()
-            await runtime.bus.notify(expired)
-            raise Conflict(f"approval {approval_id} expired at {approval.expires_at.isoformat()}")
+        approval = await load_decidable(runtime, session, principal, approval_id, now)
         status = "approved" if decision == "approve" else "rejected"
         claimed = await session.exec(
             update(Approval)

@@ -33,10 +33,15 @@ async def execute_approval(ctx: JobContext, params: dict[str, Any]) -> dict[str,
             raise PermanentJobError(f"approval {approval_id} not found")
         if approval.status != "approved":
             return {"approval_id": approval_id, "status": approval.status, "ran": False}
+        if approval.original_args is not None and approval.confirmed_at is None:
+            # An edited call runs only once its requester has confirmed it.
+            return {"approval_id": approval_id, "status": "unconfirmed", "ran": False}
         outcome, reason = "executed", None
+        undo: dict[str, Any] = {}
         try:
             done, after = await executor.run_approved(session, approval, job_id=ctx.job_id)
             approval.result = done.output.model_dump(mode="json")
+            undo = {"action_id": done.action_id, "undo": done.undo}
         except Stale as exc:
             outcome, reason = "stale", exc.message
         except AppError as exc:  # the call itself refused: rolled back, the approval fails
@@ -53,7 +58,7 @@ async def execute_approval(ctx: JobContext, params: dict[str, Any]) -> dict[str,
             now=rt.clock.now(),
             conversation_id=approval.conversation_id,
         )
-        events = await announce(rt, session, approval, approval.decided_by)
+        events = await announce(rt, session, approval, approval.decided_by, undo)
     await rt.bus.notify(events)
     if after is not None:
         await after.publish(rt)

@@ -14,6 +14,7 @@ from assistant.db.models import Approval, User
 from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
 from assistant.procedures.types import paginate
+from assistant.procedures.waiting import approvals_out
 
 Box = Literal["decide", "mine", "history"]
 
@@ -47,7 +48,7 @@ async def inbox(
 ) -> tuple[list[ApprovalOut], int]:
     query = select(Approval).where(BOXES[box](principal)).order_by(col(Approval.id).desc())
     rows, total = await paginate(session, query, limit, offset)
-    return [ApprovalOut.of(row) for row in rows], total
+    return await approvals_out(session, rows, principal), total
 
 
 async def waiting_count(session: AsyncSession, principal: Principal) -> int:

@@ -11,6 +11,7 @@ from assistant.db.models import Approval
 from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
 from assistant.procedures.types import Page, paginate
+from assistant.procedures.waiting import approvals_out
 from assistant.runtime import Runtime
 
 ApprovalFilter = Literal[
@@ -29,10 +30,13 @@ async def list_visible(
         rows, total = await paginate(
             session, query.order_by(col(Approval.id).desc()), limit, offset
         )
-    return Page[ApprovalOut](items=[ApprovalOut.of(r) for r in rows], total=total)
+        items = await approvals_out(session, rows, principal)
+    return Page[ApprovalOut](items=items, total=total)
 
 
 async def get_visible(runtime: Runtime, principal: Principal, approval_id: int) -> ApprovalOut:
-    """NotFound unless `principal` may see it."""
+    """NotFound unless `principal` may see it; with its preview."""
     async with runtime.sessions() as session:
-        return ApprovalOut.of(await load_visible(session, principal, approval_id))
+        found = await load_visible(session, principal, approval_id)
+        [out] = await approvals_out(session, [found], principal)
+        return out

@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import text
 from sqlmodel import col, select
@@ -127,39 +127,67 @@ async def append(
     return event
 
 
+Problem = Literal["missing", "relinked", "format", "altered", "unreadable"]
+"""What can be wrong with an entry, as `VerifyReport.problem` names it (pages word each)."""
+PROBLEMS: tuple[Problem, ...] = get_args(Problem)
+
+
 @dataclass(frozen=True)
 class VerifyReport:
     count: int
     broken_seq: int | None = None
     reason: str | None = None
+    problem: Problem | None = None
+    """One of PROBLEMS: the entry is missing, does not link to the one before, has a format
+    it cannot have, was altered after it was written, or cannot be read at all."""
 
     @property
     def ok(self) -> bool:
         return self.broken_seq is None
 
 
+def _check(event: AuditEvent, prev_hash: str, version: int) -> tuple[Problem, str] | None:
+    """(problem, reason) for the first thing wrong with `event`, or None."""
+    if event.prev_hash != prev_hash:
+        return "relinked", "its previous-hash does not match the chain"
+    if event.hash_version not in PAYLOADS or event.hash_version < version:
+        return "format", f"unexpected format {event.hash_version}"
+    try:
+        sealed = link_hash(event)
+    except (TypeError, ValueError, AttributeError) as exc:  # a value no writer stores
+        return "unreadable", f"it cannot be read ({type(exc).__name__})"
+    if sealed != event.hash:
+        return "altered", "its contents do not match its hash"
+    return None
+
+
 async def verify(session: AsyncSession, batch: int = 1000) -> VerifyReport:
     """Walk the chain in order and report the first broken link."""
     prev_hash, expected_seq, count, version = GENESIS, 1, 0, 1
     while True:
-        rows = (
-            await session.exec(
-                select(AuditEvent)
-                .where(AuditEvent.seq >= expected_seq)
-                .order_by(col(AuditEvent.seq))
-                .limit(batch)
-            )
-        ).all()
+        try:
+            rows = (
+                await session.exec(
+                    select(AuditEvent)
+                    .where(AuditEvent.seq >= expected_seq)
+                    .order_by(col(AuditEvent.seq))
+                    .limit(batch)
+                )
+            ).all()
+        except (TypeError, ValueError) as exc:  # a stored value the column type cannot read
+            if batch > 1:  # read this stretch again one by one, to name the event
+                batch = 1
+                continue
+            reason = f"it cannot be read ({type(exc).__name__})"
+            return VerifyReport(count, expected_seq, reason, "unreadable")
         if not rows:
             return VerifyReport(count=count)
         for event in rows:
             if event.seq != expected_seq:
-                return VerifyReport(count, expected_seq, f"event {expected_seq} is missing")
-            if event.prev_hash != prev_hash:
-                return VerifyReport(count, event.seq, "its previous-hash does not match the chain")
-            if event.hash_version not in PAYLOADS or event.hash_version < version:
-                return VerifyReport(count, event.seq, f"unexpected format {event.hash_version}")
-            if link_hash(event) != event.hash:
-                return VerifyReport(count, event.seq, "its contents do not match its hash")
+                missing = f"event {expected_seq} is missing"
+                return VerifyReport(count, expected_seq, missing, "missing")
+            wrong = _check(event, prev_hash, version)
+            if wrong is not None:
+                return VerifyReport(count, event.seq, wrong[1], wrong[0])
             prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
             version = event.hash_version

@@ -29,15 +29,18 @@ class Credential:
     secret: str
 
 
-async def authenticate(session: AsyncSession, credential: Credential, now: datetime) -> Principal:
+async def authenticate(
+    session: AsyncSession, credential: Credential, now: datetime, *, touch: bool = True
+) -> Principal:
     """The credential's principal now; 401 once it is revoked, expired or its user disabled
-    (so a long-lived stream can ask again)."""
+    (so a long-lived stream can ask again). `touch=False` only reads: a stream's re-check
+    leaves a token's last use as the request that opened the stream recorded it."""
     if credential.kind == "token":
-        return await _by_token(session, credential.secret, now)
+        return await _by_token(session, credential.secret, now, touch=touch)
     return await _by_session(session, credential.secret, now)
 
 
-async def _by_token(session: AsyncSession, token: str, now: datetime) -> Principal:
+async def _by_token(session: AsyncSession, token: str, now: datetime, *, touch: bool) -> Principal:
     if not token.startswith(TOKEN_PREFIX):
         raise Unauthenticated("invalid API token")
     row = (
@@ -48,7 +51,7 @@ async def _by_token(session: AsyncSession, token: str, now: datetime) -> Princip
     user = await session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise Unauthenticated("this API token's user is disabled")
-    if row.last_used_at is None or now - row.last_used_at > _TOUCH_EVERY:
+    if touch and (row.last_used_at is None or now - row.last_used_at > _TOUCH_EVERY):
         row.last_used_at = now
         session.add(row)
         await session.commit()

@@ -7,12 +7,13 @@ HTTP protocol around it lives in server/openai/.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from assistant.chat.parsing import PageContext
 from assistant.chat.service import ChatService, TurnInput
 from assistant.chat.transcript import RequestTranscript
-from assistant.errors import ServiceUnavailable
+from assistant.errors import RateLimited, ServiceUnavailable
 from assistant.procedures.context import Principal
 from inference.base import Message
 
@@ -24,6 +25,18 @@ class CompletionError(ServiceUnavailable):
     """The engine failed while answering (the service is there; this reply is not)."""
 
     code = "engine_error"
+
+
+class QuotaSpent(RateLimited):
+    """The caller's daily hosted-token quota is spent: 429, Retry-After until the reset."""
+
+    code = "quota_exceeded"
+
+    def __init__(self, message: str, *, reset_at: str) -> None:
+        reset = datetime.fromisoformat(reset_at)
+        wait = max(1, int((reset - datetime.now(UTC)).total_seconds()))
+        super().__init__(message, retry_after=wait)
+        self.reset_at = reset
 
 
 async def copilot_turn(
@@ -49,4 +62,6 @@ async def copilot_turn(
         elif event.kind == "message.done":
             yield "done", (event.data["finish_reason"], event.data["usage"])
         elif event.kind == "message.error":
+            if event.data.get("status") == 429:  # a spent hosted-token quota
+                raise QuotaSpent(event.data["message"], reset_at=event.data["reset_at"])
             raise CompletionError(event.data["message"])

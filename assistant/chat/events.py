@@ -16,8 +16,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "turn.start": ("conversation_id", "message_id", "created"),
     "message.delta": ("text",),
     "tool.call": ("procedure", "args", "resolved"),
-    "action.result": ("procedure", "ok", "summary", "records"),
+    "action.result": ("procedure", "ok", "summary", "records", "action_id", "undo"),
     "approval.required": ("approval_id", "procedure", "summary", "approver_roles", "expires_at"),
+    "confirm.required": ("action_id", "procedure", "summary", "impact", "expires_at"),
     "question.asked": ("text", "candidates"),
     "message.done": ("message_id", "finish_reason", "usage", "timings"),
     "message.error": ("code", "message", "retryable"),
@@ -75,10 +76,19 @@ def records(ids: dict[str, int], output: Any = None) -> list[dict[str, Any]]:
     return out
 
 
-def action_result(procedure: str, ok: bool, summary: str, recs: list[dict[str, Any]]) -> ChatEvent:
-    return ChatEvent(
-        "action.result", {"procedure": procedure, "ok": ok, "summary": summary, "records": recs}
-    )
+def action_result(
+    procedure: str,
+    ok: bool,
+    summary: str,
+    recs: list[dict[str, Any]],
+    action_id: int | None = None,
+    undo: dict[str, Any] | None = None,
+) -> ChatEvent:
+    """`action_id`: its row in the actions ledger; `undo`: {available, until, reason?}."""
+    if undo is None:
+        undo = {"available": False, "until": None, "reason": "it did not run" if not ok else ""}
+    data = {"procedure": procedure, "ok": ok, "summary": summary, "records": recs}
+    return ChatEvent("action.result", {**data, "action_id": action_id, "undo": undo})
 
 
 def approval_required(approval: ApprovalOut) -> ChatEvent:
@@ -94,6 +104,12 @@ def approval_required(approval: ApprovalOut) -> ChatEvent:
     )
 
 
+def confirm_required(data: dict[str, Any]) -> ChatEvent:
+    """A call waiting for its requester's click: ids and the preview's counts, no names
+    (the card fetches the preview from `GET /api/actions/{id}`)."""
+    return ChatEvent("confirm.required", {key: data[key] for key in FIELDS["confirm.required"]})
+
+
 def question_asked(text: str, candidates: list[dict[str, str]]) -> ChatEvent:
     """The question a reply ends with, and its choices as buttons: [{label, reply}], where
     `reply` is the message that picks the choice."""
@@ -101,8 +117,14 @@ def question_asked(text: str, candidates: list[dict[str, str]]) -> ChatEvent:
 
 
 def message_done(
-    message_id: int, finish_reason: str, usage: dict[str, int], timings: dict[str, float]
+    message_id: int,
+    finish_reason: str,
+    usage: dict[str, int],
+    timings: dict[str, float],
+    *,
+    provider: str | None = None,
 ) -> ChatEvent:
+    """`provider`: the hosted provider that answered (None: the local engine or no model)."""
     return ChatEvent(
         "message.done",
         {
@@ -110,6 +132,7 @@ def message_done(
             "finish_reason": finish_reason,
             "usage": usage,
             "timings": timings,
+            "provider": provider,
         },
     )
 

@@ -12,11 +12,13 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 
 from assistant.chat import events as ev
 from assistant.chat.events import ChatEvent
 from assistant.chat.lock import ConversationBusy, ConversationLocks
+from assistant.chat.pacing import paced
 from assistant.chat.parsing import TurnParser
 from assistant.chat.transcript import StoredTranscript, Transcript
 from assistant.chat.turn import Turn, TurnInput
@@ -101,8 +103,9 @@ class ChatService:
         queue: asyncio.Queue[ChatEvent | None], task: asyncio.Task[None], cancel: threading.Event
     ) -> AsyncIterator[ChatEvent]:
         try:
-            while (item := await queue.get()) is not None:
-                yield item
+            async with contextlib.aclosing(paced(queue)) as events:
+                async for item in events:
+                    yield item
         finally:
             if not task.done():
                 cancel.set()
@@ -121,10 +124,25 @@ class ChatService:
         emit: Callable[[ChatEvent | None], None],
         cancel: threading.Event,
     ) -> None:
+        metrics = self.rt.metrics
+        engine = self.engine.name if self.engine is not None else "none"
+        started = time.perf_counter()
+        waiting_first = True
+
+        def timed(event: ChatEvent | None) -> None:
+            """Time to the first event after turn.start (the first sign of an answer)."""
+            nonlocal waiting_first
+            if waiting_first and event is not None and event.kind != "turn.start":
+                waiting_first = False
+                metrics.chat_first_event.labels(engine).observe(time.perf_counter() - started)
+            emit(event)
+
+        streams = metrics.active_streams.labels("chat")
+        streams.inc()
         try:
             held = self.locks.hold(lock_id) if lock_id is not None else contextlib.nullcontext()
             async with held:
-                await self.turn.run(principal, turn, transcript, emit, cancel)
+                await self.turn.run(principal, turn, transcript, timed, cancel)
         except ConversationBusy as exc:
             emit(ev.message_error(exc.code, exc.message, True))
         except Exception:
@@ -135,4 +153,5 @@ class ChatService:
                 )
             )
         finally:
+            streams.dec()
             emit(None)

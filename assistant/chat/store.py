@@ -22,6 +22,8 @@ from assistant.db.models import Approval, Conversation, Message
 from assistant.errors import NotFound
 from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
+from assistant.procedures.types import MAX_ID
+from assistant.procedures.waiting import approvals_out
 
 VISIBLE_ROLES = ("user", "assistant")
 PENDING = "pending"
@@ -62,9 +64,6 @@ def conversation_out(row: Conversation) -> ConversationOut:
     return ConversationOut(
         id=row.id, title=row.title, created_at=row.created_at, updated_at=row.updated_at
     )
-
-
-MAX_ID = 2**31 - 1  # an INTEGER key on PostgreSQL
 
 
 async def owned(session: AsyncSession, principal: Principal, conversation_id: int) -> Conversation:
@@ -209,7 +208,7 @@ async def detail(
             .where(col(Approval.id).in_(approval_ids), Approval.requested_by == principal.user_id)
             .order_by(col(Approval.id))
         )
-        approvals = [ApprovalOut.of(a) for a in found.all()]
+        approvals = await approvals_out(session, found.all(), principal)
     base = conversation_out(conv)
     asked = await open_pending(session, conversation_id)
     question = (

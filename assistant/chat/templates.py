@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.registry import Procedure
+from assistant.procedures.waiting import ActionOut
 
 NO_MODEL = "Commands work without a language model; conversation needs one."
 ENABLE_LINE = (
@@ -34,6 +35,15 @@ def approval_reply(approval: ApprovalOut) -> str:
         f"This needs approval before it runs: {approval.summary}. I sent request "
         f"#{approval.approval_id} to a{'n' if roles[:1] in 'aeiou' else ''} {roles} other than "
         "you; nothing has changed yet."
+    )
+
+
+def confirm_reply(proc: Procedure, action: ActionOut) -> str:
+    touched = ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in action.counts.items())
+    what = f" (it touches {touched})" if touched else ""
+    return (
+        f"Please confirm before I {proc.summary[0].lower() + proc.summary[1:]}{what}: the "
+        "card shows exactly what will run. Nothing has changed yet."
     )
 
 

@@ -275,6 +275,25 @@ def _tasks(said: Said) -> str:
     return f"{_plural(said.total, 'task')}" if said.total else "No tasks to show"
 
 
+@wording("tasks.reopen")
+def _reopened(said: Said) -> str:
+    return f'Reopened the task "{said.data.get("title")}"'
+
+
+@wording("tasks.delete")
+def _task_deleted(said: Said) -> str:
+    return f"Deleted task #{said.data.get('id')}"
+
+
+# -- undo ------------------------------------------------------------------------------------
+
+
+@wording("actions.undo")
+def _undone(said: Said) -> str:
+    done = [str(u.get("says")) for u in said.data.get("undone") or [] if isinstance(u, dict)]
+    return "Undone: " + "; ".join(done) if done else "Nothing was undone"
+
+
 # -- the turn's entry point ------------------------------------------------------------------
 
 
@@ -282,6 +301,32 @@ def _tasks(said: Said) -> str:
 class Words:
     summary: str
     reply: str
+    records: list[dict[str, Any]] = field(default_factory=list)
+    """The call's record links, each with a `label` a person reads ("Jane Doe's note")."""
+
+
+def _record_label(record: dict[str, Any], said: Said) -> str:
+    """What a link to the record says: names and times, never clinical text or task titles
+    (the labels are kept with the conversation's cards)."""
+    kind, rid = record.get("type"), record.get("id")
+    if kind == "contact" or kind == "tag":
+        return said.names.get(rid, "the contact") if isinstance(rid, int) else "the contact"
+    who = said.contact()
+    mine = _possessive(who) if who != "the contact" else "the"
+    if kind == "appointment":
+        return f"{mine} appointment, {_slot(said.data, said)}"
+    if kind in ("email", "draft"):
+        return f"the draft to {who}"
+    if kind == "approval":
+        return f"approval request #{rid}"
+    return f"{mine} {str(kind).replace('_', ' ')}"
+
+
+def labelled(records: list[dict[str, Any]], said: Said) -> list[dict[str, Any]]:
+    return [
+        {**r, "label": _record_label(r, said)} if r.get("type") != "job" else dict(r)
+        for r in records
+    ]
 
 
 def words(proc: Procedure, said: Said) -> Words:
@@ -325,10 +370,15 @@ async def describe(
     proc: Procedure,
     output: BaseModel,
     args: dict[str, Any],
+    records: list[dict[str, Any]] | None = None,
 ) -> Words:
-    """`words` for a call that just ran, with the names of the contacts it touched."""
+    """`words` for a call that just ran, with the names of the contacts it touched, and its
+    record links labelled for the dock's cards."""
     data = output.model_dump(mode="json")
-    names = await _names(runtime, _contact_ids(data, args))
+    recs = records or []
+    touched = {r["id"] for r in recs if r.get("type") == "contact" and isinstance(r["id"], int)}
+    names = await _names(runtime, _contact_ids(data, args) | touched)
     clock = Clock.of(principal.timezone, locale)
     said = Said(data, args, clock, names, principal.reads_clinical_text)
-    return words(proc, said)
+    found = words(proc, said)
+    return Words(found.summary, found.reply, labelled(recs, said))

@@ -8,7 +8,21 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from assistant.cli import audit, bench, db, demo, keys, models, nlu, parse, privacy, serve, users
+from assistant.cli import (
+    audit,
+    backup,
+    bench,
+    db,
+    demo,
+    keys,
+    models,
+    nlu,
+    parse,
+    policy,
+    privacy,
+    serve,
+    users,
+)
 from assistant.errors import AppError
 from assistant.privacy.setup import one_shot_level, start_logging
 from assistant.redis_server import RedisServerError
@@ -33,7 +47,9 @@ app.add_typer(privacy.app, name="privacy")
 app.command("parse")(parse.parse_command)
 app.add_typer(nlu.app, name="nlu")
 app.add_typer(keys.app, name="keys")
+app.add_typer(policy.app, name="policy")
 app.add_typer(bench.bench_app, name="bench")
+app.add_typer(backup.backup_app, name="backup")
 
 
 def _one_line(exc: BaseException) -> str:

@@ -35,6 +35,7 @@ async def db_session(settings: Settings) -> AsyncIterator[AsyncSession]:
         settings.database_url,
         keyring=load_keyring(settings.keys_path),
         accept_legacy=settings.encryption.accept_legacy,
+        database=settings.database,
     )
     try:
         async with session_factory(engine)() as session, session.begin():

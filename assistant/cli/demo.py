@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli._common import db_session, run
+from assistant.cli._common import run
 from assistant.clock import SystemClock
-from assistant.demo import SeedReport, seed_demo
+from assistant.demo import seed_demo
 from assistant.settings import get_settings
 
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
@@ -16,11 +16,7 @@ demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 def seed() -> None:
     """Add demo users and clinic data once; later runs change nothing."""
 
-    async def go() -> SeedReport:
-        async with db_session(get_settings()) as session:
-            return await seed_demo(session, SystemClock().now())
-
-    report = run(go())
+    report = run(seed_demo(get_settings(), SystemClock().now()))
     if not report.created:
         typer.echo("demo data already present; nothing changed")
         return

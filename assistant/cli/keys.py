@@ -128,17 +128,27 @@ def rotate(
         min=0,
         help="With --retire-old: how long running processes get to adopt the new key.",
     ),
+    add_only: bool = typer.Option(
+        False,
+        "--add-only",
+        help="Only add the new primary key (no database needed): for a key file handed to "
+        "the processes as a secret; hand it out, then run `assistant keys reencrypt`.",
+    ),
 ) -> None:
     """Add a new primary key and re-encrypt everything under it, in batches.
 
     Safe while the app runs: old keys stay in the file and decrypt until this finishes.
     """
+    if add_only and retire_old:
+        raise typer.BadParameter("--add-only and --retire-old do not go together")
     settings = get_settings()
     path = settings.keys_path
     load_keyring(path)  # refuse early on a missing or unsafe file
     key_id = add_key(path)
     added_at = time.monotonic()
     typer.echo(f"added key {key_id} as primary")
+    if add_only:
+        return
     keyring = load_keyring(path)
     _reencrypt(settings, keyring, batch_size, "keys.rotate")
     if not retire_old:

@@ -155,6 +155,55 @@ def make_tiny(
     typer.echo(f"wrote {hf_dir}")
 
 
+@app.command("make-random")
+def make_random_model(
+    directory: Path = typer.Argument(..., help="Output directory."),
+    like: str = typer.Option(
+        ..., "--like", help="Architecture: qwen2.5-0.5b, qwen2.5-1.5b, qwen2.5-7b, llama-3.1-8b."
+    ),
+    quant: str | None = typer.Option(
+        None, "--quant", help="q8_0 (GGUF default), f16 (HF default) or f32."
+    ),
+    fmt: str = typer.Option(
+        "gguf", "--format", help="gguf (llama.cpp) or hf (transformers, vLLM)."
+    ),
+    seed: int = typer.Option(0, help="Seed of the random weights."),
+) -> None:
+    """Build a random-weight model with a named model's real shape and size, for speed and
+    memory benchmarks without a model hub (its replies are noise: tables say so)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    try:
+        from inference.random_models import architecture, make_random
+    except ImportError as exc:
+        _fail(f"make-random needs numpy and gguf: pip install 'clinic-copilot[llamacpp]' ({exc})")
+    try:
+        arch = architecture(like)
+    except ValueError as exc:
+        _fail(str(exc))
+    columns = (TextColumn(f"{like} ({arch.parameters / 1e9:.2f}B)"), BarColumn(),
+               MofNCompleteColumn(), TextColumn("tensors"))  # fmt: skip
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("build", total=None)
+        try:
+            path = make_random(
+                like, directory, fmt=fmt, quant=quant, seed=seed,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )  # fmt: skip
+        except ValueError as exc:
+            bar.stop()
+            _fail(str(exc))
+        except ImportError as exc:
+            bar.stop()
+            extra = "hf" if fmt == "hf" else "llamacpp"
+            _fail(f"make-random --format {fmt} needs {exc.name}: pip install "
+                  f"'clinic-copilot[{extra}]'")  # fmt: skip
+        except OSError as exc:
+            bar.stop()
+            _fail(f"cannot write {directory}: {exc}")
+    typer.echo(f"wrote {path} ({arch.parameters:,} parameters, random weights)")
+
+
 def chat_command(
     message: str = typer.Argument(..., help="What to say to the model."),
     engine: str | None = typer.Option(None, "--engine", help="Engine (default: settings)."),

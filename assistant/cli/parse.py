@@ -1,8 +1,13 @@
-"""`assistant parse "TEXT" [--json] [--now ISO] [--tz ZONE]`: what the co-pilot understood.
+"""`assistant parse "TEXT" [--json] [--now ISO] [--tz ZONE] [--user EMAIL]`: what the
+co-pilot understood.
 
 Mounted by assistant/cli/__init__.py as `app.command("parse")(parse.parse_command)`. With
 TEXT `-`, one utterance per line is read from stdin and the pipeline is loaded once.
-`resolved` carries ids only when the configured database is reachable and migrated.
+`resolved` carries ids only when the configured database is reachable and migrated; then the
+text is parsed as a real staff member (`--user`, else the first active owner), with their
+role, timezone and "me", as the co-pilot would parse it for them. Without a database nothing
+resolves and no account is looked up: the text is parsed for the owner's role only (every
+procedure), by `OFFLINE`, which names no user and can reach no record.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import json
 import sys
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -26,6 +32,7 @@ if TYPE_CHECKING:
 
     from assistant.commands import ParseResult
     from assistant.nlu.model import NLUModel
+    from assistant.procedures.context import Principal
     from inference.base import Engine
 
 
@@ -33,7 +40,15 @@ def parse_command(
     text: str = typer.Argument(..., help="What staff would type; `-` reads lines from stdin."),
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     now: str | None = typer.Option(None, "--now", help="Pretend it is this ISO 8601 time."),
-    tz: str | None = typer.Option(None, "--tz", help="The user's timezone (default UTC)."),
+    tz: str | None = typer.Option(
+        None, "--tz", help="The user's timezone (default: theirs, or UTC without a database)."
+    ),
+    user: str | None = typer.Option(
+        None,
+        "--user",
+        help="Parse as this staff member (e-mail): their role, timezone and 'me'. "
+        "Default: the first active owner. Needs the database.",
+    ),
 ) -> None:
     """Show how a command is understood: intent, path, mentions and resolved arguments."""
     from assistant.commands.dates import BadTimezone, zone
@@ -42,11 +57,12 @@ def parse_command(
     from inference.base import InferenceError
 
     try:
-        timezone = tz or "UTC"
-        zone(timezone)
-        moment = _moment(now, timezone)
+        if tz is not None:
+            zone(tz)
+        if now is not None:
+            _moment(now, tz or "UTC")  # a bad --now fails before anything loads
         lines: Iterable[str] = sys.stdin if text == "-" else [text]
-        asyncio.run(_run(get_settings(), lines, json_output, moment, timezone))
+        asyncio.run(_run(get_settings(), lines, json_output, now, tz, user))
     except BadTimezone as exc:
         fail(f"--tz: {exc}")
     except (AppError, DataError, InferenceError, OSError) as exc:
@@ -74,20 +90,66 @@ class _FixedClock:
 
 
 async def _run(
-    settings: Settings, lines: Iterable[str], as_json: bool, moment: datetime | None, tz: str
+    settings: Settings,
+    lines: Iterable[str],
+    as_json: bool,
+    now: str | None,
+    tz: str | None,
+    email: str | None,
 ) -> None:
     from assistant import compose
     from assistant.commands import CommandParser
-    from assistant.db.models import Role
-    from assistant.procedures.context import Principal
 
-    principal = Principal(user_id=0, email="cli", role=Role.owner, timezone=tz)
     async with _engine(settings) as engine, _sessions(settings) as sessions:
+        principal = await _principal(sessions, email)
+        if tz is not None:
+            principal = replace(principal, timezone=tz)
+        moment = _moment(now, principal.timezone)
         nlu = _nlu(settings, engine is not None)
         parser = CommandParser(nlu, engine, compose.procedures(), sessions, _FixedClock(moment))
         for line in lines:
             if line.strip():
                 _print(await parser.parse(line, principal), as_json)
+
+
+def _offline() -> Principal:
+    """Who a parse without a database is for: the owner's role (every procedure may be
+    named), no account: with no database there is no record it could resolve or reach."""
+    from assistant.db.models import Role
+    from assistant.procedures.context import Principal
+
+    return Principal(user_id=0, email="", role=Role.owner, timezone="UTC", kind="system")
+
+
+async def _principal(
+    sessions: async_sessionmaker[AsyncSession] | None, email: str | None
+) -> Principal:
+    """The staff member the text is parsed for: `--user`, else the first active owner."""
+    from sqlmodel import col, select
+
+    from assistant.auth.users import get_by_email
+    from assistant.db.models import Role, User
+    from assistant.procedures.context import Principal
+
+    if sessions is None:
+        if email is not None:
+            fail("--user needs the database (run `assistant db upgrade`)")
+        return _offline()
+    async with sessions() as session:
+        if email is not None:
+            user = await get_by_email(session, email)
+            if user is None or not user.is_active:
+                fail(f"--user: no active user {email!r}")
+            return Principal.of(user)
+        first_owner = (
+            select(User)
+            .where(col(User.is_active).is_(True), col(User.role) == Role.owner)
+            .order_by(col(User.id))
+            .limit(1)
+        )
+        owner = (await session.exec(first_owner)).first()
+    # A migrated database with no staff yet has nothing that could resolve either.
+    return _offline() if owner is None else Principal.of(owner)
 
 
 def _nlu(settings: Settings, have_engine: bool) -> NLUModel | None:

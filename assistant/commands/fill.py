@@ -47,6 +47,8 @@ class Env:
     session: AsyncSession | None
     page_contact: int | None = None
     chosen: dict[str, int] = field(default_factory=dict)
+    linked: int | None = None
+    """The one known contact the text names (assistant/nlu/contacts.py `linked`)."""
     _directory: ContactDirectory | None = None
 
     @property
@@ -94,7 +96,8 @@ async def _contact(slot: Slot, raw: Any, st: State) -> Ask | None:
     if mention:
         st.args[slot.name] = mention
     if chosen is None and (mention is None or is_pronoun(mention)):
-        chosen = st.env.page_contact if slot.required else None
+        fallback = st.env.linked if mention is None else None
+        chosen = (fallback or st.env.page_contact) if slot.required else None
         if chosen is None:
             return Ask(slot.name, slot.question) if slot.required else None
     if chosen is not None:
@@ -204,7 +207,7 @@ async def _duration(slot: Slot, raw: Any, st: State) -> Ask | None:
 
 
 async def _tag(slot: Slot, raw: Any, st: State) -> Ask | None:
-    from assistant.crm.tags import normalise_tag
+    from assistant.crm.common import normalise_tag
 
     try:
         _put(slot, st, normalise_tag(str(raw).strip("\"'")))
@@ -315,16 +318,23 @@ RUN_WITHOUT_MENTION = frozenset({"contact", "record", "flag", "status", "choice"
 
 
 async def _link_task(st: State) -> None:
-    """A task is the caller's ("remind me"); its client may be named inside the title."""
+    """A task is the caller's ("remind me"); its client may be named inside the title: the
+    one known contact the message names, else a full or unique first name in the title."""
     caller = st.env.principal.user_id
     if caller >= 1:
         st.resolved["assignee_id"] = caller
+    if "contact_id" in st.resolved:
+        return
     directory = await st.env.contacts()
+    if directory is None:
+        return
+    if st.env.linked is not None and directory.get(st.env.linked) is not None:
+        st.resolved["contact_id"] = st.env.linked
+        return
     title = st.resolved.get("title")
-    if "contact_id" not in st.resolved and directory is not None and title:
-        row = directory.named_in(title)
-        if row is not None:
-            st.resolved["contact_id"] = row.id
+    row = directory.named_in(title) if title else None
+    if row is not None:
+        st.resolved["contact_id"] = row.id
 
 
 FINISHERS: dict[str, Callable[[State], Awaitable[None]]] = {"task": _link_task}

@@ -19,6 +19,7 @@ from assistant.commands import dates
 from assistant.privacy.fencing import RULE, fence
 from assistant.procedures.command import Slot, choices
 from assistant.procedures.registry import CHAT, Procedure, tool_name
+from assistant.remote.errors import QuotaExceeded
 from inference.base import ChatRequest, Engine, InferenceError, Tool, collect
 
 log = logging.getLogger(__name__)
@@ -77,8 +78,11 @@ def mention_tool(proc: Procedure) -> Tool:
 
 
 def system_prompt(now: datetime, tz: str, page_contact: str | None) -> str:
+    """The day, not the time: the prompt leads the request, and a clock that changed it every
+    minute would make an engine evaluate the system prompt and tool schemas again for every
+    command (the model copies times as written; the resolver reads them against the clock)."""
     local = now.astimezone(dates.zone(tz))
-    text = SYSTEM.format(today=local.strftime("%A %d %B %Y, %H:%M"), tz=tz)
+    text = SYSTEM.format(today=local.strftime("%A %d %B %Y"), tz=tz)
     if page_contact:
         # The name is a record field: it may hold instructions, so it is fenced like all data.
         text += (
@@ -86,6 +90,32 @@ def system_prompt(now: datetime, tz: str, page_contact: str | None) -> str:
             f"{RULE}\n{fence('contact being viewed', {'name': page_contact})}"
         )
     return text
+
+
+def llm_request(
+    text: str,
+    candidates: Sequence[Procedure],
+    *,
+    now: datetime,
+    tz: str,
+    page_contact: str | None = None,
+    options: LLMOptions = LLMOptions(),
+) -> ChatRequest:
+    """The request the model gets: the system prompt, the candidates' tools (+ chat), one forced
+    call. Its system prompt and tools lead the prompt, so a next command with the same
+    candidates on the same day reuses them from an engine's prefix cache."""
+    tools = [mention_tool(p) for p in candidates if p.command is not None]
+    return ChatRequest(
+        [
+            {"role": "system", "content": system_prompt(now, tz, page_contact)},
+            {"role": "user", "content": text},
+        ],
+        tools=[*tools, CHAT_TOOL],
+        tool_choice="required",
+        temperature=options.temperature,
+        max_tokens=options.max_tokens,
+        seed=options.seed,
+    )
 
 
 async def ask_llm(
@@ -99,21 +129,14 @@ async def ask_llm(
     options: LLMOptions = LLMOptions(),
 ) -> LLMChoice | None:
     """The model's choice among `candidates` (or chat); None when it produced no valid call."""
-    tools = [mention_tool(p) for p in candidates if p.command is not None]
     by_tool = {tool_name(p.name): p.name for p in candidates}
-    request = ChatRequest(
-        [
-            {"role": "system", "content": system_prompt(now, tz, page_contact)},
-            {"role": "user", "content": text},
-        ],
-        tools=[*tools, CHAT_TOOL],
-        tool_choice="required",
-        temperature=options.temperature,
-        max_tokens=options.max_tokens,
-        seed=options.seed,
+    request = llm_request(
+        text, candidates, now=now, tz=tz, page_contact=page_contact, options=options
     )
     try:
         reply = await collect(engine.stream(request))
+    except QuotaExceeded:
+        raise  # the user must hear why no model answers, not get a guess
     except InferenceError as exc:
         log.warning("LLM fallback produced no call (%s)", type(exc).__name__)
         return None

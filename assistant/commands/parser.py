@@ -1,9 +1,14 @@
 """The hybrid parser: classifier fast path -> LLM over top-k candidates -> a clarifying question.
 
-A confident classifier whose required arguments resolve is a call in milliseconds. Otherwise
+The classifier reads the message with the clinic's known contacts (`KnownValues`, shared with
+the log scrubber) and its command words spell-checked. A confident reading whose required
+arguments resolve is a call in milliseconds, except that a destructive one (delete, merge,
+cancel, send) also needs a clear margin over the runner-up (commands/confirm.py). Otherwise
 the LLM picks among the classifier's top candidates (only procedures the caller's role may
-run) with mention-level tools. Otherwise, or when a mention is ambiguous, the user is asked;
-`answer_clarification` finishes the parse from the answer.
+run) with mention-level tools; with no LLM, or for a destructive reading without that margin,
+the user gets one yes/no question naming the top reading. When a mention is ambiguous the
+user is asked too; `answer_clarification` finishes the parse from the answer. A task names
+its client through the known contacts found in the text (`linked`).
 """
 
 from __future__ import annotations
@@ -17,19 +22,22 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.clock import Clock
-from assistant.commands import clarify, dates
+from assistant.commands import clarify, confirm, dates
 from assistant.commands.extract import mentions_from_nlu
 from assistant.commands.fill import Ask, Env, Filled, fill
 from assistant.commands.llm import LLMOptions, ask_llm
 from assistant.commands.page import PageContext
 from assistant.commands.result import Candidate, ParsePath, ParseResult, Pending
+from assistant.crm.known_values import KnownContact, KnownValues
 from assistant.db.models import Contact
 from assistant.procedures.command import Command
 from assistant.procedures.context import Principal
 from assistant.procedures.registry import CHAT, Procedure, Registry
+from assistant.remote.scope import call_scope
 from inference.base import Engine
 
 if TYPE_CHECKING:
+    from assistant.nlu.contacts import ContactIndex
     from assistant.nlu.model import NLUModel, NLUResult
 
 DATE_KINDS = frozenset({"when", "range", "before", "day", "record"})
@@ -48,6 +56,8 @@ class CommandParser:
         *,
         top_k: int = 4,
         llm_options: LLMOptions | None = None,
+        known: KnownValues | None = None,
+        margin: float = confirm.MARGIN,
     ) -> None:
         self.nlu = nlu
         self.engine = engine
@@ -56,6 +66,10 @@ class CommandParser:
         self.clock = clock
         self.top_k = top_k
         self.llm_options = llm_options or LLMOptions()
+        self.margin = margin
+        """A destructive reading's lead over the runner-up needed to act without asking."""
+        self.known = known or KnownValues()
+        """The clinic's contacts (shared with the log scrubber where the process has one)."""
 
     def allowed(self, principal: Principal) -> list[Procedure]:
         """Procedures this parser can fill and the principal's role may call."""
@@ -75,26 +89,78 @@ class CommandParser:
         ctx = context or PageContext()
         if not text:
             return _chat(0.0, "clarify", "What would you like me to do?")
-        result = self.nlu.parse(text) if self.nlu is not None else None
+        result = None
+        if self.nlu is not None:
+            result = self.nlu.parse(text, known=await self._known_index())
         first_try: ParseResult | None = None
         if result is not None and self.nlu is not None:
             confident = self.nlu.accepts(result)
             if result.intent == CHAT and (confident or self.engine is None):
                 return _chat(result.confidence, "classifier")
             proc = self.registry.get(result.intent)
-            if confident and proc is not None and proc.command is not None:
+            if proc is not None and proc.command is not None:
                 mentions = mentions_from_nlu(proc.command, result, text)
-                first_try = await self._complete(
-                    proc.name, mentions, principal, ctx, text, "classifier", result.confidence
-                )
-                asked = Pending.model_validate(first_try.pending) if first_try.pending else None
-                if asked is None or asked.kind == "choose" or self.engine is None:
-                    return first_try
+                unsure = not confident and self.engine is None
+                if unsure or (confident and not confirm.clear(result, self.margin)):
+                    return await self._confirm(proc, mentions, principal, result, text)
+                if confident:
+                    first_try = await self._complete(
+                        proc.name, mentions, principal, ctx, text, "classifier",
+                        result.confidence, linked=_linked(result),
+                    )  # fmt: skip
+                    asked = Pending.model_validate(first_try.pending) if first_try.pending else None
+                    if asked is None or asked.kind == "choose" or self.engine is None:
+                        return first_try
         if self.engine is not None:
             llm = await self._llm(text, principal, ctx, result)
             if llm is not None:
                 return llm
         return first_try or self._ask_intent(text, principal, result)
+
+    async def _known_index(self) -> ContactIndex | None:
+        """The clinic's contacts as a matcher, reloaded only when they changed."""
+        if self.sessions is None:
+            return None
+        async with self.sessions() as session:
+            await self.known.refresh(session)
+        return self.known.derived(contact_index) if self.known.contacts else None
+
+    async def _confirm(
+        self,
+        proc: Procedure,
+        mentions: dict[str, Any],
+        principal: Principal,
+        result: NLUResult,
+        text: str,
+    ) -> ParseResult:
+        """One yes/no question naming the classifier's top reading (confirm.py)."""
+        if principal.role not in proc.roles:
+            return _denied(proc, principal, result.confidence)
+        names = confirm.names_for(mentions, self._canonical(result))
+        pending = Pending(
+            kind="confirm", intent=proc.name, path="classifier", confidence=result.confidence,
+            text=text, mentions=mentions, candidates=list(confirm.BUTTONS), linked=_linked(result),
+        )  # fmt: skip
+        return ParseResult(
+            intent=proc.name,
+            confidence=result.confidence,
+            path="clarify",
+            args=dict(mentions),
+            question=confirm.question(proc, names),
+            candidates=list(confirm.BUTTONS),
+            pending=pending.model_dump(mode="json"),
+        )
+
+    def _canonical(self, result: NLUResult) -> dict[str, str]:
+        """Mention as written -> the known contact's name as stored, for one-contact matches."""
+        by_id = {c.id: f"{c.first_name} {c.last_name}".strip() for c in self.known.contacts}
+        out: dict[str, str] = {}
+        for match in result.known:
+            if match.one is not None and match.one in by_id:
+                for entity in result.entities:
+                    if entity.start < match.end and match.start < entity.end:
+                        out[entity.text] = by_id[match.one]
+        return out
 
     async def answer(
         self,
@@ -124,6 +190,8 @@ class CommandParser:
             return _chat(1.0, "classifier")
         if asked.kind == "value":
             return await self._answer_value(asked, answer, principal, ctx)
+        if asked.kind == "confirm":
+            return await self._answer_confirm(asked, answer, principal, ctx)
         choice = clarify.pick(asked.candidates, answer)
         if choice is None:
             if len(answer.split()) >= 4:  # a new request rather than an answer
@@ -142,8 +210,23 @@ class CommandParser:
         chosen = {**asked.chosen, asked.slot: int(choice.id)}
         return await self._complete(
             asked.intent, asked.mentions, principal, ctx, asked.text, asked.path,
-            asked.confidence, chosen,
+            asked.confidence, chosen, linked=asked.linked,
         )  # fmt: skip
+
+    async def _answer_confirm(
+        self, asked: Pending, answer: str, principal: Principal, ctx: PageContext
+    ) -> ParseResult:
+        said = confirm.answer(answer)
+        if said == confirm.YES:
+            return await self._complete(
+                asked.intent, asked.mentions, principal, ctx, asked.text, asked.path,
+                asked.confidence, linked=asked.linked,
+            )  # fmt: skip
+        if said == confirm.NO:
+            return _chat(1.0, "clarify", "OK, I won't. What would you like me to do?")
+        if len(answer.split()) >= 3:  # a new request rather than an answer
+            return await self.parse(answer, principal, ctx)
+        return _again(asked)
 
     async def _answer_value(
         self, asked: Pending, answer: str, principal: Principal, ctx: PageContext
@@ -163,8 +246,9 @@ class CommandParser:
         else:
             mentions[asked.slot] = answer
         return await self._complete(
-            asked.intent, mentions, principal, ctx, asked.text, asked.path, asked.confidence, chosen
-        )
+            asked.intent, mentions, principal, ctx, asked.text, asked.path, asked.confidence,
+            chosen, linked=asked.linked,
+        )  # fmt: skip
 
     def _nlu_mentions(self, spec: Command, text: str) -> dict[str, Any]:
         if self.nlu is None:
@@ -189,8 +273,11 @@ class CommandParser:
         path: ParsePath,
         confidence: float,
         chosen: dict[str, int] | None = None,
+        *,
+        linked: int | None = None,
     ) -> ParseResult:
-        """Fill, resolve and validate `intent`'s arguments; a question when that fails."""
+        """Fill, resolve and validate `intent`'s arguments; a question when that fails.
+        `linked`: the one known contact the text names (a task's client)."""
         proc = self.registry.get(intent)
         if proc is None or proc.command is None:
             return _chat(confidence, "clarify", "I can't do that here yet.")
@@ -199,11 +286,12 @@ class CommandParser:
         async with self._session() as session:
             env = Env(
                 principal, self.clock.now(), text, session, ctx.contact_id, dict(chosen or {}),
+                linked=linked,
             )  # fmt: skip
             filled = await fill(proc, mentions, env)
         pending = Pending(
             kind="value", intent=intent, path=path, confidence=confidence, text=text,
-            mentions=mentions, chosen=dict(chosen or {}),
+            mentions=mentions, chosen=dict(chosen or {}), linked=linked,
         )  # fmt: skip
         if filled.ask is not None:
             return _question(intent, confidence, filled, filled.ask, pending)
@@ -241,23 +329,30 @@ class CommandParser:
             candidates = ranked[: self.top_k] or allowed
         else:
             candidates = allowed
-        choice = await ask_llm(
-            self.engine,
-            text,
-            candidates,
-            now=self.clock.now(),
-            tz=principal.timezone or "UTC",
-            page_contact=await self._page_name(ctx),
-            options=self.llm_options,
-        )
+        page_contact = await self._page_name(ctx)
+        with call_scope("tools", principal.user_id) as scope:
+            choice = await ask_llm(
+                self.engine,
+                text,
+                candidates,
+                now=self.clock.now(),
+                tz=principal.timezone or "UTC",
+                page_contact=page_contact,
+                options=self.llm_options,
+            )
         if choice is None:
             return None
         scores = dict(result.ranking) if result is not None else {}
         confidence = float(scores.get(choice.intent, 0.0))
-        if choice.intent == CHAT:
-            return _chat(confidence, "llm")
-        return await self._complete(choice.intent, choice.mentions, principal, ctx, text, "llm",
-                                    confidence)  # fmt: skip
+        parsed = (
+            _chat(confidence, "llm")
+            if choice.intent == CHAT
+            else await self._complete(
+                choice.intent, choice.mentions, principal, ctx, text, "llm", confidence
+            )
+        )
+        parsed.provider, parsed.masked = scope.provider, scope.masked
+        return parsed
 
     async def _page_name(self, ctx: PageContext) -> str | None:
         page = ctx.contact_id
@@ -287,6 +382,12 @@ class CommandParser:
             candidates=options,
             pending=pending.model_dump(mode="json"),
         )
+
+
+def _linked(result: NLUResult) -> int | None:
+    from assistant.nlu.contacts import linked
+
+    return linked(result.known)
 
 
 def _chat(confidence: float, path: ParsePath, question: str | None = None) -> ParseResult:
@@ -345,3 +446,10 @@ def _again(asked: Pending) -> ParseResult:
         candidates=list(asked.candidates),
         pending=asked.model_dump(mode="json"),
     )
+
+
+def contact_index(contacts: tuple[KnownContact, ...]) -> ContactIndex:
+    """The known contacts as the classifier's matcher (built once per snapshot)."""
+    from assistant.nlu.contacts import ContactIndex  # spaCy's side, loaded with the model
+
+    return ContactIndex((c.id, c.first_name, c.last_name) for c in contacts)

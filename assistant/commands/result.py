@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from assistant.procedures.registry import CHAT
 
 ParsePath = Literal["classifier", "llm", "clarify"]
-PendingKind = Literal["choose", "value", "intent"]
+PendingKind = Literal["choose", "value", "intent", "confirm"]
 CONTRACT_FIELDS = ("intent", "confidence", "path", "args", "resolved", "missing", "question")
 
 
@@ -29,7 +29,8 @@ class Pending(BaseModel):
     """A question waiting for its answer; everything needed to finish the parse.
 
     `mentions` are the raw mentions (as the classifier or the LLM read them), `chosen` the ids
-    already picked in earlier answers, `slot` what the question asks for.
+    already picked in earlier answers, `slot` what the question asks for; kind `confirm` is a
+    yes/no question about the whole reading (assistant/commands/confirm.py).
     """
 
     version: Literal[1] = 1
@@ -42,6 +43,8 @@ class Pending(BaseModel):
     mentions: dict[str, Any] = Field(default_factory=dict)
     chosen: dict[str, int] = Field(default_factory=dict)
     candidates: list[Candidate] = Field(default_factory=list)
+    linked: int | None = None
+    """The one known contact the text names: a task's client when the title names them."""
 
 
 class ParseResult(BaseModel):
@@ -56,6 +59,10 @@ class ParseResult(BaseModel):
     pending: dict[str, Any] | None = Field(
         default=None, description="Keep between turns; pass to answer_clarification."
     )
+    provider: str | None = Field(default=None, exclude=True)
+    """The hosted provider the parser's model step went to, if one did (the chat says so)."""
+    masked: int = Field(default=0, exclude=True)
+    """How many identifiers that request had replaced."""
 
     @property
     def is_chat(self) -> bool:

@@ -15,6 +15,7 @@ from assistant.errors import Conflict
 from assistant.procedures.context import CLINICAL_ROLES, CallContext
 from assistant.procedures.registry import ALL_STAFF
 from assistant.procedures.types import Id, Input, ListInput, Page, paginate
+from assistant.procedures.undo import Kept, Reversal
 
 # "for 45 minutes" as a duration, where the NER read it as a time.
 DURATION = pattern(
@@ -89,12 +90,41 @@ async def _overlapping(
     return None
 
 
+def _keep_booking(args: AppointmentBook, out: AppointmentOut, _: None) -> Kept:
+    return {
+        "appointment_id": out.id,
+        "contact_id": out.contact_id,
+        "row": out.model_dump(mode="json"),
+    }
+
+
+async def _booking_changed(ctx: CallContext, kept: Kept) -> str | None:
+    row = await ctx.session.get(Appointment, kept["appointment_id"])
+    if row is None:
+        return f"appointment {kept['appointment_id']} no longer exists"
+    if row.status != "booked":
+        return f"appointment {row.id} was {row.status} since"
+    if _out(row).model_dump(mode="json") != kept["row"]:
+        return f"appointment {row.id} changed since it was booked"
+    return None
+
+
+async def _cancel_booking(ctx: CallContext, kept: Kept) -> None:
+    await ctx.call("appointments.cancel", {"appointment_id": kept["appointment_id"]})
+
+
 @procedure(
     "appointments.book",
     summary="Book an appointment for a contact",
     input=AppointmentBook,
     output=AppointmentOut,
     roles=STAFF,
+    undo=Reversal(
+        keep=_keep_booking,
+        check=_booking_changed,
+        revert=_cancel_booking,
+        says="cancelled the appointment",
+    ),
     examples=[
         "book [Sam Lee](CONTACT) for [next Tuesday](DATE) at [3pm](TIME)"
         " for [45 minutes](DURATION)",
@@ -193,6 +223,17 @@ async def list_(ctx: CallContext, args: AppointmentList) -> Page[AppointmentOut]
     query = query.order_by(col(Appointment.starts_at), col(Appointment.id))
     rows, total = await paginate(ctx.session, query, args.limit, args.offset)
     return Page[AppointmentOut](items=[_out(r) for r in rows], total=total)
+
+
+@procedure(
+    "appointments.get",
+    summary="One appointment by id (for a record link)",
+    input=AppointmentRef,
+    output=AppointmentOut,
+    roles=ALL_STAFF,
+)
+async def get(ctx: CallContext, args: AppointmentRef) -> AppointmentOut:
+    return _out(await get_or_404(ctx.session, Appointment, args.appointment_id, "appointment"))
 
 
 @procedure(

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from assistant.crm.common import get_or_404
 from assistant.crm.contacts import STAFF
 from assistant.crm.declare import procedure
-from assistant.crm.emails import touch
+from assistant.crm.emails import announce, touch
 from assistant.db.models import Contact, EmailDraft
 from assistant.errors import Conflict, InvalidInput
 from assistant.procedures.context import CallContext
@@ -63,6 +63,7 @@ async def finish_draft(ctx: CallContext, args: FinishDraft) -> DraftState:
     row.body, row.status, row.updated_at = args.body, "ready", ctx.now
     row.version += 1
     ctx.session.add(row)
+    announce(ctx, row)
     return DraftState(id=row.id, status=row.status, changed=True)
 
 
@@ -70,6 +71,9 @@ class SetDelivery(Input):
     draft_id: Id
     status: DeliveryStatus
     message_id: str | None = Field(default=None, min_length=3, max_length=255)
+    error: str | None = Field(
+        default=None, min_length=1, max_length=500, description="Why it failed, in words."
+    )
 
 
 class Delivery(BaseModel):
@@ -100,8 +104,10 @@ async def set_delivery(ctx: CallContext, args: SetDelivery) -> Delivery:
             raise InvalidInput("sending needs a message_id", fields={"message_id": "required"})
         row.message_id = row.message_id or args.message_id
     row.status = args.status
+    row.error = None if args.status in ("sending", "sent") else args.error
     touch(row, ctx.now)  # every write to a draft bumps its version
     ctx.session.add(row)
+    announce(ctx, row)
     return Delivery.model_validate(row, from_attributes=True)
 
 

@@ -6,14 +6,22 @@ import re
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, EmailStr, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    EmailStr,
+    Field,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from assistant.crm.common import Phone, get_or_404, phone_digits
-from assistant.crm.declare import Command, Slot, contact, pattern, procedure
+from assistant.crm.common import Phone, TagName, get_or_404, phone_digits
+from assistant.crm.contact_undo import MERGE_UNDO, UPDATE_UNDO
+from assistant.crm.declare import Command, EditField, Slot, contact, pattern, procedure
 from assistant.crm.erasure import erase_copies
+from assistant.crm.impacts import delete_impact, merge_impact
 from assistant.db.models import (
     Appointment,
     Contact,
@@ -28,6 +36,7 @@ from assistant.errors import Conflict, InvalidInput
 from assistant.procedures.context import CallContext, Principal
 from assistant.procedures.registry import ALL_STAFF
 from assistant.procedures.types import Deleted, Id, Input, ListInput, Page, paginate
+from assistant.procedures.undo import Irreversible
 
 STAFF = ALL_STAFF - {Role.viewer}
 # A search is also a phone search only when it looks like (part of) a number: "Anna2" is not.
@@ -67,13 +76,18 @@ class ContactFields(Input):
 class ContactCreate(ContactFields):
     first_name: str = Name
     last_name: str = Field(default="", max_length=100)
-    tags: list[str] = Field(default_factory=list, max_length=20)
+    tags: list[TagName] = Field(
+        default_factory=list, max_length=20, description="At most 20, each of 50 characters."
+    )
+    enrich: bool = Field(
+        default=True, description="Look up details (phone region, duplicates) in the background."
+    )
 
 
 class ContactUpdate(ContactFields):
     contact_id: Id
     first_name: str | None = Field(default=None, min_length=1, max_length=100)
-    last_name: str | None = Field(default=None, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100, description="null clears it.")
     expected_version: int | None = Field(
         default=None, description="Refuse the update (409) if the contact changed since."
     )
@@ -95,7 +109,10 @@ class ContactSearch(ListInput):
         max_length=200,
         description="Part of a name, e-mail or phone number; case-insensitive.",
     )
-    tag: str | None = Field(default=None, max_length=50)
+    tag: TagName | None = None
+    ids: list[Id] | None = Field(
+        default=None, max_length=200, description="Only these contacts (e.g. names for a list)."
+    )
     sort: SortKey = Field(default="name", description="name, -name, newest or oldest.")
 
 
@@ -205,21 +222,20 @@ async def ensure_tag(session: AsyncSession, name: str) -> Tag:
     classified=True,
 )
 async def create(ctx: CallContext, args: ContactCreate) -> ContactOut:
-    from assistant.crm.tags import normalise_tag
-
     contact = Contact(
-        **args.model_dump(exclude={"tags"}),
+        **args.model_dump(exclude={"tags", "enrich"}),
         phone_digits=phone_digits(args.phone),
         created_at=ctx.now,
         updated_at=ctx.now,
     )
     ctx.session.add(contact)
     await ctx.session.flush()
-    for name in {normalise_tag(t) for t in args.tags}:
+    for name in dict.fromkeys(args.tags):  # normalised on input; once each
         tag = await ensure_tag(ctx.session, name)
         ctx.session.add(ContactTag.link(contact, tag))
     await ctx.session.flush()
-    await ctx.enqueue("contact.enrich", {"contact_id": contact.id})  # enrichment on create
+    if args.enrich:
+        await ctx.enqueue("contact.enrich", {"contact_id": contact.id})
     return await contact_out(ctx.session, contact, ctx.principal)
 
 
@@ -282,15 +298,15 @@ async def search(ctx: CallContext, args: ContactSearch) -> Page[ContactOut]:
             conditions.append(col(Contact.phone_digits).contains(digits, autoescape=True))
         query = query.where(or_(*conditions))
     if args.tag:
-        from assistant.crm.tags import normalise_tag
-
         query = query.where(
             col(Contact.id).in_(
                 select(ContactTag.contact_id)
                 .join(Tag, col(Tag.id) == col(ContactTag.tag_id))
-                .where(Tag.name == normalise_tag(args.tag))
+                .where(Tag.name == args.tag)
             )
         )
+    if args.ids is not None:
+        query = query.where(col(Contact.id).in_(args.ids))
     query = query.order_by(*SORTS[args.sort])
     rows, total = await paginate(ctx.session, query, args.limit, args.offset)
     return Page[ContactOut](
@@ -304,6 +320,7 @@ async def search(ctx: CallContext, args: ContactSearch) -> Page[ContactOut]:
     input=ContactUpdate,
     output=ContactOut,
     roles=STAFF,
+    undo=UPDATE_UNDO,
     examples=[
         "change [Tom Reed](CONTACT)'s phone to [415 555 0132](PHONE)",
         "update [Jane](CONTACT)'s email to [jd@example.com](EMAIL)",
@@ -342,6 +359,8 @@ async def update_(ctx: CallContext, args: ContactUpdate) -> ContactOut:
     changes = args.model_dump(exclude_unset=True, exclude={"contact_id", "expected_version"})
     if changes.get("first_name") is None and "first_name" in changes:
         raise InvalidInput("first_name cannot be empty", fields={"first_name": "required"})
+    if "last_name" in changes and changes["last_name"] is None:
+        changes["last_name"] = ""  # the column holds "" for no last name, never NULL
     for key, value in changes.items():
         setattr(contact, key, value)
     if "phone" in changes:
@@ -383,6 +402,8 @@ def _describe_merge(args: ContactMerge, rows: dict[tuple[str, int], Any]) -> str
     risk="critical",
     targets=_contact_target,
     describe=_describe_delete,
+    impact=delete_impact,
+    undo=Irreversible("a deleted contact is erased for good (right to be forgotten)"),
     examples=[
         "delete the contact [Ann Smith](CONTACT)",
     ],
@@ -412,6 +433,9 @@ async def delete_(ctx: CallContext, args: ContactRef) -> Deleted:
     risk="critical",
     targets=_merge_targets,
     describe=_describe_merge,
+    impact=merge_impact,
+    edits=(EditField("contact_id", "Record to keep", "keep"),),
+    undo=MERGE_UNDO,
     examples=[
         "merge [Jon Smith](DUPLICATE) into [John Smith](CONTACT)",
     ],

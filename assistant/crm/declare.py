@@ -11,12 +11,13 @@ from assistant.procedures.command import (
     day,
     pattern,
 )
-from assistant.procedures.registry import procedure
+from assistant.procedures.registry import EditField, procedure
 
 __all__ = [
     "BODY_AFTER_COLON",
     "MINE",
     "Command",
+    "EditField",
     "Slot",
     "contact",
     "day",

@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, EmailStr, Field, model_validator
 from sqlmodel import col, select
 
 from assistant.crm.common import get_or_404
 from assistant.crm.contacts import STAFF
-from assistant.crm.declare import Command, Slot, contact, pattern, procedure
-from assistant.db.models import Contact, EmailDraft
+from assistant.crm.declare import Command, EditField, Slot, contact, pattern, procedure
+from assistant.crm.impacts import send_impact
+from assistant.db.models import Approval, Contact, EmailDraft
 from assistant.errors import Conflict
 from assistant.llm import describe_engine
+from assistant.procedures.approval_requests import row_version
 from assistant.procedures.context import CallContext
 from assistant.procedures.types import Id, Input, ListInput, Page, paginate
+from assistant.procedures.undo import Irreversible
 
 Purpose = Literal["follow_up", "reminder", "welcome", "custom"]
 """The kinds of e-mail: written here only; the parser and the LLM's tools read this type."""
@@ -69,6 +72,8 @@ class DraftOut(BaseModel):
     subject: str
     body: str
     status: str
+    error: str | None = Field(default=None, description="Why the last send failed, in words.")
+    version: int = Field(default=1, description="Bumped on every write.")
     created_at: datetime
     updated_at: datetime
 
@@ -124,7 +129,11 @@ def render_template(purpose: str, first_name: str, instructions: str | None) -> 
 async def draft(ctx: CallContext, args: DraftCreate) -> DraftOut:
     contact = await get_or_404(ctx.session, Contact, args.contact_id, "contact")
     subject, body = render_template(args.purpose, contact.first_name, args.instructions)
-    with_model = ctx.settings is not None and describe_engine(ctx.settings)[0] is not None
+    # A model writes the draft: the local engine, or a hosted provider (any `use` mode can
+    # reach one: drafts and always directly, fallback when no local engine runs).
+    with_model = ctx.settings is not None and (
+        describe_engine(ctx.settings)[0] is not None or bool(ctx.settings.remote.providers)
+    )
     row = EmailDraft(
         contact_id=args.contact_id,
         author_id=ctx.principal.user_id,
@@ -179,6 +188,8 @@ async def update(ctx: CallContext, args: DraftUpdate) -> DraftOut:
         row.subject = args.subject
     if args.body is not None:
         row.body = args.body
+    if row.status == "failed":  # edited after a failed send: it may be sent again
+        row.status, row.error = "ready", None
     touch(row, ctx.now)
     ctx.session.add(row)
     await ctx.session.flush()
@@ -191,22 +202,54 @@ def touch(row: EmailDraft, now: datetime) -> None:
     row.updated_at = now
 
 
+def announce(ctx: CallContext, row: EmailDraft) -> None:
+    """`email.status` for the draft's author and whoever moved it (pages follow it live)."""
+    people = {row.author_id, ctx.user_id}
+    ctx.emit(
+        sorted(p for p in people if p is not None),
+        "email.status",
+        {"draft_id": row.id, "status": row.status},
+    )
+
+
 class DraftRef(Input):
     draft_id: Id
+
+
+class SendDraft(DraftRef):
+    """A send; an approver may correct the address, subject and body (the draft is updated)."""
+
+    recipient: EmailStr | None = Field(
+        default=None, description="Send here instead of the contact's address (an edit)."
+    )
+    subject: str | None = Field(default=None, min_length=1, max_length=300)
+    body: str | None = Field(default=None, min_length=1, max_length=20_000)
 
 
 def _draft_target(args: DraftRef) -> list[tuple[str, int]]:
     return [("email_drafts", args.draft_id)]
 
 
-def _describe_send(args: DraftRef, rows: dict[tuple[str, int], Any]) -> str:
+def _delivery(args: SendDraft, draft: EmailDraft) -> tuple[str | None, str, str]:
+    """Where and what the send delivers: the edits where given, else the draft's."""
+    to = args.recipient or (draft.contact.email if draft.contact is not None else None)
+    return to, args.subject or draft.subject, args.body or draft.body
+
+
+def _describe_send(args: SendDraft, rows: dict[tuple[str, int], Any]) -> str:
     draft = rows[("email_drafts", args.draft_id)]
     purpose = draft.purpose.replace("_", "-")
-    to = draft.contact.email if draft.contact is not None else None
+    to, subject, _ = _delivery(args, draft)
     return (
         f"Send e-mail draft #{draft.id} ({purpose}) to contact #{draft.contact_id} at {to}: "
-        f"{draft.subject}"
+        f"{subject}"
     )
+
+
+def _send_values(args: SendDraft, rows: dict[tuple[str, int], Any]) -> dict[str, Any]:
+    """What the approver starts editing from: the message as it would go now."""
+    to, subject, body = _delivery(args, rows[("email_drafts", args.draft_id)])
+    return {"recipient": to, "subject": subject, "body": body}
 
 
 def _sendable(args: DraftRef, rows: dict[tuple[str, int], Any]) -> None:
@@ -224,13 +267,21 @@ def _sendable(args: DraftRef, rows: dict[tuple[str, int], Any]) -> None:
 @procedure(
     "emails.send",
     summary="Send an e-mail draft to its contact (after approval)",
-    input=DraftRef,
+    input=SendDraft,
     output=DraftOut,
     roles=STAFF,
     risk="critical",
     targets=_draft_target,
     describe=_describe_send,
     precondition=_sendable,
+    impact=send_impact,
+    edits=(
+        EditField("recipient", "Recipient address", "email"),
+        EditField("subject", "Subject"),
+        EditField("body", "Message", "textarea"),
+    ),
+    edit_values=_send_values,
+    undo=Irreversible("an e-mail that was sent cannot be unsent"),
     examples=[
         "send the [follow-up](PURPOSE) email to [Omar](CONTACT)",
     ],
@@ -251,42 +302,108 @@ def _sendable(args: DraftRef, rows: dict[tuple[str, int], Any]) -> None:
     ),
     classified=True,
 )
-async def send(ctx: CallContext, args: DraftRef) -> DraftOut:
+async def send(ctx: CallContext, args: SendDraft) -> DraftOut:
     """Runs only once the approval's binding (recipient, subject, body) held; the address is
-    fixed on the draft here, so a later change to the contact cannot redirect the mail."""
+    fixed on the draft here, so a later change to the contact cannot redirect the mail. An
+    approver's edits of the subject and body are written to the draft before it goes."""
     row = await get_or_404(ctx.session, EmailDraft, args.draft_id, "draft")
     _sendable(args, {("email_drafts", args.draft_id): row})
-    if row.contact is None or not row.contact.email:
+    recipient, row.subject, row.body = _delivery(args, row)
+    if not recipient:
         raise Conflict(
             f"contact {row.contact_id} has no e-mail address",
             fields={"draft_id": "the contact has no e-mail address"},
         )
-    row.status, row.recipient = "queued", row.contact.email
+    row.status, row.recipient, row.error = "queued", recipient, None
     touch(row, ctx.now)
     ctx.session.add(row)
     await ctx.session.flush()
+    announce(ctx, row)
     await ctx.enqueue("email.send", {"draft_id": row.id}, key=f"email-send:{row.id}:{row.version}")
     return DraftOut.model_validate(row, from_attributes=True)
 
 
+Status = Literal["pending", "ready", "queued", "sending", "sent", "failed", "unknown"]
+
+
 class DraftList(ListInput):
     contact_id: Id | None = Field(default=None, description="Only this contact's drafts.")
+    status: Status | None = Field(default=None, description="Only drafts with this status.")
+
+
+class DraftView(DraftOut):
+    """A draft as its pages show it: whom it is to, and a send waiting for approval."""
+
+    contact_name: str
+    contact_email: str | None
+    recipient: str | None = Field(description="The address an approved send went to.")
+    message_id: str | None
+    approval_id: int | None = Field(
+        description="A send request of this version of the draft, waiting for approval."
+    )
+
+
+Waiting = dict[tuple[int, str], int]
+
+
+async def _waiting_sends(ctx: CallContext) -> Waiting:
+    """(draft id, the draft's version it binds) -> the pending `emails.send` approval."""
+    rows = await ctx.session.exec(
+        select(Approval).where(
+            col(Approval.procedure) == "emails.send", col(Approval.status) == "pending"
+        )
+    )
+    waiting: Waiting = {}
+    for approval in rows:
+        for key, version in approval.target.items():
+            table, _, record_id = key.partition(":")
+            if table == "email_drafts" and record_id.isdigit() and approval.id is not None:
+                waiting.setdefault((int(record_id), str(version)), approval.id)
+    return waiting
+
+
+def _view(row: EmailDraft, waiting: Waiting) -> DraftView:
+    """A request bound to an older version of the draft can no longer run: not waiting."""
+    person = row.contact
+    name = f"{person.first_name} {person.last_name}".strip() if person else ""
+    return DraftView(
+        **DraftOut.model_validate(row, from_attributes=True).model_dump(),
+        contact_name=name or f"contact #{row.contact_id}",
+        contact_email=person.email if person else None,
+        recipient=row.recipient,
+        message_id=row.message_id,
+        approval_id=waiting.get((row.id or 0, row_version(row))),
+    )
 
 
 @procedure(
     "emails.list",
-    summary="List e-mail drafts, newest first, optionally of one contact",
+    summary="List e-mail drafts, newest first, optionally of one contact or one status",
     input=DraftList,
-    output=Page[DraftOut],
+    output=Page[DraftView],
     roles=STAFF,
 )
-async def list_(ctx: CallContext, args: DraftList) -> Page[DraftOut]:
+async def list_(ctx: CallContext, args: DraftList) -> Page[DraftView]:
     query = select(EmailDraft).order_by(
         col(EmailDraft.updated_at).desc(), col(EmailDraft.id).desc()
     )
     if args.contact_id is not None:
         query = query.where(EmailDraft.contact_id == args.contact_id)
+    if args.status is not None:
+        query = query.where(EmailDraft.status == args.status)
     rows, total = await paginate(ctx.session, query, args.limit, args.offset)
-    return Page[DraftOut](
-        items=[DraftOut.model_validate(r, from_attributes=True) for r in rows], total=total
-    )
+    waiting = await _waiting_sends(ctx)
+    return Page[DraftView](items=[_view(r, waiting) for r in rows], total=total)
+
+
+@procedure(
+    "emails.get",
+    summary="Read one e-mail draft: its text, status, the error of a failed send",
+    input=DraftRef,
+    output=DraftView,
+    roles=STAFF,
+    targets=_draft_target,
+)
+async def get(ctx: CallContext, args: DraftRef) -> DraftView:
+    row = await get_or_404(ctx.session, EmailDraft, args.draft_id, "draft")
+    return _view(row, await _waiting_sends(ctx))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.crm.common import get_or_404
 from assistant.crm.contacts import STAFF
 from assistant.crm.declare import Command, contact, procedure
+from assistant.crm.impacts import enrich_all_impact
 from assistant.db.models import Contact
 from assistant.jobs.queue import JobOut
 from assistant.procedures.context import CLINICAL_ROLES, CallContext
@@ -45,6 +46,7 @@ async def enrich(ctx: CallContext, args: EnrichOne) -> JobOut:
     output=JobOut,
     roles=CLINICAL_ROLES,
     risk="critical",
+    impact=enrich_all_impact,
     examples=[
         "enrich all contacts",
     ],

@@ -2,7 +2,8 @@
 
 The contact's own records (notes, tasks, appointments, drafts, tags) are deleted with it by
 `contacts.delete`. This module finds the copies elsewhere and redacts them in the same
-transaction: approval snapshots, descriptions, arguments, results and reasons; stored events
+transaction: approval snapshots, descriptions, arguments, results and reasons; the actions
+table's previews, arguments and results (what undo keeps is purged); stored events
 (the SSE replay buffer; Redis carries only event ids); chat messages, their metadata and
 conversation titles; job parameters, results and errors; task titles; other contacts'
 enrichment facts. What stays is ids (the audit trail holds nothing else).
@@ -26,6 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.crm.common import phone_digits
 from assistant.db.models import (
+    Action,
     Appointment,
     Approval,
     Contact,
@@ -37,6 +39,7 @@ from assistant.db.models import (
     Note,
     Task,
 )
+from assistant.procedures.ledger import PURGED_ERASED
 
 REDACTED = "[erased]"
 # Tables whose rows belong to a contact: an approval targeting one is about the contact.
@@ -184,6 +187,80 @@ async def _approvals(session: AsyncSession, ids: Identifiers, report: ErasureRep
         report.add("approvals")
 
 
+# Argument and result keys that name a record a contact owns, by table.
+RECORD_KEYS = {
+    "note_id": "notes", "task_id": "tasks", "appointment_id": "appointments",
+    "draft_id": "email_drafts",
+}  # fmt: skip
+
+
+def _mentions_owned(value: Any, targets: set[str]) -> bool:
+    """A JSON value naming one of the contact's own records (a note's action, say)."""
+    if isinstance(value, list):
+        return any(_mentions_owned(v, targets) for v in value)
+    if not isinstance(value, dict):
+        return False
+    for key, table in RECORD_KEYS.items():
+        if isinstance(value.get(key), int) and f"{table}:{value[key]}" in targets:
+            return True
+    return any(_mentions_owned(v, targets) for v in value.values())
+
+
+def _absorbed(rows: list[Action], contact_id: int) -> list[Identifiers]:
+    """Contacts merged into this one (and into those, ...): their copies go with it."""
+    found: list[Identifiers] = []
+    wanted, seen = [contact_id], {contact_id}
+    while wanted:
+        into = wanted.pop()
+        for row in rows:
+            dup_id = row.args.get("duplicate_id")
+            if row.procedure != "contacts.merge" or row.args.get("contact_id") != into:
+                continue
+            if not isinstance(dup_id, int) or dup_id in seen:
+                continue
+            seen.add(dup_id)
+            wanted.append(dup_id)
+            kept = (row.undo or {}).get("kept") or {}
+            record = kept.get("duplicate") if isinstance(kept, dict) else None
+            dup = Contact(id=dup_id, first_name="", last_name="")
+            if isinstance(record, dict):
+                dup = Contact.model_validate(record)
+            found.append(identifiers_of(dup))
+    return found
+
+
+def _action_about(row: Action, people: list[Identifiers], targets: set[str]) -> bool:
+    if set(row.target) & targets:  # a waiting call bound to the contact's records
+        return True
+    values = [v for v in (row.args, row.result, row.impact, row.undo) if v]
+    if any(_mentions_owned(v, targets) for v in values):
+        return True
+    texts = [t for t in (row.reason, *(json.dumps(v) for v in values)) if t]
+    return any(
+        any(_mentions_contact(v, who.contact_id) for v in values)
+        or any(who.mentions(t) for t in texts)
+        for who in people
+    )
+
+
+async def _actions(session: AsyncSession, ids: Identifiers, report: ErasureReport) -> None:
+    """The actions ledger: what undo keeps goes (a merge's copy of the record it removed
+    too), the rest keeps its ids only."""
+    rows = list((await session.exec(select(Action))).all())
+    people = [ids, *_absorbed(rows, ids.contact_id)]
+    for row in rows:
+        if not _action_about(row, people, ids.targets):
+            continue
+        if row.undo is not None:
+            row.undo = {"purged": PURGED_ERASED}
+        row.args = _ids_only(row.args)
+        row.result = None if row.result is None else _ids_only(row.result)
+        row.impact = None if row.impact is None else _ids_only(row.impact)
+        row.reason = None if row.reason is None else ids.redact(row.reason, about=True)
+        session.add(row)
+        report.add("actions")
+
+
 async def _events(session: AsyncSession, ids: Identifiers, report: ErasureReport) -> None:
     for row in (await session.exec(select(Event))).all():
         if _mentions_contact(row.data, ids.contact_id) or ids.mentions(json.dumps(row.data)):
@@ -247,7 +324,7 @@ async def erase_copies(session: AsyncSession, contact: Contact) -> ErasureReport
     ids = identifiers_of(contact)
     ids.targets = await _owned_targets(session, ids.contact_id)
     report = ErasureReport()
-    for step in (_approvals, _events, _conversations, _jobs, _others):
+    for step in (_approvals, _actions, _events, _conversations, _jobs, _others):
         await step(session, ids, report)
     await session.flush()
     return report

@@ -12,6 +12,7 @@ from assistant.crm.declare import BODY_AFTER_COLON, Command, Slot, contact, day,
 from assistant.db.models import Contact, Note
 from assistant.procedures.context import CLINICAL_ROLES, CallContext
 from assistant.procedures.types import Deleted, Id, Input, ListInput, Page, paginate
+from assistant.procedures.undo import Kept, Reversal
 
 
 class NoteAdd(Input):
@@ -35,12 +36,27 @@ class NoteOut(BaseModel):
     created_at: datetime
 
 
+def _keep_note(args: NoteAdd, out: NoteOut, _: None) -> Kept:
+    return {"note_id": out.id, "contact_id": out.contact_id}
+
+
+async def _note_gone(ctx: CallContext, kept: Kept) -> str | None:
+    if await ctx.session.get(Note, kept["note_id"]) is None:
+        return f"note {kept['note_id']} was deleted since"
+    return None
+
+
+async def _delete_note(ctx: CallContext, kept: Kept) -> None:
+    await ctx.call("notes.delete", {"note_id": kept["note_id"]})
+
+
 @procedure(
     "notes.add",
     summary="Add a clinical note to a contact",
     input=NoteAdd,
     output=NoteOut,
     roles=CLINICAL_ROLES,
+    undo=Reversal(keep=_keep_note, check=_note_gone, revert=_delete_note, says="removed the note"),
     examples=[
         "add a note to [Jane Doe](CONTACT): [prefers morning sessions](BODY)",
         "note for [Sam Lee](CONTACT): [knee better](BODY)",

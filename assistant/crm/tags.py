@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
-from pydantic import Field, field_validator
 from sqlalchemy import delete
 from sqlmodel import col, select
 
-from assistant.crm.common import get_or_404
+from assistant.crm.common import TagName, get_or_404
 from assistant.crm.contacts import STAFF, ContactOut, contact_out, ensure_tag, touch
 from assistant.crm.declare import Command, Slot, contact, pattern, procedure
 from assistant.db.models import Contact, ContactTag, Tag
 from assistant.procedures.context import CallContext
 from assistant.procedures.types import Id, Input
-
-
-def normalise_tag(tag: str) -> str:
-    """Tags compare case- and space-insensitively: "New Client" is "new-client"."""
-    cleaned = re.sub(r"[\s_]+", "-", tag.strip().lower()).strip("-")
-    if not cleaned or not re.fullmatch(r"[\w\-]{1,50}", cleaned):
-        raise ValueError("a tag is 1-50 letters, digits, spaces or dashes")
-    return cleaned
-
+from assistant.procedures.undo import Kept, Reversal
 
 TAG_SLOT = Slot(
     "tag",
@@ -41,12 +30,57 @@ TAG_NAMED = pattern(r"\b(?:the|a)\s+['\"]?(?P<tag>[\w][\w\-]{0,40})['\"]?\s+tag\
 
 class TagChange(Input):
     contact_id: Id
-    tag: str = Field(min_length=1, max_length=50)
+    tag: TagName
 
-    @field_validator("tag")
-    @classmethod
-    def _normal(cls, value: str) -> str:
-        return normalise_tag(value)
+
+async def _tagged(ctx: CallContext, contact_id: int, name: str) -> tuple[bool, bool]:
+    """(the tag exists at all, the contact has it)."""
+    tag = (await ctx.session.exec(select(Tag).where(Tag.name == name))).first()
+    if tag is None:
+        return False, False
+    return True, await ctx.session.get(ContactTag, (contact_id, tag.id)) is not None
+
+
+async def _before_tagging(ctx: CallContext, args: TagChange) -> tuple[bool, bool]:
+    return await _tagged(ctx, args.contact_id, args.tag)
+
+
+def _keep_change(args: TagChange, out: ContactOut, before: tuple[bool, bool]) -> Kept | None:
+    """What a tag change did, or None when it changed nothing (tag already there or not)."""
+    existed, had = before
+    if had == (args.tag in out.tags):
+        return None
+    return {"contact_id": args.contact_id, "tag": args.tag, "tag_created": not existed}
+
+
+async def _tag_still_added(ctx: CallContext, kept: Kept) -> str | None:
+    if not (await _tagged(ctx, kept["contact_id"], kept["tag"]))[1]:
+        return f"the tag {kept['tag']} was taken off since"
+    return None
+
+
+async def _tag_still_removed(ctx: CallContext, kept: Kept) -> str | None:
+    if (await _tagged(ctx, kept["contact_id"], kept["tag"]))[1]:
+        return f"the tag {kept['tag']} was put back since"
+    return None
+
+
+async def _untag(ctx: CallContext, kept: Kept) -> None:
+    await ctx.call("tags.remove", {"contact_id": kept["contact_id"], "tag": kept["tag"]})
+    if not kept.get("tag_created"):
+        return
+    # The tag was new: it goes too, unless another contact has it by now.
+    tag = (await ctx.session.exec(select(Tag).where(Tag.name == kept["tag"]))).first()
+    if tag is None:
+        return
+    users = await ctx.session.exec(select(ContactTag).where(ContactTag.tag_id == tag.id))
+    if users.first() is None:
+        await ctx.session.delete(tag)
+        await ctx.session.flush()
+
+
+async def _retag(ctx: CallContext, kept: Kept) -> None:
+    await ctx.call("tags.add", {"contact_id": kept["contact_id"], "tag": kept["tag"]})
 
 
 @procedure(
@@ -55,6 +89,13 @@ class TagChange(Input):
     input=TagChange,
     output=ContactOut,
     roles=STAFF,
+    undo=Reversal(
+        keep=_keep_change,
+        check=_tag_still_added,
+        revert=_untag,
+        before=_before_tagging,
+        says="took the tag off",
+    ),
     examples=[
         "tag [Maria Garcia](CONTACT) as [vip](TAG)",
         "mark [Sam Lee](CONTACT) as [new client](TAG)",
@@ -82,6 +123,13 @@ async def add(ctx: CallContext, args: TagChange) -> ContactOut:
     input=TagChange,
     output=ContactOut,
     roles=STAFF,
+    undo=Reversal(
+        keep=_keep_change,
+        check=_tag_still_removed,
+        revert=_retag,
+        before=_before_tagging,
+        says="put the tag back",
+    ),
     examples=[
         "remove the [vip](TAG) tag from [Maria Garcia](CONTACT)",
         "untag [Sam Lee](CONTACT) [new-client](TAG)",

@@ -24,7 +24,8 @@ from assistant.db.models import Contact, Task, User
 from assistant.errors import Conflict
 from assistant.procedures.context import CallContext
 from assistant.procedures.registry import ALL_STAFF
-from assistant.procedures.types import Id, Input, ListInput, Page, paginate
+from assistant.procedures.types import Deleted, Id, Input, ListInput, Page, paginate
+from assistant.procedures.undo import Kept, Reversal
 
 
 class TaskCreate(Input):
@@ -62,12 +63,43 @@ def _out(task: Task) -> TaskOut:
     return TaskOut.model_validate(task, from_attributes=True)
 
 
+def _keep_created(args: TaskCreate, out: TaskOut, _: None) -> Kept:
+    return {"task_id": out.id, "contact_id": out.contact_id, "row": out.model_dump(mode="json")}
+
+
+def _keep_completed(args: TaskRef, out: TaskOut, _: None) -> Kept:
+    return {"task_id": out.id, "contact_id": out.contact_id, "row": out.model_dump(mode="json")}
+
+
+async def _task_changed(ctx: CallContext, kept: Kept) -> str | None:
+    """A task is as the action left it, or undoing would overwrite what happened since."""
+    task = await ctx.session.get(Task, kept["task_id"])
+    if task is None:
+        return f"task {kept['task_id']} was deleted since"
+    now = _out(task).model_dump(mode="json")
+    changed = sorted(k for k, v in kept["row"].items() if now.get(k) != v)
+    if changed:
+        return f"task {task.id} changed since ({', '.join(changed)})"
+    return None
+
+
+async def _delete_task(ctx: CallContext, kept: Kept) -> None:
+    await ctx.call("tasks.delete", {"task_id": kept["task_id"]})
+
+
+async def _reopen_task(ctx: CallContext, kept: Kept) -> None:
+    await ctx.call("tasks.reopen", {"task_id": kept["task_id"]})
+
+
 @procedure(
     "tasks.create",
     summary="Create a task (a to-do), optionally about a contact and due at a time",
     input=TaskCreate,
     output=TaskOut,
     roles=STAFF,
+    undo=Reversal(
+        keep=_keep_created, check=_task_changed, revert=_delete_task, says="deleted the task"
+    ),
     examples=[
         "remind me to [call Priya's insurer](BODY) [tomorrow](DATE)",
         "add a task: [send intake form to Tom](BODY)",
@@ -166,11 +198,25 @@ async def list_(ctx: CallContext, args: TaskList) -> Page[TaskOut]:
 
 
 @procedure(
+    "tasks.get",
+    summary="One task by id (for a record link)",
+    input=TaskRef,
+    output=TaskOut,
+    roles=ALL_STAFF,
+)
+async def get(ctx: CallContext, args: TaskRef) -> TaskOut:
+    return _out(await get_or_404(ctx.session, Task, args.task_id, "task"))
+
+
+@procedure(
     "tasks.complete",
     summary="Mark a task as done",
     input=TaskRef,
     output=TaskOut,
     roles=STAFF,
+    undo=Reversal(
+        keep=_keep_completed, check=_task_changed, revert=_reopen_task, says="reopened the task"
+    ),
     examples=[
         "mark the [insurance call](BODY) task as done",
     ],
@@ -200,3 +246,34 @@ async def complete(ctx: CallContext, args: TaskRef) -> TaskOut:
     ctx.session.add(task)
     await ctx.session.flush()
     return _out(task)
+
+
+@procedure(
+    "tasks.reopen",
+    summary="Reopen a task that was marked as done",
+    input=TaskRef,
+    output=TaskOut,
+    roles=STAFF,
+)
+async def reopen(ctx: CallContext, args: TaskRef) -> TaskOut:
+    task = await get_or_404(ctx.session, Task, args.task_id, "task")
+    if task.status != "done":
+        raise Conflict(f"task {task.id} is not done")
+    task.status, task.completed_at = "open", None
+    ctx.session.add(task)
+    await ctx.session.flush()
+    return _out(task)
+
+
+@procedure(
+    "tasks.delete",
+    summary="Delete a task",
+    input=TaskRef,
+    output=Deleted,
+    roles=STAFF,
+)
+async def delete(ctx: CallContext, args: TaskRef) -> Deleted:
+    task = await get_or_404(ctx.session, Task, args.task_id, "task")
+    await ctx.session.delete(task)
+    await ctx.session.flush()
+    return Deleted(id=args.task_id)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.db.types import attach_keyring, bind_cells
 from assistant.privacy.keys import Keyring
+from assistant.settings import DatabaseSettings
 
 
 def ensure_sqlite_dir(url: str) -> None:
@@ -31,23 +34,61 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# An execution option marking an engine whose sessions only read (see `reader_factory`).
+READ_ONLY = "assistant_read_only"
+
+
 def _sqlite_begin(conn: Any) -> None:
     """Take the write lock at BEGIN, so read-then-write sequences (the audit chain) cannot
-    interleave between processes; SQLite serialises writers anyway."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    interleave between processes; SQLite serialises writers anyway. A read-only session's
+    transaction begins DEFERRED: under WAL it reads the last commit without waiting for, or
+    holding, the write lock."""
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _unique_statement_name() -> str:
+    return f"__asyncpg_{uuid4().hex}__"
+
+
+def _pool_options(database: DatabaseSettings) -> dict[str, Any]:
+    """PostgreSQL: a pool of our own, or none behind PgBouncer's transaction pooling, where a
+    server connection serves another client after each transaction (so no statement may be
+    cached on it, and asyncpg's numbered statement names would collide). The audit chain's
+    advisory lock is transaction-scoped, so it holds in that mode too."""
+    if not database.pgbouncer:
+        return {
+            "pool_pre_ping": True,
+            "pool_size": database.pool_size,
+            "max_overflow": database.max_overflow,
+        }
+    return {
+        "poolclass": NullPool,
+        "connect_args": {
+            "statement_cache_size": 0,  # asyncpg's own cache
+            "prepared_statement_cache_size": 0,  # SQLAlchemy's asyncpg adapter's
+            "prepared_statement_name_func": _unique_statement_name,
+        },
+    }
 
 
 def create_engine(
-    url: str, *, echo: bool = False, keyring: Keyring | None = None, accept_legacy: bool = False
+    url: str,
+    *,
+    echo: bool = False,
+    keyring: Keyring | None = None,
+    accept_legacy: bool = False,
+    database: DatabaseSettings | None = None,
 ) -> AsyncEngine:
     """An engine; with `keyring`, one that can read and write encrypted columns (and, with
-    `accept_legacy`, read plaintext or v1 values in them while they are migrated)."""
+    `accept_legacy`, read plaintext or v1 values in them while they are migrated);
+    `database` sizes the PostgreSQL pool (or turns it off behind PgBouncer)."""
     ensure_sqlite_dir(url)
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
     # Parameters are personal data: keep them out of SQL errors (tracebacks are logged) and echo.
     kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if not is_sqlite:
-        kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
+        kwargs.update(_pool_options(database or DatabaseSettings()))
     engine = create_async_engine(url, **kwargs)
     if is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -60,6 +101,13 @@ def create_engine(
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+def reader_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for reads that must not queue behind writers: the re-checks of open streams,
+    many a second on a busy server. On SQLite they begin DEFERRED. For reads only: a write in
+    one would take the lock only when it writes, where a concurrent writer makes it fail."""
+    return session_factory(engine.execution_options(**{READ_ONLY: True}))
 
 
 def is_postgres(engine: AsyncEngine) -> bool:

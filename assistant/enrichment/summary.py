@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from assistant.db.models import Contact, Note
 from assistant.enrichment.base import EnrichContext, enricher
 from assistant.privacy.fencing import RULE, fence
+from assistant.remote.scope import call_scope
 
 PROMPT = "You summarise a clinic client's notes for staff in at most two sentences. " + RULE
 
@@ -43,7 +44,8 @@ class SummaryEnricher:
             max_tokens=120,
             temperature=0.2,
         )
-        text = "".join(
-            [e.text async for e in ctx.engine.stream(request) if isinstance(e, TextDelta)]
-        )
+        with call_scope("summary", clinical=notes, notes_only=True):
+            text = "".join(
+                [e.text async for e in ctx.engine.stream(request) if isinstance(e, TextDelta)]
+            )
         return {"profile_summary": text.strip()[:1000]} if text.strip() else {}

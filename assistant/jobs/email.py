@@ -20,11 +20,18 @@ from assistant.jobs.registry import job_handler
 from assistant.jobs.runner import JobContext, PermanentJobError
 from assistant.privacy.fencing import RULE, fence
 from assistant.procedures.executor import Done
+from assistant.remote.scope import call_scope
 from assistant.settings import SMTPSettings
 
 DRAFT_PROMPT = (
     "You write short, warm, professional e-mails from a wellness clinic to a client. Write only "
     "the e-mail body, no subject line. " + RULE
+)
+
+
+UNKNOWN = (
+    "the worker stopped while the mail server was taking this e-mail: it may or may not have "
+    "been delivered (check with the recipient before sending it again)"
 )
 
 
@@ -38,8 +45,27 @@ def _deliver(smtp: SMTPSettings, message: EmailMessage) -> None:
         client.send_message(message)
 
 
-async def _set_status(ctx: JobContext, draft_id: int, status: str) -> Done:
-    return await ctx.call("emails.set_delivery", {"draft_id": draft_id, "status": status})
+async def _set_status(
+    ctx: JobContext, draft_id: int, status: str, error: str | None = None
+) -> Done:
+    args: dict[str, Any] = {"draft_id": draft_id, "status": status}
+    if error:
+        args["error"] = error[:500]
+    return await ctx.call("emails.set_delivery", args)
+
+
+def _in_words(exc: Exception) -> str:
+    """What the mail server (or the network) said, kept on the draft; the exception's class
+    names the failure for the draft's page (server/pages/failures.py), which words it."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        reply = exc.smtp_error
+        said = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+        return f"the mail server refused it ({type(exc).__name__} {exc.smtp_code} {said})"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "the mail server refused the recipient's address"
+    if isinstance(exc, OSError | smtplib.SMTPServerDisconnected):
+        return f"the mail server could not be reached ({type(exc).__name__}: {exc})"
+    return f"{type(exc).__name__}: {exc}"
 
 
 @job_handler("email.send")
@@ -53,7 +79,7 @@ async def send_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     if draft.status in ("sent", "unknown", "failed"):
         return {"draft_id": draft_id, "status": draft.status}
     if draft.status == "sending":  # we may have crashed after the server took it
-        await _set_status(ctx, draft_id, "unknown")
+        await _set_status(ctx, draft_id, "unknown", UNKNOWN)
         return {"draft_id": draft_id, "status": "unknown", "message_id": draft.message_id}
     problem = None
     if not draft.recipient:  # fixed by the approved send; never the contact's address now
@@ -61,7 +87,7 @@ async def send_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     elif not smtp.host:
         problem = "e-mail is not configured (set ASSISTANT_SMTP_HOST)"
     if problem:
-        await _set_status(ctx, draft_id, "failed")
+        await _set_status(ctx, draft_id, "failed", problem)
         raise PermanentJobError(problem)
     assert draft.recipient
     claimed = await ctx.call(
@@ -79,9 +105,12 @@ async def send_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     message.set_content(sending["body"])
     try:
         await asyncio.to_thread(_deliver, smtp, message)
-    except (smtplib.SMTPException, OSError):
+    except (smtplib.SMTPException, OSError) as exc:
         last = ctx.attempt >= rt.settings.jobs.max_attempts
-        await _set_status(ctx, draft_id, "failed" if last else "queued")
+        said = _in_words(exc)
+        await _set_status(
+            ctx, draft_id, "failed" if last else "queued", said if last else f"retrying: {said}"
+        )
         raise
     await _set_status(ctx, draft_id, "sent")
     return {"draft_id": draft_id, "status": "sent", "message_id": message["Message-ID"]}
@@ -115,9 +144,10 @@ async def draft_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]
             max_tokens=300,
             temperature=0.5,
         )
-        text = "".join(
-            [e.text async for e in ctx.engine.stream(request) if isinstance(e, TextDelta)]
-        )
+        with call_scope("draft", ctx.user_id):
+            text = "".join(
+                [e.text async for e in ctx.engine.stream(request) if isinstance(e, TextDelta)]
+            )
         body = text.strip() or body
     done = await ctx.call("emails.finish_draft", {"draft_id": draft_id, "body": body})
     return {"draft_id": draft_id, "status": done.output.model_dump()["status"]}

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from assistant.db.models import Job
 from assistant.errors import Conflict
 from assistant.jobs.queue import JobOut
-from assistant.jobs.runner import progress_data
 from assistant.procedures.context import CallContext
 from assistant.procedures.registry import ALL_STAFF, procedure
+from assistant.procedures.types import Id, Input
+from assistant.queue.rows import progress_data
 
 
-class JobRef(BaseModel):
+class JobRef(Input):
     """Written out here, not from crm.common: the CRM queues jobs, so jobs must not need it."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    job_id: int = Field(ge=1, le=2**53, description="A job id.")
+    job_id: Id = Field(description="A job id.")
 
 
 def _job_target(args: Any) -> list[tuple[str, int]]:

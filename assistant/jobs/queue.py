@@ -7,15 +7,15 @@ lease expired or whose queue entry vanished (e.g. Redis was flushed).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import or_
 from sqlmodel import col, select
 
 from assistant.db.models import Job
-from assistant.queue.rows import ARQ_JOB_KEY, add_job, arq_id, push
+from assistant.queue.rows import ARQ_JOB_KEY, ARQ_RESULT_KEY, add_job, arq_id, push
 from assistant.runtime import Runtime
 
 
@@ -28,6 +28,9 @@ class JobOut(BaseModel):
     attempts: int
     result: dict[str, Any] | None
     error: str | None
+    params: dict[str, Any] = Field(default_factory=dict, description="What it works on (ids).")
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @classmethod
     def of(cls, job: Job) -> JobOut:
@@ -35,9 +38,12 @@ class JobOut(BaseModel):
         return cls(
             job_id=job.id,
             **job.model_dump(
-                include={"kind", "status", "done", "total", "attempts", "result", "error"}
+                include={
+                    "kind", "status", "done", "total", "attempts", "result", "error", "params",
+                    "created_at", "updated_at",
+                }
             ),
-        )
+        )  # fmt: skip
 
 
 async def enqueue(
@@ -78,6 +84,7 @@ async def reconcile(runtime: Runtime) -> list[int]:
             )
         ).all()
         revived: list[Job] = []
+        stale: list[str] = []
         for job in rows:
             if job.status == "cancelling":
                 job.status, job.lease_until = "cancelled", None  # its worker died mid-cancel
@@ -86,10 +93,17 @@ async def reconcile(runtime: Runtime) -> list[int]:
             ):
                 continue  # still waiting in Redis: nothing lost
             else:
+                if job.status == "queued":
+                    # Its queue entry ran and ended without claiming it (the database was
+                    # unreachable): arq keeps that outcome under the same id and would
+                    # silently refuse the same id again.
+                    stale.append(ARQ_RESULT_KEY + arq_id(job, runtime.settings.jobs.queue))
                 job.status, job.lease_until = "queued", None
                 revived.append(job)
             job.updated_at = now
             session.add(job)
+    if stale:
+        await runtime.redis.delete(*stale)
     for job in revived:
         await push(runtime, job)
     return [job.id for job in revived if job.id is not None]

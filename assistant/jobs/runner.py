@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import or_, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import col
 
 from assistant.db.models import Job, User
@@ -17,7 +19,7 @@ from assistant.jobs.registry import JobKinds
 from assistant.procedures.context import Caller, Principal
 from assistant.procedures.executor import Done, Executor
 from assistant.procedures.system import WORKER
-from assistant.queue.rows import push
+from assistant.queue.rows import publish_progress, push
 from assistant.runtime import Runtime
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,11 @@ class JobCancelled(Exception):
 
 class PermanentJobError(Exception):
     """A failure that retrying cannot fix: the job ends `failed` at once."""
+
+
+class ClaimFailed(Exception):
+    """The database did not answer the claim (locked, restarting): nothing ran, no attempt
+    was counted; the same queue entry should be tried again shortly."""
 
 
 @dataclass
@@ -72,23 +79,6 @@ class JobContext:
         await publish_progress(rt, job)
         if cancelling:
             raise JobCancelled()
-
-
-def progress_data(job: Job) -> dict[str, Any]:
-    """The `job.progress` event's data (a cancel still running reads as running)."""
-    return {
-        "job_id": job.id,
-        "kind": job.kind,
-        "done": job.done,
-        "total": job.total,
-        "status": "running" if job.status == "cancelling" else job.status,
-    }
-
-
-async def publish_progress(runtime: Runtime, job: Job) -> None:
-    if job.user_id is None:
-        return
-    await runtime.bus.publish([job.user_id], "job.progress", progress_data(job))
 
 
 async def _claim(runtime: Runtime, job_id: int) -> Job | None:
@@ -147,6 +137,25 @@ async def _finish(runtime: Runtime, job_id: int, **values: Any) -> Job:
     return job
 
 
+async def _release(runtime: Runtime, job_id: int) -> None:
+    """Back to queued under the attempt number it was queued with (a stop is no failed
+    attempt), so its queue entry, which arq keeps, is the one the reconciler looks for."""
+    now = runtime.clock.now()
+    async with runtime.sessions() as session, session.begin():
+        await session.exec(
+            update(Job)
+            .where(col(Job.id) == job_id, col(Job.status) == "running")
+            .values(
+                status="queued",
+                attempts=col(Job.attempts) - 1,
+                lease_until=None,
+                updated_at=now,
+                error="released: its worker stopped",
+            )
+        )
+    logger.info("job %s released: its worker is stopping", job_id)
+
+
 def backoff(runtime: Runtime, attempt: int) -> float:
     jobs = runtime.settings.jobs
     return float(min(jobs.backoff_seconds * 2 ** (attempt - 1), jobs.backoff_max_seconds))
@@ -156,15 +165,20 @@ async def run_job(
     runtime: Runtime, executor: Executor, kinds: JobKinds, job_id: int, engine: Any = None
 ) -> str:
     """Run one job to an outcome; returns the job's status (or 'skipped' if not ours)."""
-    job = await _claim(runtime, job_id)
+    try:
+        job = await _claim(runtime, job_id)
+    except DBAPIError as exc:
+        raise ClaimFailed(type(exc.orig).__name__ if exc.orig else type(exc).__name__) from exc
     if job is None:
         return "skipped"
     assert job.id is not None
+    await publish_progress(runtime, job)  # it started: a jobs page shows it running
     handler = kinds.get(job.kind)
     if handler is None:
         done = await _finish(runtime, job_id, status="failed", error=f"unknown job kind {job.kind}")
         return done.status
     job_id = job.id
+    started = time.perf_counter()
     ctx = JobContext(runtime, executor, job_id, job.user_id, job.kind, job.attempts, engine)
     beat = asyncio.create_task(_heartbeat(runtime, job_id))
     try:
@@ -172,6 +186,11 @@ async def run_job(
         job = await _finish(runtime, job_id, status="succeeded", result=result, error=None)
     except JobCancelled:
         job = await _finish(runtime, job_id, status="cancelled")
+    except asyncio.CancelledError:
+        # The worker is stopping (SIGTERM past its drain time): give the job back at once
+        # rather than leave its lease to expire; arq puts the entry back for another worker.
+        await asyncio.shield(_release(runtime, job_id))
+        raise
     except PermanentJobError as exc:
         job = await _finish(runtime, job_id, status="failed", error=str(exc)[:500])
     except Exception as exc:  # any other failure is retried with backoff, then ends failed
@@ -191,5 +210,6 @@ async def run_job(
         beat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await beat
+    runtime.metrics.job_duration.labels(job.kind, job.status).observe(time.perf_counter() - started)
     await publish_progress(runtime, job)
     return job.status

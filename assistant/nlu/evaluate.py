@@ -22,6 +22,7 @@ from assistant.nlu.data import OOS, Example, Span
 from assistant.nlu.labels import CHAT, PERSON_LABELS
 
 if TYPE_CHECKING:
+    from assistant.nlu.contacts import ContactIndex
     from assistant.nlu.model import NLUModel
 
 
@@ -164,10 +165,12 @@ def score(
     )
 
 
-def predict(model: NLUModel, texts: Sequence[str]) -> list[Prediction]:
+def predict(
+    model: NLUModel, texts: Sequence[str], known: ContactIndex | None = None
+) -> list[Prediction]:
     return [
         Prediction(r.intent, r.confidence, tuple(Span(e.start, e.end, e.label) for e in r.entities))
-        for r in model.parse_many(texts)
+        for r in model.parse_many(texts, known=known)
     ]
 
 
@@ -183,19 +186,21 @@ def _ms(values: Sequence[float], q: float) -> float:
     return 1000 * value
 
 
-def timing(model: NLUModel, texts: Sequence[str], warmup: int = 20) -> dict[str, float]:
+def timing(
+    model: NLUModel, texts: Sequence[str], warmup: int = 20, known: ContactIndex | None = None
+) -> dict[str, float]:
     """Latency per utterance parsed alone (p50/p95, ms) and words per second.
 
     CPU time is reported beside wall time: on a shared machine the wall figure includes
     waiting for a core, the CPU figure is what one uncontended core would take.
     """
     for text in texts[:warmup]:
-        model.parse(text)
+        model.parse(text, known)
     wall: list[float] = []
     cpu: list[float] = []
     for text in texts:
         start, start_cpu = time.perf_counter(), time.process_time()
-        model.parse(text)
+        model.parse(text, known)
         cpu.append(time.process_time() - start_cpu)
         wall.append(time.perf_counter() - start)
     if not wall:
@@ -211,9 +216,15 @@ def timing(model: NLUModel, texts: Sequence[str], warmup: int = 20) -> dict[str,
     }
 
 
-def evaluate(model: NLUModel, examples: Sequence[Example], with_timing: bool = True) -> Report:
+def evaluate(
+    model: NLUModel,
+    examples: Sequence[Example],
+    with_timing: bool = True,
+    known: ContactIndex | None = None,
+) -> Report:
+    """Score `model` on `examples`; with `known`, the CRM's contacts are matched too."""
     texts = [e.text for e in examples]
-    report = score(examples, predict(model, texts), threshold=model.threshold)
+    report = score(examples, predict(model, texts, known), threshold=model.threshold)
     if with_timing:
-        report.timing = timing(model, texts)
+        report.timing = timing(model, texts, known=known)
     return report

@@ -16,8 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.nlu.contacts import (
+    ContactIndex,
+    KnownMention,
+    NameWords,
+    combine,
+    fallback_people,
+    not_a_person,
+)
 from assistant.nlu.data import DataError, crm_labels
-from assistant.nlu.postprocess import tidy
+from assistant.nlu.labels import PERSON_LABELS
+from assistant.nlu.postprocess import NOT_NAMES, merge_roles, tidy
+from assistant.nlu.spelling import Corrected, Speller
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -41,6 +51,10 @@ class NLUResult:
     confidence: float
     ranking: list[tuple[str, float]] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    known: tuple[KnownMention, ...] = ()
+    """The CRM's contacts named in the text (when the parse was given a `ContactIndex`)."""
+    corrected: str | None = None
+    """The text the classifier read, when spelling correction changed it."""
 
     def first(self, label: str) -> Entity | None:
         return next((e for e in self.entities if e.label == label), None)
@@ -54,6 +68,7 @@ class NLUResult:
                 {"label": e.label, "text": e.text, "start": e.start, "end": e.end}
                 for e in self.entities
             ],
+            "corrected": self.corrected,
         }
 
 
@@ -89,6 +104,14 @@ class NLUModel:
         if name not in POSTPROCESS:
             raise DataError(f"{meta_path}: unknown postprocess {name!r}")
         self._postprocess = POSTPROCESS[name]
+        self._crm = name == "crm"
+        self.speller = Speller.load(self.path)
+        self.vocabulary: frozenset[str] = self.speller.known if self.speller else frozenset()
+        self.name_words = (
+            NameWords(self.vocabulary, self.speller.names, self.speller.english, NOT_NAMES)
+            if self.speller is not None
+            else None
+        )
         labels = self.meta.get("entity_labels")
         self.entity_labels = frozenset(labels) if labels is not None else crm_labels().entities
         self._nlp = self._load(self.path)
@@ -106,24 +129,55 @@ class NLUModel:
     def intents(self) -> tuple[str, ...]:
         return tuple(self._nlp.get_pipe("textcat").labels)  # type: ignore[attr-defined]
 
-    def _result(self, doc: Doc) -> NLUResult:
+    def _correct(self, text: str, known: ContactIndex | None) -> Corrected:
+        if self.speller is None:
+            return Corrected(text, text)
+        return self.speller.correct(text, known.words() if known is not None else ())
+
+    def _result(self, doc: Doc, fixed: Corrected, known: ContactIndex | None) -> NLUResult:
+        text = fixed.original
         ranking = sorted(doc.cats.items(), key=lambda kv: -kv[1])[: self.top_k]
         intent, confidence = ranking[0] if ranking else ("chat", 0.0)
-        found = [
-            Entity(e.label_, e.text, e.start_char, e.end_char)
-            for e in doc.ents
-            if e.label_ in self.entity_labels
-        ]
-        entities = self._postprocess(intent, doc.text, found)
+        found = []
+        for e in doc.ents:
+            if e.label_ not in self.entity_labels:
+                continue
+            start, end = fixed.original_span(e.start_char, e.end_char)
+            found.append(Entity(e.label_, text[start:end], start, end))
+        entities = self._postprocess(intent, text, found)
+        matches: tuple[KnownMention, ...] = ()
+        if self._crm:
+            entities = [
+                e
+                for e in entities
+                if e.label not in PERSON_LABELS or not not_a_person(e, self.vocabulary, text)
+            ]
+            if known is not None:
+                matches = tuple(known.find(text, self.vocabulary))
+                combined = combine(intent, text, entities, matches, self.vocabulary)
+                entities = merge_roles(intent, text, combined)
+            if self.name_words is not None:
+                entities = fallback_people(intent, text, entities, self.name_words)
         return NLUResult(
-            intent, float(confidence), [(name, float(score)) for name, score in ranking], entities
+            intent,
+            float(confidence),
+            [(name, float(score)) for name, score in ranking],
+            entities,
+            matches,
+            fixed.text if fixed.changed else None,
         )
 
-    def parse(self, text: str) -> NLUResult:
-        return self._result(self._nlp(text))
+    def parse(self, text: str, known: ContactIndex | None = None) -> NLUResult:
+        """Intent and entities of `text`; with `known`, the CRM's contacts are found too."""
+        fixed = self._correct(text, known)
+        return self._result(self._nlp(fixed.text), fixed, known)
 
-    def parse_many(self, texts: Iterable[str], batch_size: int = 64) -> list[NLUResult]:
-        return [self._result(doc) for doc in self._nlp.pipe(texts, batch_size=batch_size)]
+    def parse_many(
+        self, texts: Iterable[str], batch_size: int = 64, known: ContactIndex | None = None
+    ) -> list[NLUResult]:
+        fixed = [self._correct(text, known) for text in texts]
+        docs = self._nlp.pipe((f.text for f in fixed), batch_size=batch_size)
+        return [self._result(doc, f, known) for doc, f in zip(docs, fixed, strict=True)]
 
     def accepts(self, result: NLUResult) -> bool:
         """Whether the classifier alone may decide (calibrated on dev at training time)."""

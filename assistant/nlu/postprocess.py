@@ -93,7 +93,7 @@ _NOT_NAME_WORDS = """mr mrs ms miss mx dr doctor prof sr jr i
     how why which does did do is are gp acc ndis vip as about re regarding that his her their
     he she they we me my our your it its up out off over after before again too all any some
     there here be been has have had will should now still just not"""
-_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 _EDGE = " \t,.;:!?\"'\u201c\u201d\u2018\u2019-\u2013\u2014"
 
 
@@ -132,7 +132,7 @@ def _name_word(word: str, shouted: bool = False) -> bool:
         word[:1].isupper()
         and bare.isalpha()
         and (initial or shouted or not word.isupper())
-        and word.lower().rstrip(".") not in _NOT_NAMES
+        and word.lower().rstrip(".") not in NOT_NAMES
     )
 
 

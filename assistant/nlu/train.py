@@ -3,8 +3,9 @@
 The examples become DocBin files, spaCy trains the config with a progress bar (steps and the
 time left), the best model is moved into place atomically, and the intent threshold is
 calibrated on the dev set and stored beside it (`meta_assistant.json`) with the labels the
-model knows, so the hybrid parser and `nlu eval` read one directory. The labels come from
-the data: the co-pilot's own model and a model of anyone's intents train the same way.
+model knows and the training data's vocabulary for the speller (`words.json`), so the hybrid
+parser and `nlu eval` read one directory. The labels come from the data: the co-pilot's own
+model and a model of anyone's intents train the same way.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.nlu import progress
 from assistant.nlu.calibrate import calibrate
 from assistant.nlu.data import DataError, Example, LabelSet
+from assistant.nlu.spelling import write_words
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -116,6 +118,7 @@ def train_model(
             "postprocess": postprocess,
             **(extra_meta or {}),
         }
+        write_words(best, train)
         _write_meta(best, dev, target_precision, config, meta)
         staged = work / "staged"
         shutil.move(str(best), staged)

@@ -5,8 +5,13 @@ Matching, chosen for what a scrubber is for (nothing may leak):
   every non-space character of it; half a record number replaced is still a leak;
 - a predicted span is correct when it overlaps a gold span of the same type; one that
   overlaps none is a false positive (over-scrubbing: it costs readability, not privacy);
-- types are compared after mapping gold labels through ``LABEL_ALIASES`` (PER -> PERSON...).
+- types are compared after mapping labels through ``LABEL_ALIASES`` (PER -> PERSON...).
 Recall and precision are computed from those two counts; F2 weights recall four times.
+
+Type-agnostic figures answer the question logs and prompts care about (a name replaced as a
+location is still replaced): a gold span is found with *any overlap* when some prediction of
+any type touches it, and with *full coverage* when predictions of any type together cover
+every non-space character of it; a prediction is correct when it overlaps any gold span.
 """
 
 from __future__ import annotations
@@ -36,6 +41,12 @@ LABEL_ALIASES = {
     "LOC": "LOCATION",
     "INSURANCE": "INSURANCE_ID",
     "MEMBER_ID": "INSURANCE_ID",
+    "US_SSN": "NATIONAL_ID",
+    "UK_NHS": "NATIONAL_ID",
+    "SSN": "NATIONAL_ID",
+    "ZIP": "POSTCODE",
+    "ZIPCODE": "POSTCODE",
+    "DATE_TIME": "DATE",
 }
 
 
@@ -47,6 +58,7 @@ class DatasetError(ValueError):
 class Example:
     text: str
     spans: tuple[Span, ...]
+    kind: str = ""
 
 
 @dataclass
@@ -73,8 +85,30 @@ class Counts:
 
 
 @dataclass
+class AgnosticCounts:
+    """Counts that ignore the entity type (see the module docstring)."""
+
+    gold: int = 0
+    overlapped: int = 0
+    covered: int = 0
+    predicted: int = 0
+    correct: int = 0
+
+    def scores(self) -> dict[str, float]:
+        def ratio(num: int, den: int) -> float:
+            return round(num / den, 4) if den else 1.0
+
+        return {"recall_any_overlap": ratio(self.overlapped, self.gold),
+                "recall_full_coverage": ratio(self.covered, self.gold),
+                "precision": ratio(self.correct, self.predicted),
+                "support": self.gold, "predicted": self.predicted}  # fmt: skip
+
+
+@dataclass
 class Report:
     per_type: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    agnostic: AgnosticCounts = field(default_factory=AgnosticCounts)
+    per_kind: dict[str, AgnosticCounts] = field(default_factory=lambda: defaultdict(AgnosticCounts))
 
     @property
     def overall(self) -> Counts:
@@ -89,6 +123,8 @@ class Report:
             "prediction correct when it overlaps a same-type gold span",
             "per_type": {k: self.per_type[k].scores() for k in sorted(self.per_type)},
             "overall": self.overall.scores(),
+            "type_agnostic": self.agnostic.scores(),
+            "per_kind": {k: self.per_kind[k].scores() for k in sorted(self.per_kind)},
         }
 
 
@@ -131,20 +167,34 @@ def _example(item: Any, index: int, path: Path) -> Example:
         if not 0 <= start < end <= len(text):
             raise DatasetError(f"{where}, span {j}: positions {start}..{end} outside the text")
         parsed.append(Span(start, end, label, 1.0))
-    return Example(text, tuple(parsed))
+    kind = item.get("kind", "")
+    return Example(text, tuple(parsed), kind if isinstance(kind, str) else "")
 
 
-def _covered(gold: Span, predicted: Sequence[Span], text: str) -> bool:
+def _covered(gold: Span, predicted: Sequence[Span], text: str, *, typed: bool = True) -> bool:
     covered = [False] * (gold.end - gold.start)
     for p in predicted:
-        if p.entity_type != gold.entity_type:
+        if typed and p.entity_type != gold.entity_type:
             continue
         for i in range(max(p.start, gold.start), min(p.end, gold.end)):
             covered[i - gold.start] = True
     return all(c or text[gold.start + i].isspace() for i, c in enumerate(covered))
 
 
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
 def score_example(example: Example, predicted: Sequence[Span], report: Report) -> None:
+    predicted = [Span(p.start, p.end, normalise_label(p.entity_type), p.score) for p in predicted]
+    for agnostic in (report.agnostic, report.per_kind[example.kind or "all"]):
+        for gold in example.spans:
+            agnostic.gold += 1
+            agnostic.overlapped += any(_overlaps(gold, p) for p in predicted)
+            agnostic.covered += _covered(gold, predicted, example.text, typed=False)
+        for p in predicted:
+            agnostic.predicted += 1
+            agnostic.correct += any(_overlaps(g, p) for g in example.spans)
     for gold in example.spans:
         counts = report.per_type[gold.entity_type]
         counts.gold += 1
@@ -172,5 +222,13 @@ def format_table(report: Report) -> str:
         rows.append(
             f"{name:<24} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f2']:>7.3f} "
             f"{s['support']:>8}"
+        )
+    rows += ["", f"{'type-agnostic':<24} {'precision':>9} {'any-overlap':>11} "
+                 f"{'full-coverage':>13} {'support':>8}"]  # fmt: skip
+    kinds = data["per_kind"] if len(data["per_kind"]) > 1 else {}
+    for name, a in [("ALL", data["type_agnostic"]), *kinds.items()]:
+        rows.append(
+            f"{name:<24} {a['precision']:>9.3f} {a['recall_any_overlap']:>11.3f} "
+            f"{a['recall_full_coverage']:>13.3f} {a['support']:>8}"
         )
     return "\n".join(rows)

@@ -41,9 +41,13 @@ ADOPTED_LOGGERS = (
     "litestar", "httpx", "httpcore", "asyncio", "py.warnings", "llama_cpp", "vllm",
 )  # fmt: skip
 
-# Libraries whose DEBUG output traces raw data: aiosqlite logs every SQL call with its
-# parameters (names, clinical text), which no scrubber can be trusted to recognise.
-QUIET_LOGGERS = {"aiosqlite": logging.INFO}
+# Libraries whose DEBUG output traces raw data, which no scrubber can be trusted to recognise:
+# aiosqlite logs every SQL call with its parameters (names, clinical text); the hosted SDKs
+# log each request's body and headers; presidio logs the text it analyses.
+QUIET_LOGGERS = {
+    name: logging.INFO
+    for name in ("aiosqlite", "anthropic", "openai", "presidio-analyzer", "presidio-anonymizer")
+}
 
 _RECORD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 # ggml_log_level: NONE, DEBUG, INFO, WARN, ERROR, CONT (continues the previous line).

@@ -10,34 +10,48 @@ imports Presidio: only the scrubber does, lazily, when it loads.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import tldextract
-from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     EmailRecognizer,
     IbanRecognizer,
     IpRecognizer,
     NhsRecognizer,
-    PhoneRecognizer,
+    SpacyRecognizer,
     UsSsnRecognizer,
 )
 
-from assistant.privacy.names import FirstNameRecognizer, KnownValuesRecognizer
+from assistant.privacy import dates, identifiers, name_context, phones, places
+from assistant.privacy.name_lists import common_english, words
+from assistant.privacy.names import (
+    ORGANISATION_WORDS,
+    FirstNameRecognizer,
+    KnownValuesRecognizer,
+)
 
 RecognizerFactory = Callable[[], EntityRecognizer]
 
 # Separators between a keyword and its value: "MRN 00123", "MRN: 00123", "mrn=00123",
-# '"mrn": "00123"', "MRN# 00123", "member ID no. 123".
-_SEP = r"""[\s"']{0,3}(?:(?:[:#=]|no\.?|number|num|is|id)[\s"']{0,3}){0,3}"""
+# '"mrn": "00123"', "MRN# 00123", "member ID no. 123", "Key (mrn)=(00123)".
+_SEP = r"""[\s"'()]{0,3}(?:(?:[:#=]|no\.?|number|num|is|id)[\s"'()]{0,3}){0,3}"""
 
 _MRN_KEYS = (
     r"mrn|mr\#|med(?:ical)?[\s_-]*rec(?:ord)?s?(?:[\s_-]*(?:number|no\.?|num|\#))?"
-    r"|chart(?:[\s_-]*(?:number|no\.?|\#))|patient[\s_-]*(?:id|number|no\.?|\#)"
-    r"|hospital[\s_-]*(?:number|no\.?)"
+    r"|chart(?:[\s_-]*(?:number|no\.?|\#))?|patient[\s_-]*(?:id|number|no\.?|\#|ref)"
+    r"|hospital[\s_-]*(?:number|no\.?|id)|hosp[\s_-]*no\.?|(?-i:PID)|prontu[aá]rio|ur[\s_-]*(?:number|no\.?)"
+    r"|record[\s_-]*(?:number|no\.?|id|\#)|health[\s_-]*record[\s_-]*(?:number|no\.?|id)"
+    r"|clinic[\s_-]*(?:number|no\.?|id)|emr[\s_-]*(?:number|no\.?|id|\#)?|ehr[\s_-]*(?:id|\#)"
+    r"|hn|h\.?n\.?|file[\s_-]*(?:number|no\.?)|dossier(?:[\s_-]*(?:n[°o]\.?|nr\.?))?"
+    r"|krankenblatt(?:nummer)?|historia[\s_-]*cl[ií]nica|cartella[\s_-]*clinica|n[°º]\s*de\s*historia"
+    r"|unit[\s_-]*(?:number|no\.?)|nhi|case[\s_-]*(?:number|no\.?)|numéro[\s_-]*de[\s_-]*dossier"
+    r"|patientennummer|fallnummer|pid-3"
 )
-_MRN_VALUE = r"(?:[A-Z]{1,3}[-]?)?\d{4,12}\b"
+# "00123", "RH-00917", "PT-2026-004417", "MRN-0038812/B", "K4471902".
+_MRN_VALUE = r"(?:[A-Z]{1,4}[-/]?)?\d{3,12}(?:[-/.](?:\d{2,12}|[A-Z]{1,2}\b))*(?:\b|(?<=[A-Z]))"
 
 _INSURANCE_KEYS = (
     r"member(?:ship)?[\s_-]*(?:id|\#|no\.?|number)|subscriber[\s_-]*(?:id|\#|no\.?|number)"
@@ -55,11 +69,22 @@ _MONTHS = (
 _DATE_VALUE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
     rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}})\b"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}}"
+    rf"|\d{{1,2}}[-/ ]{_MONTHS}[-/ ]\d{{2,4}}|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01]))\b"
+)
+# What a date of birth may be besides a date: partial or unknown in part ("Jan 1958",
+# "12/1975", "?/?/1971", a year alone), or written the East Asian way (1988年3月5日).
+_DOB_VALUE = (
+    rf"(?:{_DATE_VALUE}|\d{{4}}\s?年\s?\d{{1,2}}\s?月(?:\s?\d{{1,2}}\s?日)?"
+    rf"|(?:{_MONTHS}\s+|(?:0?[1-9]|1[0-2])[/.-]|\?{{1,2}}[/.-]\?{{1,2}}[/.-])(?:19|20)\d\d\b"
+    rf"|(?:19|20)\d\d\b(?![/.-]\d))"
 )
 _DOB_KEYS = (
     r"dob|d\.o\.b\.?|date[\s_-]*of[\s_-]*birth|birth[\s_-]*date|birthdate|birthday"
-    r"|born(?:\s+on)?|b\.d\."
+    r"|born(?:\s+on)?|b\.d\.|birth|geb\.|geboren(?:\s+am)?|geburtsdatum|n[ée]e?\s+le"
+    r"|date\s+de\s+naissance|fecha\s+de\s+nacimiento|f\.\s?nac\.?|nacid[oa]\s+el"
+    r"|data\s+de\s+nascimento|data\s+di\s+nascita|nat[oa]\s+il|geboortedatum|geb\.\s?datum"
+    r"|fødselsdato|födelsedatum|data\s+urodzenia|ur\."
 )
 
 _STREET_TYPES = (
@@ -79,7 +104,18 @@ _ADDRESS = (
     rf"(?:,?\s+{_POSTCODE})?"
 )
 
-_TITLES = r"mr|mrs|ms|miss|mx|dr|prof|sr|sra|mme|herr|frau"
+_TITLES = (
+    r"mr|mrs|ms|miss|mx|dr|prof|sr|sra|srta|mme|mlle|m|herr|frau|pastor|rev|sister|brother"
+    r"|sig|sig\.ra|dott|dott\.ssa|dr\.ssa|prof\.ssa|pan|pani|say\u0131n|bay|bayan|monsieur"
+    r"|madame|mademoiselle|señor|señora|señorita|senhor|senhora|signor|signora|signore|dra|dona"
+    r"|doña|dhr|mevr|mevrouw|meneer|fru|sir|dame|lady|lord|father|imam|rabbi"
+    r"|nurse|matron|sgt|capt|cllr|doctor|docteur|doktor|professor"
+)
+# Family words used as titles: "Aunty Mere", "Grandma Rose", "Tita Baby", "Nonna Pina".
+_KIN_TITLES = (
+    r"aunty|auntie|uncle|grandma|grandpa|granny|nana|nanna|koro|kuia|tita|tito|lola|lolo"
+    r"|tante|onkel|tía|tío|tia|tio|nonna|nonno|oma|opa"
+)
 _ROLE_WORDS = (
     r"patient|client|contact|caller|guardian|spouse|husband|wife|mother|father|daughter|son"
     r"|partner|name|full[\s_-]*name|first[\s_-]*name|last[\s_-]*name|surname|emergency contact"
@@ -87,10 +123,15 @@ _ROLE_WORDS = (
 _NAME_TOKEN = rf"(?:[A-Z][a-zà-ÿ{_APOS}-]+|[A-Z]{{2,}}|[A-Z][a-z]+[A-Z][a-z]+)"
 
 
-def _keyed(name: str, entity: str, keys: str, value: str, score: float) -> PatternRecognizer:
-    """A value introduced by a keyword: only the value is reported, so logs keep the keyword."""
-    pattern = Pattern(name, rf"(?<=\b(?:{keys}){_SEP})(?-i:{value})", score)
-    return PatternRecognizer(supported_entity=entity, patterns=[pattern], name=name)
+def _keyed(
+    name: str, entity: str, keys: str, value: str, score: float, extra: Sequence[Pattern] = ()
+) -> PatternRecognizer:
+    """A value introduced by a keyword: only the value is reported, so logs keep the keyword.
+    `extra`: patterns of the same entity that need no keyword."""
+    # The keyword may end a longer key: src_mrn=, subject_mrn= (Presidio's regex module allows
+    # the variable-width look-behind).
+    pattern = Pattern(name, rf"(?<=(?:\b|_)(?:{keys}){_SEP})(?-i:{value})", score)
+    return PatternRecognizer(supported_entity=entity, patterns=[pattern, *extra], name=name)
 
 
 _FACTORIES: dict[str, RecognizerFactory] = {}
@@ -125,7 +166,16 @@ def build(names: Iterable[str]) -> list[EntityRecognizer]:
 
 @register("medical_record_number")
 def medical_record_number() -> EntityRecognizer:
-    return _keyed("medical_record_number", "MEDICAL_RECORD_NUMBER", _MRN_KEYS, _MRN_VALUE, 0.9)
+    # An Australian or New Zealand unit record number carries its own prefix: "UR 2231456".
+    ur_number = Pattern("ur_number", r"(?-i:\bUR[ -]?\d{5,8}\b)", 0.7)
+    return _keyed(
+        "medical_record_number",
+        "MEDICAL_RECORD_NUMBER",
+        _MRN_KEYS,
+        _MRN_VALUE,
+        0.9,
+        extra=(ur_number,),
+    )
 
 
 @register("insurance_id")
@@ -142,7 +192,7 @@ def insurance_id() -> EntityRecognizer:
 
 @register("date_of_birth")
 def date_of_birth() -> EntityRecognizer:
-    pattern = Pattern("date_of_birth", rf"(?<=\b(?:{_DOB_KEYS}){_SEP}(?:on\s+)?){_DATE_VALUE}", 0.9)
+    pattern = Pattern("date_of_birth", rf"(?<=\b(?:{_DOB_KEYS}){_SEP}(?:on\s+)?){_DOB_VALUE}", 0.9)
     return PatternRecognizer(
         supported_entity="DATE_OF_BIRTH", patterns=[pattern], name="date_of_birth"
     )
@@ -164,14 +214,22 @@ def titled_person() -> EntityRecognizer:
     titled = Pattern(
         "titled", rf"(?<=\b(?i:{_TITLES})\.?\s{{1,3}}){_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}", 0.7
     )
+    field = Pattern(
+        "field",
+        rf"""(?<=\b(?i:surname|last[\s_-]*name|family[\s_-]*name|forename|first[\s_-]*name|given[\s_-]*name)[\s:="']{{1,4}}){_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}""",
+        0.6,
+    )
     role = Pattern(
         "role",
         rf"""(?<=\b(?i:{_ROLE_WORDS})[\s:="']{{1,4}}){_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}""",
         0.5,
     )
+    kin = Pattern(
+        "kin", rf"(?<=\b(?i:{_KIN_TITLES})[ \t]){_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{0,1}}", 0.6
+    )
     return PatternRecognizer(
         supported_entity="PERSON",
-        patterns=[titled, role],
+        patterns=[titled, field, role, kin],
         name="titled_person",
         global_regex_flags=re.DOTALL | re.MULTILINE,
     )
@@ -196,31 +254,198 @@ class OfflineEmailRecognizer(EmailRecognizer):
         return self._extract(pattern_text.rsplit("@", 1)[-1]).fqdn != ""
 
 
+class NerRecognizer(SpacyRecognizer):
+    """spaCy's people and places, less what the small model gets wrong in logs.
+
+    It reads "EUR card=" or "GB" as entities; a name or place has no "=", no digits, and is not
+    two or three capitals.
+    """
+
+    def __init__(self, supported_entities: list[str], name: str) -> None:
+        super().__init__(supported_entities=supported_entities, name=name)
+        from assistant.privacy.names import faker_surnames, gazetteer_first_names
+
+        self._name_words = gazetteer_first_names() | faker_surnames()
+        self._first_names = gazetteer_first_names()
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        kept: list[RecognizerResult | None] = []
+        for result in super().analyze(text, entities, nlp_artifacts):
+            value = text[result.start : result.end]
+            if re.search(r"[=\d{}<>/\\]", value) or re.fullmatch(r"[A-Z]{1,3}", value.strip()):
+                continue
+            if not self._plausible(value, text[max(0, result.start - 6) : result.start]):
+                continue
+            if self._heading_word(text, result, nlp_artifacts):
+                continue
+            kept.append(self._without_common_opener(text, result))
+        return [r for r in kept if r is not None]
+
+    def _without_common_opener(
+        self, text: str, result: RecognizerResult
+    ) -> RecognizerResult | None:
+        """A person that opens with a common word no name list holds ("Hip OA", "Daughter
+        Eilidh", "Mrs McAllister") is the rest, if the rest is a name, else nothing."""
+        words = text[result.start : result.end].split()
+        if (
+            result.entity_type != "PERSON"
+            or len(words) < 2
+            or words[0].lower() in self._name_words
+            or not common_english(words[0])
+        ):
+            return result
+        rest = words[1:]
+        if all(
+            (w.lower() in self._name_words or not common_english(w))
+            and not re.fullmatch(r"[A-Z]{1,3}", w)
+            for w in rest
+        ):
+            start = text.index(rest[0], result.start + len(words[0]))
+            return RecognizerResult(result.entity_type, start, result.end, result.score)
+        return None
+
+    def _heading_word(
+        self, text: str, result: RecognizerResult, nlp_artifacts: NlpArtifacts | None
+    ) -> bool:
+        """One capitalised word opening a line or sentence and followed by a noun, a number or a
+        colon is a heading or a clinical term ("Chiro: ...", "Knee effusion", "Grip strength
+        R 22 kg", "Agenda:"), not a name, unless it is a first name that is no common word."""
+        value = text[result.start : result.end]
+        words = value.split()
+        if words[0].lower() in _FOREIGN_OPENERS:
+            return True  # "Ihre Rechnung", "Sie den Betrag", "Suite à votre séance"
+        known = words[0].lower() in self._name_words or (
+            result.entity_type == "LOCATION" and value.lower() in places.place_names()[1]
+        )
+        if len(words) > 1:
+            return False
+        if not re.search(r"(?:\A|\n|[.!?:;|(\u2014])[ \t]*\Z", text[: result.start]):
+            return False
+        if not known and common_english(value, 50000):
+            return True  # "Knee", "Splints", "Postpartum" opening a sentence
+        if value.lower() in self._first_names and not common_english(value, 30000):
+            return False
+        if text[result.end : result.end + 1] == ":":
+            return True
+        tokens = nlp_artifacts.tokens if nlp_artifacts is not None else None
+        if tokens is None:
+            return False
+        following = next((t for t in tokens if t.idx >= result.end), None)
+        return following is not None and following.pos_ in ("NOUN", "ADJ", "NUM")
+
+    def _plausible(self, value: str, head: str) -> bool:
+        """What the small model tags in logs and foreign text that is no one's name or place."""
+        words = value.split()
+        if value.upper() in _LOG_WORDS or re.search(r"[a-z][A-Z]", value.replace("Mc", "")
+                                                           .replace("Mac", "")):  # fmt: skip
+            return False  # "DEBUG", "ContactIn": a log level, a class name
+        if re.search(r"\b(?:St|Saint|Ste)\.?\s$", head) or re.match(r"(?:St|Saint)\.?\s", value):
+            return False  # "St. Vincent's": a church or a hospital
+        if any(w.strip(".,").lower() in ORGANISATION_WORDS for w in words):
+            return False  # "Patient Services", "Riverside Surgery", "Praxis Hofmann"
+        if len(words) == 1 and (value.lower() in _NOT_NAMES_ALONE or _DRUG.search(value)):
+            return False  # "Contact", "Lisinopril"
+        if all(w.strip(".,").lower() in _SALUTATIONS for w in words):
+            return False  # "Cher Monsieur", "Dear Sir"
+        lower = [w for w in words if w.islower() and w not in _PARTICLES_LOWER]
+        # "votre appel", "lookup mrn": lower-case words are a name only when they are names
+        return all(all(part in self._name_words for part in w.split("-")) for w in lower)
+
+
+# Capitalised words opening sentences of letters in other languages, which the English model
+# takes for names.
+_FOREIGN_OPENERS = words(
+    """ihre ihr sie wir bitte mit der die das den dem vielen herzliche votre vos nous vous suite
+    merci veuillez su sus le la les el los las estimada estimado atentamente saludos met uw
+    graag hartelijke"""
+)
+_LOG_WORDS = frozenset(
+    ["DEBUG", "INFO", "WARN", "WARNING", "ERROR", "TRACE", "FATAL", "CRITICAL", "NOTICE", "ALERT"]
+)
+_NOT_NAMES_ALONE = words(
+    """contact contacts patient client user admin front reception morada rechnung behandlung
+    sie ihre votre vous nous instagram facebook whatsapp zoom teams google outlook gmail
+    redis valkey postgres postgresql sqlite nginx uvicorn litestar arq alembic vllm llama
+    presidio spacy python docker kubernetes"""
+)  # the last line: the stack's own names, in its logs ("Redis is unreachable")
+# Endings of drug names (the model tags "Lisinopril" or "Atorvastatin" as a person).
+_DRUG = re.compile(
+    r"(?i)(?:pril|olol|sartan|statin|mab|cillin|azole|mycin|formin|dipine|oxetine|tidine|parin"
+    r"|floxacin|cycline|profen|fenac|thiazide|gliptin|gliflozin|semide|caine|triptan|azepam"
+    r"|setron|lukast|dronate|tropium|terol|vudine|navir|previr)$"
+)
+_SALUTATIONS = words(
+    """dear cher chère chers liebe lieber sehr geehrte geehrter estimado estimada caro cara
+    monsieur madame mademoiselle herr frau señor señora senhor senhora signor signora sir madam
+    mr mrs ms miss dr doctor"""
+)
+_PARTICLES_LOWER = words(
+    "van von de del della da di der den la le du bin binti al el dos das ter ten y"
+)
+
+
+class PublicIpRecognizer(IpRecognizer):
+    """Presidio's IP recognizer, without loopback and unspecified addresses (never a person's)."""
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        if pattern_text.startswith(("127.", "0.0.0.0")) or pattern_text in ("::1", "::"):
+            return False
+        return super().validate_result(pattern_text)
+
+
 register("email")(OfflineEmailRecognizer)
-register("phone")(lambda: PhoneRecognizer(name="phone"))
+register("phone")(phones.PhoneRecognizer)
 register("credit_card")(lambda: CreditCardRecognizer(name="credit_card"))
+register("card_shape")(lambda: identifiers.CardShapeRecognizer("card_shape"))
 register("us_ssn")(lambda: UsSsnRecognizer(name="us_ssn"))
 register("iban")(lambda: IbanRecognizer(name="iban"))
-register("ip_address")(lambda: IpRecognizer(name="ip_address"))
+register("iban_shape")(lambda: identifiers.IbanShapeRecognizer("iban_shape"))
+register("ip_address")(lambda: PublicIpRecognizer(name="ip_address"))
 register("nhs_number")(lambda: NhsRecognizer(name="nhs_number"))
+register("national_id")(lambda: identifiers.NationalIdRecognizer("national_id"))
+register("insurance_keyed")(lambda: identifiers.InsuranceIdRecognizer("insurance_keyed"))
+register("other_id")(lambda: identifiers.OtherIdRecognizer("other_id"))
+register("url")(lambda: identifiers.UrlRecognizer("url"))
+register("date")(lambda: dates.DateRecognizer("date"))
+register("age")(lambda: dates.AgeRecognizer("age"))
+register("postcode")(lambda: places.PostcodeRecognizer("postcode"))
+register("location")(lambda: places.LocationRecognizer("location"))
+register("street_address_intl")(lambda: places.StreetAddressRecognizer("street_address_intl"))
+register("address_field")(places.AddressFieldRecognizer)
 
 
 register("known_contacts")(KnownValuesRecognizer)
 register("name_gazetteer")(FirstNameRecognizer)
+register("name_context")(name_context.NameContextRecognizer)
 
 DEFAULT_RECOGNIZERS: tuple[str, ...] = (
     "email",
     "phone",
     "credit_card",
+    "card_shape",
     "us_ssn",
     "iban",
+    "iban_shape",
     "ip_address",
     "nhs_number",
+    "national_id",
+    "insurance_keyed",
+    "other_id",
+    "url",
+    "date",
+    "age",
+    "postcode",
+    "location",
+    "street_address_intl",
+    "address_field",
     "medical_record_number",
     "insurance_id",
     "date_of_birth",
     "street_address",
     "titled_person",
     "name_gazetteer",
+    "name_context",
     "known_contacts",
 )

@@ -32,13 +32,19 @@ _PRIORITY = (
     "INSURANCE_ID",
     "DATE_OF_BIRTH",
     "EMAIL_ADDRESS",
+    "URL",
+    "IBAN_CODE",
+    "CREDIT_CARD",
+    "NATIONAL_ID",
     "PHONE_NUMBER",
     "UK_NHS",
     "US_SSN",
-    "CREDIT_CARD",
-    "IBAN_CODE",
-    "STREET_ADDRESS",
+    "OTHER_ID",
     "IP_ADDRESS",
+    "STREET_ADDRESS",
+    "POSTCODE",
+    "DATE",
+    "AGE",
     "PERSON",
     "LOCATION",
 )
@@ -125,8 +131,10 @@ class Scrubber:
         ner_entities: Sequence[str] = NER_ENTITIES,
         score_threshold: float = 0.4,
         cache_size: int = 4096,
+        phone_regions: Sequence[str] = (),
     ) -> None:
         self.model = model
+        self._phone_regions = tuple(phone_regions)
         self._recognizer_names = recognizers
         self._ner_entities = tuple(ner_entities)
         self._threshold = score_threshold
@@ -149,9 +157,8 @@ class Scrubber:
         import spacy.util
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-        from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-        from assistant.privacy import names, recognizers
+        from assistant.privacy import names, phones, recognizers
 
         if not (spacy.util.is_package(self.model) or Path(self.model).is_dir()):
             # Presidio would try to download it: never from here.
@@ -173,9 +180,11 @@ class Scrubber:
         nlp_engine.load()
         registry = RecognizerRegistry(supported_languages=["en"])
         registry.add_recognizer(
-            SpacyRecognizer(supported_entities=list(self._ner_entities), name="spacy_ner")
+            recognizers.NerRecognizer(supported_entities=list(self._ner_entities), name="spacy_ner")
         )
         for recognizer in built:
+            if isinstance(recognizer, phones.PhoneRecognizer) and self._phone_regions:
+                recognizer.regions = tuple(r.upper() for r in self._phone_regions)
             if isinstance(recognizer, names.KnownValuesRecognizer):
                 self._known = recognizer
                 if self._pending_known is not None:

@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 def start_logging(settings: Settings, level: str | None = None) -> tuple[LoggingHandle, Scrubber]:
     """The process-wide pipeline; the scrubber's models load in the background on first use."""
-    scrubber = Scrubber(model=settings.log.spacy_model)
+    scrubber = Scrubber(model=settings.log.spacy_model, phone_regions=settings.log.phone_regions)
     handle = configure_logging(
         level or settings.log.level,
         settings.log.format_for(sys.stderr),

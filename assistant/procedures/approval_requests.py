@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.db.models import Approval, EmailDraft, User
 from assistant.procedures.access import load_targets
+from assistant.procedures.impact import IMPACT_KEY
 from assistant.procedures.registry import Procedure
 
 
@@ -38,13 +39,40 @@ class ApprovalOut(BaseModel):
     records: list[dict[str, Any]] = Field(
         default_factory=list, description="The target records as they were when requested."
     )
+    edited: bool = Field(default=False, description="An approver changed the call.")
+    original_args: dict[str, Any] | None = Field(
+        default=None, description="The call as requested, when an approver edited it."
+    )
+    confirmed: bool = Field(
+        default=False, description="The requester confirmed the edited call (it may run)."
+    )
+    impact: dict[str, Any] | None = Field(
+        default=None,
+        description="What the call will touch, as previewed when it was requested (or edited): "
+        "`counts` per record type, the `records` by name, an e-mail's recipient, subject and "
+        "first lines, and the `call` in words (never a note's text for a role that may not "
+        "read it). The same preview a confirmation shows.",
+    )
+    action_id: int | None = Field(
+        default=None,
+        description="Its row in the actions ledger: `GET /api/actions` says whether the "
+        "executed call can still be undone, `POST /api/actions/{id}/undo` undoes it.",
+    )
 
     @classmethod
-    def of(cls, row: Approval) -> ApprovalOut:
+    def of(
+        cls, row: Approval, impact: dict[str, Any] | None = None, action_id: int | None = None
+    ) -> ApprovalOut:
+        """`impact`: the preview as its reader may see it (`waiting.approvals_out`)."""
         assert row.id is not None
         return cls(
+            impact=impact,
+            action_id=action_id,
             records=json.loads(row.snapshot) if row.snapshot else [],
             approval_id=row.id,
+            edited=row.original_args is not None,
+            original_args=row.original_args,
+            confirmed=row.confirmed_at is not None,
             **row.model_dump(
                 include={
                     "procedure",
@@ -151,11 +179,15 @@ async def create_request(
     now: datetime,
     ttl_hours: float,
     conversation_id: int | None = None,
+    impact_digest: str | None = None,
 ) -> Approval:
+    """`impact_digest`: the preview's digest, bound beside the targets' versions."""
     rows = await load_targets(session, proc, args)
     if proc.precondition is not None:  # what the approver would see must be final
         proc.precondition(args, rows)
     versions = target_versions(rows)
+    if impact_digest is not None:
+        versions[IMPACT_KEY] = impact_digest
     dumped = args.model_dump(mode="json")
     approval = Approval(
         procedure=proc.name,

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.db.models import Job, Role, User
 from assistant.errors import PermissionDenied
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.procedures.registry import Registry
 
 Source = Literal["http", "chat", "job", "cli"]
 # How a caller proved who it is: a browser session, an API token, a job acting for the user
@@ -84,6 +89,10 @@ class CallContext:
     events: list[tuple[list[int], str, dict[str, Any]]] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
     settings: Settings | None = None
+    nested: Callable[[CallContext, str, dict[str, Any]], Awaitable[BaseModel]] | None = None
+    """The executor's way to run another procedure inside this call (see `call`)."""
+    registry: Registry | None = None
+    """The declarations (an undo reads the inverse the undone procedure declares)."""
 
     @property
     def principal(self) -> Principal:
@@ -121,3 +130,10 @@ class CallContext:
     def emit(self, user_ids: list[int], kind: str, data: dict[str, Any]) -> None:
         """Queue an event; the executor publishes it after the transaction commits."""
         self.events.append((user_ids, kind, data))
+
+    async def call(self, name: str, args: dict[str, Any]) -> BaseModel:
+        """Run another procedure in this transaction, for the same caller: its role is
+        checked, its targets' access too, and it is audited (an undo reverts through these)."""
+        if self.nested is None:
+            raise RuntimeError("this context runs no nested procedures")
+        return await self.nested(self, name, args)

@@ -17,11 +17,14 @@ from pydantic import BaseModel
 
 from assistant.db.models import Role
 from assistant.procedures.command import Command
+from assistant.procedures.undo import Undo
 
 if TYPE_CHECKING:
     from assistant.procedures.context import CallContext
 
 Risk = Literal["low", "medium", "high", "critical"]
+PolicyLevel = Literal["auto", "confirm", "approve"]
+"""Runs at once; waits for its requester's click; waits for a second person's approval."""
 ALL_STAFF = frozenset(Role)
 APPROVERS = frozenset({Role.owner, Role.practitioner})
 
@@ -32,6 +35,10 @@ Handler = Callable[["CallContext", Any], Awaitable[BaseModel]]
 Targets = Callable[[Any], list[tuple[str, int]]]
 # A one-line, human summary of a call for approvers, given the target rows as they are now.
 Describe = Callable[[Any, dict[tuple[str, int], Any]], str]
+# What a call will touch, with names: {"counts": {type: n}, "records": [{type, id, name}], ...}.
+ImpactOf = Callable[[Any, Any, dict[tuple[str, int], Any]], Awaitable[dict[str, Any]]]
+# The values an approver starts editing from: the call's fields, or what they stand for.
+EditValues = Callable[[Any, dict[tuple[str, int], Any]], dict[str, Any]]
 # Raises a typed error when a call may not be requested as its targets stand (checked before
 # an approval binds it, so an approver never approves what is still changing).
 Precondition = Callable[[Any, dict[tuple[str, int], Any]], None]
@@ -45,6 +52,19 @@ _MARK = re.compile(r"\[([^\[\]]+)\]\([A-Z]+\)")
 
 class DuplicateProcedure(ValueError):
     pass
+
+
+EditKind = Literal["text", "textarea", "email", "keep"]
+
+
+@dataclass(frozen=True)
+class EditField:
+    """An argument an approver may change before approving. `keep` picks which of the
+    call's records an id field holds: the field that held the chosen id takes the old one."""
+
+    name: str
+    label: str
+    kind: EditKind = "text"
 
 
 def unmarked(example: str) -> str:
@@ -85,6 +105,29 @@ class Procedure:
     """Only jobs (for their requester) and the system principals that list it may call it;
     no route, no tool, not in `GET /api/rpc`."""
     precondition: Precondition | None = None
+    policy: PolicyLevel | None = None
+    """The declared default policy; None: `approve` for a critical procedure, else `auto`."""
+    floor: PolicyLevel | None = None
+    """The lowest policy a clinic may choose; None: `approve` if critical, else `auto`."""
+    impact: ImpactOf | None = None
+    """What a call will touch (the preview); None: its target records."""
+    edits: tuple[EditField, ...] = ()
+    edit_values: EditValues | None = None
+
+    @property
+    def default_policy(self) -> PolicyLevel:
+        if self.policy is not None:
+            return self.policy
+        return "approve" if self.risk == "critical" else "auto"
+
+    @property
+    def policy_floor(self) -> PolicyLevel:
+        if self.floor is not None:
+            return self.floor
+        return "approve" if self.risk == "critical" else "auto"
+
+    undo: Undo | None = None
+    """How a run of it is undone, or why it cannot be (assistant/procedures/undo.py)."""
 
     @property
     def tool_name(self) -> str:
@@ -173,6 +216,12 @@ def procedure(
     classified: bool = False,
     internal: bool = False,
     precondition: Callable[[In, dict[tuple[str, int], Any]], None] | None = None,
+    policy: PolicyLevel | None = None,
+    floor: PolicyLevel | None = None,
+    impact: ImpactOf | None = None,
+    edits: tuple[EditField, ...] = (),
+    edit_values: Callable[[In, dict[tuple[str, int], Any]], dict[str, Any]] | None = None,
+    undo: Undo | None = None,
 ) -> Callable[
     [Callable[[CallContext, In], Awaitable[Out]]], Callable[[CallContext, In], Awaitable[Out]]
 ]:
@@ -183,6 +232,11 @@ def procedure(
     """
     if classified and command is None:
         raise ValueError(f"procedure {name!r}: the classifier needs a command to fill")
+    if risk == "critical" and floor not in (None, "approve"):
+        raise ValueError(f"procedure {name!r}: a critical procedure's floor is approve")
+    unknown = {f.name for f in edits} - set(input.model_fields)
+    if unknown:
+        raise ValueError(f"procedure {name!r}: editable fields {sorted(unknown)} are no inputs")
 
     def decorate(
         fn: Callable[[CallContext, In], Awaitable[Out]],
@@ -203,6 +257,12 @@ def procedure(
             classified=classified,
             internal=internal,
             precondition=precondition,
+            policy=policy,
+            floor=floor,
+            impact=impact,
+            edits=tuple(edits),
+            edit_values=edit_values,
+            undo=undo,
         )
         setattr(fn, DECLARATION, declared)
         return fn

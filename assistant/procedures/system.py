@@ -16,7 +16,7 @@ CLI = SystemPrincipal(
         "users.list", "users.create", "users.disable", "users.set_role",
         "users.reset_password", "users.directory",
         "tokens.create", "tokens.list", "tokens.revoke",
-        "audit.list", "audit.verify",
+        "audit.list", "audit.verify", "policies.list", "policies.set",
     }),
 )  # fmt: skip
 

@@ -11,7 +11,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 T = TypeVar("T")
 
-Id = Annotated[int, Field(ge=1, le=2**53, description="A record id.")]
+MAX_ID = 2**31 - 1
+"""The largest record id: every key is an INTEGER column, and PostgreSQL's is 32 bits (a larger
+number used to reach the query and fail there, a 500; bounded here it is a 422 naming the field)."""
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="A record id.")]
 Limit = Annotated[int, Field(ge=1, le=200, description="Page size.")]
 Offset = Annotated[int, Field(ge=0, le=1_000_000, description="Rows to skip.")]
 

@@ -18,6 +18,7 @@ from assistant.runtime import Runtime
 RUN_JOB = "run_job"
 
 ARQ_JOB_KEY = "arq:job:"
+ARQ_RESULT_KEY = "arq:result:"
 
 
 def arq_id(job: Job, queue: str) -> str:
@@ -66,7 +67,8 @@ async def add_job(
 
 
 async def push(runtime: Runtime, job: Job, defer_seconds: float | None = None) -> None:
-    """Put the job's id on the queue (arq ignores a second push of the same attempt id)."""
+    """Put the job's id on the queue (arq ignores a second push of the same attempt id), and
+    tell its owner it waits (a jobs page shows a new job at once)."""
     await arq_pool(runtime).enqueue_job(
         RUN_JOB,
         job.id,
@@ -74,3 +76,21 @@ async def push(runtime: Runtime, job: Job, defer_seconds: float | None = None) -
         _queue_name=runtime.settings.jobs.queue,
         _defer_by=timedelta(seconds=defer_seconds) if defer_seconds else None,
     )
+    await publish_progress(runtime, job)
+
+
+def progress_data(job: Job) -> dict[str, Any]:
+    """The `job.progress` event's data (a cancel still running reads as running)."""
+    return {
+        "job_id": job.id,
+        "kind": job.kind,
+        "done": job.done,
+        "total": job.total,
+        "status": "running" if job.status == "cancelling" else job.status,
+    }
+
+
+async def publish_progress(runtime: Runtime, job: Job) -> None:
+    if job.user_id is None:
+        return
+    await runtime.bus.publish([job.user_id], "job.progress", progress_data(job))

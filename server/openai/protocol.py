@@ -161,6 +161,9 @@ class CompletionRequest(BaseModel):
     response_format: dict[str, Any] | None = None
     conversation_id: int | None = Field(default=None, ge=1)
     """Extension: continue a stored conversation (model `assistant` only)."""
+    ignore_eos: bool = False
+    """Extension (vLLM's): generate past the end-of-sequence token up to max_tokens, so a
+    benchmark gets exactly the reply length it asks for (engine models only)."""
 
     @field_validator("n")
     @classmethod
@@ -215,6 +218,7 @@ class CompletionRequest(BaseModel):
                 max_tokens=self.max_completion_tokens or self.max_tokens,
                 stop=self.stop_list(),
                 seed=self.seed,
+                ignore_eos=self.ignore_eos,
             )
         except (ValueError, KeyError) as exc:
             raise InvalidInput(str(exc), fields={"tool_choice": str(exc)}) from None

@@ -19,8 +19,10 @@ from litestar.response import Stream
 
 from assistant.errors import AppError
 from server.deps import PrincipalDep
-from server.errors import HTTP_CODES, STATUS, app_error, unexpected_error
-from server.openai.protocol import Limits, openai_error
+from server.drain import drain_of, not_draining, until
+from server.errors import HTTP_CODES, STATUS, app_error, http_message, unexpected_error
+from server.limits import LimiterDep, per_minute
+from server.openai.protocol import SSE_DONE, Limits, openai_error, sse
 from server.openai.serving import OpenAIServing, primed
 
 
@@ -38,16 +40,34 @@ async def models(principal: PrincipalDep, completions: CompletionsDep) -> dict[s
     return completions.models()
 
 
+# A stream still running at the drain deadline of a replica shutting down ends with this.
+RESTARTING = (
+    sse({"error": openai_error(None, "the server is restarting; send it again", "draining")})
+    + SSE_DONE
+)
+
+
 @post("/chat/completions", summary="Chat completions (OpenAI-compatible)", status_code=200)
 async def chat_completions(
-    data: JSONBody[dict[str, Any]], principal: PrincipalDep, completions: CompletionsDep
+    request: Request[Any, Any, Any],
+    data: JSONBody[dict[str, Any]],
+    principal: PrincipalDep,
+    completions: CompletionsDep,
+    limiter: LimiterDep,
 ) -> Response[Any]:
     req = completions.parse(data)
+    slot = await limiter.open_stream(principal)  # a completion holds one, streamed or not
     if not req.stream:
-        return Response(await completions.complete(principal, req))
-    events = await primed(completions.events(principal, req))
+        async with slot.kept():
+            return Response(await completions.complete(principal, req))
+    try:
+        events = await primed(completions.events(principal, req))
+    except BaseException:
+        await slot.release()
+        raise
+    chunks = until(completions.stream(req, events), drain_of(request).expired, RESTARTING)
     return Stream(
-        completions.stream(req, events),
+        slot.hold(chunks),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -59,12 +79,12 @@ def _app_error(request: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
     return Response({"error": openai_error(exc)}, status_code=status, headers=ours.headers)
 
 
-def _http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = (
         422 if isinstance(exc, ValidationException) or exc.status_code == 400 else (exc.status_code)
     )
     code = "invalid_input" if status == 422 else HTTP_CODES.get(status, "error")
-    body = {"error": openai_error(None, str(exc.detail), code)}
+    body = {"error": openai_error(None, http_message(request, exc), code)}
     return Response(body, status_code=status, headers=exc.headers)
 
 
@@ -93,6 +113,7 @@ router = Router(
     path="/v1",
     route_handlers=[models, chat_completions],
     tags=["openai"],
+    guards=[not_draining, per_minute("v1")],
     dependencies={"completions": Provide(provide_completions, sync_to_thread=False)},
     exception_handlers={AppError: _app_error, HTTPException: _http_error, Exception: _unexpected},
 )

@@ -10,10 +10,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from assistant.chat.completions import COPILOT, CompletionError, copilot_turn
+from assistant.chat.completions import COPILOT, CompletionError, QuotaSpent, copilot_turn
 from assistant.chat.service import ChatService
 from assistant.errors import AppError, InvalidInput, NotFound
 from assistant.procedures.context import Principal
+from assistant.remote.errors import QuotaExceeded
+from assistant.remote.scope import call_scope
 from inference.base import ContextOverflow, InferenceError, TextDelta, ToolCall, Usage
 from inference.base import Done as EngineDone
 from server.openai.protocol import (
@@ -67,7 +69,9 @@ class OpenAIServing:
                 value = (finish_reason(finish), usage)
             yield kind, value
 
-    async def _engine_events(self, req: CompletionRequest) -> AsyncIterator[tuple[str, Any]]:
+    async def _engine_events(
+        self, principal: Principal, req: CompletionRequest
+    ) -> AsyncIterator[tuple[str, Any]]:
         engine = self.chat.engine
         if engine is None:
             raise NotFound(
@@ -78,7 +82,8 @@ class OpenAIServing:
         creq = req.engine_request()
         usage: Usage | None = None
         try:
-            stream = engine.stream(creq)
+            with call_scope("chat", principal.user_id):  # read when the stream is made
+                stream = engine.stream(creq)
             try:
                 async for event in stream:
                     if isinstance(event, TextDelta):
@@ -94,6 +99,8 @@ class OpenAIServing:
                 await stream.aclose()  # type: ignore[attr-defined]
         except ContextOverflow as exc:
             raise InvalidInput(str(exc), fields={"messages": "too long"}) from None
+        except QuotaExceeded as exc:
+            raise QuotaSpent(str(exc), reset_at=exc.reset_at.isoformat()) from None
         except InferenceError as exc:
             raise CompletionError(str(exc)) from None
 
@@ -103,7 +110,7 @@ class OpenAIServing:
         """("text", str), ("call", ToolCall) and finally ("done", (finish, usage))."""
         if req.model == COPILOT:
             return self._copilot_events(principal, req)
-        return self._engine_events(req)
+        return self._engine_events(principal, req)
 
     async def complete(self, principal: Principal, req: CompletionRequest) -> dict[str, Any]:
         out = Chunks(req.model)

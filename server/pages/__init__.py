@@ -7,7 +7,25 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from server.pages import approvals, contacts, dock, records, signin
+from server.pages import (
+    activity,
+    admin,
+    appointments,
+    approvals,
+    confirm,
+    contacts,
+    dock,
+    emails,
+    home,
+    jobs,
+    picker,
+    policies,
+    records,
+    signin,
+    tasks,
+    usage,
+    waiting,
+)
 from server.pages.errors import PAGE_EXCEPTION_HANDLERS
 from web import STATIC
 
@@ -18,8 +36,27 @@ PUBLIC_PAGES = ["^/sign-in$", "^/sign-out$"]
 def page_routes() -> list[ControllerRouterHandler]:
     pages = Router(
         path="/",
-        route_handlers=[*contacts.routes, *records.routes, *approvals.routes, *dock.routes],
-        exception_handlers=PAGE_EXCEPTION_HANDLERS,
+        route_handlers=[
+            *home.routes,
+            *picker.routes,
+            *contacts.routes,
+            *tasks.routes,
+            *appointments.routes,
+            *records.routes,
+            *approvals.routes,
+            *activity.routes,
+            *dock.routes,
+            *emails.routes,
+            *jobs.routes,
+            *admin.routes,
+            *confirm.routes,
+            *policies.routes,
+            *usage.routes,
+        ],
+        exception_handlers={
+            **PAGE_EXCEPTION_HANDLERS,
+            waiting.Waits: waiting.to_waiting,
+        },
         request_class=HTMXRequest,  # `request.htmx`: what htmx asked for, if it asked
         include_in_schema=False,
     )

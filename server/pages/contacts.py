@@ -15,14 +15,18 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
+from assistant.crm.locate import contact_of
 from assistant.errors import AppError, Conflict, InvalidInput, NotFound
 from assistant.procedures.context import Principal
-from assistant.procedures.executor import Done, Executor, Pending
+from assistant.procedures.executor import Executor
 from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
+from server.pages.calls import call, may, require
 from server.pages.forms import CONTACT_FIELDS, ContactForm, field_errors
+from server.pages.paging import PageNo
 from server.pages.shell import fragment, render, see_other
 
 PAGE_SIZE = 25
+APPOINTMENTS_PAGE = 20  # a contact's appointments, soonest first, a page at a time
 SORTS = {
     "name": "Name (A-Z)",
     "-name": "Name (Z-A)",
@@ -33,17 +37,6 @@ SECTIONS = ("notes", "tasks", "appointments", "emails", "tags", "enrichment")
 FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
-async def call(executor: Executor, principal: Principal, name: str, **args: Any) -> Any:
-    """A read or low-risk write; its output model (a critical call would be a Pending)."""
-    result = await executor.call(principal, name, args, source="http")
-    assert isinstance(result, Done), f"{name} needs approval; use ask()"
-    return result.output
-
-
-def may(executor: Executor, principal: Principal, name: str) -> bool:
-    return executor.may_call(principal, executor.procedure(name))
-
-
 # --- the list ---------------------------------------------------------------------------
 
 
@@ -51,10 +44,10 @@ async def _search(
     executor: Executor, principal: Principal, q: str, tag: str, sort: str, page: int
 ) -> dict[str, Any]:
     sort = sort if sort in SORTS else "name"
-    page = max(page, 1)
+    at = PageNo.of(page, PAGE_SIZE)
     filters = {"q": q, "tag": tag, "sort": sort}
     errors: dict[str, str] = {}
-    args: dict[str, Any] = {"sort": sort, "limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
+    args: dict[str, Any] = {"sort": sort, "limit": at.limit, "offset": at.offset}
     if q.strip():
         args["query"] = q.strip()
     if tag.strip():
@@ -68,17 +61,10 @@ async def _search(
     return {
         "filters": filters,
         "contacts": found.items if found else [],
-        "total": total,
-        "page_no": page,
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        **at.context(total, "/contacts", **filters),
         "sorts": SORTS,
         "errors": errors,
     }
-
-
-@get("/", include_in_schema=False)
-async def home() -> Redirect:
-    return Redirect("/contacts", status_code=303)
 
 
 @get("/contacts", include_in_schema=False)
@@ -202,8 +188,11 @@ async def _duplicates(
     return found
 
 
-async def sections(executor: Executor, principal: Principal, contact_id: int) -> dict[str, Any]:
-    """Everything on a contact's page, each part only for roles that may read it."""
+async def sections(
+    executor: Executor, principal: Principal, contact_id: int, appointments_page: int = 1
+) -> dict[str, Any]:
+    """Everything on a contact's page, each part only for roles that may read it; the
+    appointments a page at a time (`?appointments_page=N`)."""
     contact = await call(executor, principal, "contacts.get", contact_id=contact_id)
     parts: dict[str, Any] = {"contact": contact, "contact_id": contact_id}
     parts["notes"] = (
@@ -211,14 +200,15 @@ async def sections(executor: Executor, principal: Principal, contact_id: int) ->
         if may(executor, principal, "notes.list")
         else None
     )
-    parts["tasks"] = (
-        await call(executor, principal, "tasks.list", contact_id=contact_id, status="all")
-    ).items
-    parts["appointments"] = (
-        await call(
-            executor, principal, "appointments.list", contact_id=contact_id, include_cancelled=True
-        )
-    ).items
+    tasks = await call(executor, principal, "tasks.list", contact_id=contact_id, status="all")
+    parts["tasks"], parts["tasks_total"] = tasks.items, tasks.total
+    at = PageNo.of(appointments_page, APPOINTMENTS_PAGE)
+    appointments = await call(
+        executor, principal, "appointments.list", contact_id=contact_id, include_cancelled=True,
+        limit=at.limit, offset=at.offset,
+    )  # fmt: skip
+    parts["appointments"] = appointments.items
+    parts["appointments_paging"] = at.context(appointments.total, f"/contacts/{contact_id}")
     parts["emails"] = (
         (await call(executor, principal, "emails.list", contact_id=contact_id)).items
         if may(executor, principal, "emails.list")
@@ -229,7 +219,8 @@ async def sections(executor: Executor, principal: Principal, contact_id: int) ->
         name: may(executor, principal, name)
         for name in (
             "contacts.update", "contacts.delete", "contacts.merge", "contacts.enrich",
-            "tags.add", "tags.remove", "notes.add", "notes.delete",
+            "tags.add", "tags.remove", "notes.add", "notes.delete", "tasks.complete",
+            "tasks.create", "appointments.book",
         )
     }  # fmt: skip
     return parts
@@ -242,6 +233,9 @@ NOTICES = {
     "note-deleted": "Note deleted.",
     "tag-added": "Tag added.",
     "tag-removed": "Tag removed.",
+    "completed": "Task marked as done.",
+    "already-done": "That task was already done.",
+    "cancelled": "Appointment cancelled.",
     "enrich-queued": "Looking up details in the background; this page updates when it is done.",
 }
 
@@ -254,8 +248,9 @@ async def contact_page(
     principal: PrincipalDep,
     contact_id: FromPath[int],
     notice: FromQuery[str] = "",
+    appointments_page: FromQuery[int] = 1,
 ) -> Template:
-    parts = await sections(executor, principal, contact_id)
+    parts = await sections(executor, principal, contact_id, appointments_page)
     return await render(
         request,
         runtime,
@@ -273,11 +268,12 @@ async def contact_section(
     principal: PrincipalDep,
     contact_id: FromPath[int],
     section: FromPath[str],
+    appointments_page: FromQuery[int] = 1,
 ) -> Template:
     """One section again, for htmx to swap in after the dock or a job changed it."""
     if section not in SECTIONS:
         raise NotFound(f"no section {section!r}")
-    parts = await sections(executor, principal, contact_id)
+    parts = await sections(executor, principal, contact_id, appointments_page)
     return fragment(f"contacts/_{section}.html", principal, **parts)
 
 
@@ -363,14 +359,18 @@ async def add_note(
 
 @post("/contacts/{contact_id:int}/notes/{note_id:int}/delete", include_in_schema=False)
 async def delete_note(
+    runtime: RuntimeDep,
     executor: ExecutorDep,
     principal: PrincipalDep,
     contact_id: FromPath[int],
     note_id: FromPath[int],
 ) -> Redirect:
-    result = await executor.call(principal, "notes.delete", {"note_id": note_id}, source="http")
-    if isinstance(result, Pending):  # a clinic may make note deletion need approval
-        return see_other("/approvals", box="mine")
+    await require(executor, principal, "notes.delete")
+    async with runtime.sessions() as session:  # the note of the contact the path names
+        if await contact_of(session, principal, "notes", note_id) != contact_id:
+            raise NotFound(f"note {note_id} not found")
+    # A clinic may make note deletion wait: `call` then sends the browser to the request.
+    await call(executor, principal, "notes.delete", note_id=note_id)
     return see_other(f"/contacts/{contact_id}", notice="note-deleted")
 
 
@@ -385,10 +385,9 @@ async def enrich(
 async def _ask(
     executor: Executor, principal: Principal, name: str, args: dict[str, Any]
 ) -> Redirect:
-    """A critical call: it becomes an approval request, which the requester can follow."""
-    result = await executor.call(principal, name, args, source="http")
-    if isinstance(result, Pending):
-        return see_other("/approvals", box="mine", asked=result.approval.approval_id)
+    """A critical call: it becomes an approval request, which `call` sends the requester to
+    follow (or a confirmation, where the clinic's policy says so)."""
+    await call(executor, principal, name, **args)
     return see_other("/contacts")  # a clinic that lets this run at once: it has run
 
 
@@ -411,7 +410,6 @@ async def merge_contact(
 
 
 routes = [
-    home,
     contact_list,
     new_contact,
     create_contact,

@@ -9,35 +9,58 @@ from litestar import get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from assistant.activity.listing import approved_undo, undo_states
 from assistant.approvals.decide import load_visible
 from assistant.chat import capabilities, store, templates
 from assistant.chat.store import ConversationDetail
 from assistant.errors import InvalidInput
 from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
+from assistant.procedures.types import MAX_ID
+from assistant.procedures.waiting import approvals_out
 from server.deps import ChatDep, ExecutorDep, PrincipalDep, RuntimeDep
+from server.pages.confirm import confirm_cards
 from server.pages.markdown import render
 from server.pages.shell import fragment
 
 MAX_LISTED = 30
 
 
-def _approval(a: ApprovalOut, principal: Principal) -> dict[str, Any]:
+def _approval(
+    a: ApprovalOut,
+    principal: Principal,
+    ran: dict[str, Any] | None = None,
+    editable: bool = False,
+) -> dict[str, Any]:
+    """`ran`: the executed call's action and undo, for its Undo button; `editable`: its
+    procedure lets an approver correct the call (the card links to the form)."""
     may = principal.role.value in a.approver_roles and a.requested_by != principal.user_id
-    return {"approval": a, "may_decide": may and a.status == "pending"}
+    deciding = may and a.status == "pending"
+    return {"approval": a, "may_decide": deciding, "ran": ran, "editable": deciding and editable}
 
 
 def _messages(
-    detail: ConversationDetail, principal: Principal, since: int, until: int
+    detail: ConversationDetail,
+    principal: Principal,
+    since: int,
+    until: int,
+    undo: dict[int, dict[str, Any]],
+    ran: dict[int, dict[str, Any]],
+    confirms: dict[int, dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Each visible message with its HTML, action cards, approval cards and open question."""
+    """Each visible message with its HTML, action cards (with whether each can be undone
+    now, from `undo`), approval cards and open question."""
     approvals = {a.approval_id: a for a in detail.approvals}
+    confirms = confirms or {}
     last = detail.messages[-1].id if detail.messages else None
     shown = []
     for m in detail.messages:
         if not since <= m.id <= until:
             continue
-        actions = m.meta.get("actions", [])
+        actions = [
+            {**a, "undo": undo.get(a.get("action_id") or 0, a.get("undo"))}
+            for a in m.meta.get("actions", [])
+        ]
         said = " ".join(f"{a['summary']}." for a in actions)
         item: dict[str, Any] = {
             "message": m,
@@ -46,10 +69,11 @@ def _messages(
             "actions": actions,
         }
         item["approvals"] = [
-            _approval(approvals[i], principal)
+            _approval(approvals[i], principal, ran.get(i))
             for i in m.meta.get("approvals", [])
             if i in approvals
         ]
+        item["confirms"] = [confirms[i] for i in m.meta.get("confirms", []) if i in confirms]
         item["question"] = detail.question if m.id == last and m.role == "assistant" else None
         shown.append(item)
     return shown
@@ -82,32 +106,42 @@ async def conversation(
     conversation_id: FromPath[int],
     principal: PrincipalDep,
     runtime: RuntimeDep,
+    executor: ExecutorDep,
     since: FromQuery[int] = 0,
-    until: FromQuery[int] = store.MAX_ID,
+    until: FromQuery[int] = MAX_ID,
 ) -> Template:
     """The conversation's messages with ids from `since` to `until`: all of them on a reload,
     one turn (the user's message to the reply) when a reply has finished streaming."""
     for name, value in (("since", since), ("until", until)):
-        if not 0 <= value <= store.MAX_ID:
+        if not 0 <= value <= MAX_ID:
             raise InvalidInput(f"{name} is a message id", fields={name: "out of range"})
     async with runtime.sessions() as session:
         detail = await store.detail(session, principal, conversation_id)
+        confirms = await confirm_cards(session, principal, detail)
+        ids = [a["action_id"] for a in detail.actions if isinstance(a.get("action_id"), int)]
+        now, registry = runtime.clock.now(), executor.registry
+        undo = await undo_states(session, registry, principal, ids, now)
+        asked = [a.approval_id for a in detail.approvals]
+        ran = await approved_undo(session, registry, principal, asked, now)
     return fragment(
         "dock/_messages.html",
         principal,
         conversation=detail,
-        items=_messages(detail, principal, since, until),
+        items=_messages(detail, principal, since, until, undo, ran, confirms),
     )
 
 
 @get("/dock/approvals/{approval_id:int}", include_in_schema=False)
 async def approval(
-    approval_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep
+    approval_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep, executor: ExecutorDep
 ) -> Template:
-    """A request that just arrived, as a card for someone who may decide it."""
+    """A request that just arrived, as a card for someone who may decide it, with its preview."""
     async with runtime.sessions() as session:
-        found = ApprovalOut.of(await load_visible(session, principal, approval_id))
-    return fragment("dock/_waiting.html", principal, c=_approval(found, principal))
+        row = await load_visible(session, principal, approval_id)
+        [found] = await approvals_out(session, [row], principal)
+    proc = executor.registry.get(found.procedure)
+    card = _approval(found, principal, editable=proc is not None and bool(proc.edits))
+    return fragment("dock/_waiting.html", principal, c=card)
 
 
 routes = [intro, conversations, conversation, approval]

@@ -11,11 +11,14 @@ from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
 from assistant.auth.authenticate import SESSION_COOKIE
-from assistant.errors import AppError, Unauthenticated
+from assistant.errors import AppError, NotFound, PermissionDenied, Unauthenticated
 from server.errors import STATUS
 from server.pages.shell import safe_next
 
 logger = logging.getLogger(__name__)
+ACCESS_ERRORS = (NotFound, PermissionDenied)
+"""Never a form's message: a record the caller may not see is missing (404), a role that may
+not act is refused (403), on a form's page as on the API (tests/security/matrix.py)."""
 TITLES = {
     403: "You cannot do that",
     404: "Page not found",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
 
-from assistant.errors import AppError
+from assistant.errors import AppError, InvalidInput
 
 # pydantic's wording, rewritten the way a receptionist would read it (GOV.UK style).
 FIELD_LABELS = {
@@ -21,7 +22,22 @@ FIELD_LABELS = {
     "tag": "Tag",
     "body": "Note",
     "reason": "Reason",
+    "title": "What needs doing",
+    "kind": "Purpose",
+    "duration_minutes": "Duration",
+    "due_at": "Due date",
+    "starts_at": "Time",
 }
+
+# Where "Enter the <label>" does not read: what to ask for an empty field instead.
+ASK_FOR = {"title": "Enter what needs doing"}
+# pydantic's limits, in words: "String should have at most 300 characters".
+AT_MOST = re.compile(r"at most (\d+) characters?")
+AT_LEAST = re.compile(r"at least (\d+) characters?")
+
+
+class FormError(InvalidInput):
+    """A page's own check on a field, already worded for the person: shown as it is."""
 
 
 class ContactForm(BaseModel):
@@ -70,11 +86,19 @@ class ContactForm(BaseModel):
         return args
 
 
-def _friendly(field: str, message: str) -> str:
-    label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+def _characters(count: str) -> str:
+    return f"{count} character" + ("" if count == "1" else "s")
+
+
+def _friendly(field: str, message: str, labels: dict[str, str] | None = None) -> str:
+    label = {**FIELD_LABELS, **(labels or {})}.get(field, field.replace("_", " ").capitalize())
     lowered = message.lower()
     if "at least 1 character" in lowered or "required" in lowered or "missing" in lowered:
-        return f"Enter the {label.lower()}"
+        return ASK_FOR.get(field, f"Enter the {label.lower()}")
+    if limit := AT_MOST.search(lowered):
+        return f"{label} must be {_characters(limit.group(1))} or fewer"
+    if limit := AT_LEAST.search(lowered):
+        return f"{label} must be at least {_characters(limit.group(1))}"
     if field == "email":
         return "Enter an e-mail address in the right format, like name@example.com"
     if field == "phone":
@@ -87,13 +111,16 @@ def _friendly(field: str, message: str) -> str:
     return f"{label}: {message}"
 
 
-def field_errors(exc: AppError, known: Sequence[str]) -> dict[str, str]:
+def field_errors(
+    exc: AppError, known: Sequence[str], labels: dict[str, str] | None = None
+) -> dict[str, str]:
     """{field: message} for the fields on the form, in the form's order (as the summary lists
-    them); anything else goes under `form`, first."""
+    them); anything else goes under `form`, first. `labels` names this form's fields."""
     errors: dict[str, str] = {}
     for where, message in (exc.fields or {}).items():
         field = where.split(".", 1)[0]
-        errors.setdefault(field if field in known else "form", _friendly(field, message))
+        worded = message if isinstance(exc, FormError) else _friendly(field, message, labels)
+        errors.setdefault(field if field in known else "form", worded)
     if not errors:
         errors["form"] = exc.message[:1].upper() + exc.message[1:]
     order = ["form", *known]

@@ -1,4 +1,6 @@
-"""Record links the API emits (/notes/7, /tasks/3, ...) open the contact page at that record."""
+"""Record links the API emits for records without a page of their own (/notes/7) open the
+contact page at that record; tasks, appointments and e-mail drafts have their own pages
+(server/pages/tasks.py, appointments.py, emails.py)."""
 
 from __future__ import annotations
 
@@ -27,21 +29,4 @@ async def note(runtime: RuntimeDep, principal: PrincipalDep, record_id: FromPath
     return await _open(runtime, principal, "notes", record_id)
 
 
-@get("/tasks/{record_id:int}", include_in_schema=False)
-async def task(runtime: RuntimeDep, principal: PrincipalDep, record_id: FromPath[int]) -> Redirect:
-    return await _open(runtime, principal, "tasks", record_id)
-
-
-@get("/appointments/{record_id:int}", include_in_schema=False)
-async def appointment(
-    runtime: RuntimeDep, principal: PrincipalDep, record_id: FromPath[int]
-) -> Redirect:
-    return await _open(runtime, principal, "appointments", record_id)
-
-
-@get("/emails/{record_id:int}", include_in_schema=False)
-async def email(runtime: RuntimeDep, principal: PrincipalDep, record_id: FromPath[int]) -> Redirect:
-    return await _open(runtime, principal, "emails", record_id)
-
-
-routes = [note, task, appointment, email]
+routes = [note]  # /emails/{id} is the draft's own page (server/pages/emails.py)

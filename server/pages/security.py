@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import Message, Scope
+from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 
 from assistant.settings import Settings
+from server.forwarded import is_https
 
 # No inline script or style, no eval, nothing from elsewhere, never framed.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -47,15 +48,26 @@ CSRF_EXEMPT = [
 ]
 
 
-async def add_security_headers(message: Message, scope: Scope) -> None:
-    """`before_send` hook: every HTTP response gets them, 404s and static files included."""
-    if message["type"] == "http.response.start":
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in SECURITY_HEADERS.items():
-            headers[name] = value
-        # Pages hold personal data: never kept by the browser (back after sign-out shows nothing).
-        if not str(scope.get("path", "")).startswith("/static/") and "cache-control" not in headers:
-            headers["cache-control"] = "no-store"
+def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
+    """The `before_send` hook: every HTTP response gets the headers, 404s and static files
+    included; over HTTPS (directly, or at a trusted proxy) also Strict-Transport-Security
+    (ASSISTANT_TLS_HSTS_SECONDS)."""
+    hsts = settings.tls.hsts_seconds
+
+    async def add_security_headers(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            for name, value in SECURITY_HEADERS.items():
+                headers[name] = value
+            if hsts and is_https(scope):
+                headers["strict-transport-security"] = f"max-age={hsts}"
+            # Pages hold personal data: never kept by the browser (back after sign-out
+            # shows nothing).
+            path = str(scope.get("path", ""))
+            if not path.startswith("/static/") and "cache-control" not in headers:
+                headers["cache-control"] = "no-store"
+
+    return add_security_headers
 
 
 def csrf_config(settings: Settings) -> CSRFConfig:
@@ -65,5 +77,6 @@ def csrf_config(settings: Settings) -> CSRFConfig:
         header_name=CSRF_HEADER,
         cookie_httponly=True,  # the token reaches the page in its HTML, never from script
         cookie_samesite="lax",
+        cookie_secure=settings.tls.enabled,  # served over HTTPS: never sent in the clear
         exclude=CSRF_EXEMPT,
     )

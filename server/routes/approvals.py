@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import get, post
 from litestar.params import FromQuery, JSONBody
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from assistant.approvals.decide import decide
+from assistant.approvals.edit import approve_edited
 from assistant.approvals.queries import ApprovalFilter, get_visible, list_visible
 from assistant.errors import InvalidInput
 from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.types import Page
-from server.deps import PrincipalDep, RuntimeDep
+from server.bodies import JsonIn
+from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
 from server.paging import PagingDep
 from server.params import PathId
 
@@ -26,11 +30,16 @@ async def list_approvals(
     return await list_visible(runtime, principal, status, paging.limit, paging.offset)
 
 
-class Decision(BaseModel):
+class Decision(JsonIn):
     reason: str | None = Field(default=None, max_length=500)
+    args: dict[str, Any] | None = Field(
+        default=None,
+        description="Edited fields (those the procedure declares editable): the edited call "
+        "goes back to the requester to confirm, and only it can run.",
+    )
 
 
-class Rejection(BaseModel):
+class Rejection(JsonIn):
     reason: str = Field(min_length=1, max_length=500, description="Why it was rejected.")
 
 
@@ -45,15 +54,18 @@ async def get_approval(
     "/api/approvals/{approval_id:int}/approve",
     tags=["approvals"],
     status_code=200,
-    summary="Approve: the exact approved call runs once in the background",
+    summary="Approve (optionally edited): the exact approved call runs once in the background",
 )
 async def approve(
     approval_id: PathId,
     principal: PrincipalDep,
     runtime: RuntimeDep,
+    executor: ExecutorDep,
     data: JSONBody[Decision | None] = None,
 ) -> ApprovalOut:
     reason = data.reason if data is not None else None  # the body, and the reason, are optional
+    if data is not None and data.args:
+        return await approve_edited(runtime, executor, principal, approval_id, data.args, reason)
     return await decide(runtime, principal, approval_id, "approve", reason)
 
 

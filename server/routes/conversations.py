@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from litestar import delete, get
+from typing import Any
+
+from litestar import Response, delete, get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery
 
 from assistant.chat import store
 from assistant.chat.store import ConversationDetail, ConversationOut
+from assistant.procedures.executor import Done
 from assistant.procedures.types import Page
 from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
 from server.paging import PagingDep
 from server.params import PathId
+from server.routes.rpc import WAITING, waiting_response
 
 
 @get("/api/conversations", tags=["chat"], summary="Your conversations, newest first")
@@ -42,13 +47,18 @@ async def get_conversation(
 @delete(
     "/api/conversations/{conversation_id:int}",
     tags=["chat"],
-    summary="Delete a conversation and its messages",
+    summary="Delete a conversation and its messages (204; 202 where a policy makes it wait)",
+    status_code=200,  # never sent (Litestar's 204 cannot answer a 202 too): see `responses`
+    responses={204: ResponseSpec(None, description="Deleted"), 202: WAITING},
 )
 async def delete_conversation(
     conversation_id: PathId, principal: PrincipalDep, executor: ExecutorDep
-) -> None:
+) -> Response[Any]:
     args = {"conversation_id": conversation_id}
-    await executor.call(principal, "conversations.delete", args, source="http")
+    result = await executor.call(principal, "conversations.delete", args, source="http")
+    if not isinstance(result, Done):  # the clinic's policy makes it wait
+        return waiting_response(result)
+    return Response(None, status_code=204)
 
 
 routes = [list_conversations, get_conversation, delete_conversation]

@@ -10,6 +10,7 @@ from assistant.db.models import Role
 from assistant.health import readiness
 from server.auth import optional_principal
 from server.deps import ChatDep, RuntimeDep
+from server.drain import drain_of
 
 
 @get("/healthz", tags=["ops"], summary="The process is up")
@@ -20,14 +21,16 @@ async def healthz() -> dict[str, str]:
 @get(
     "/readyz",
     tags=["ops"],
-    summary="Database and Redis answer (an owner's request also sees the engine and parser)",
+    summary="Database and Redis answer and the process is not shutting down (an owner's "
+    "request also sees the engine and parser)",
 )
 async def readyz(
     request: Request[Any, Any, Any], runtime: RuntimeDep, chat: ChatDep
 ) -> Response[dict[str, Any]]:
     checks = await readiness(runtime)
-    ready = all(value == "ok" for value in checks.values())
-    body: dict[str, Any] = {"status": "ok" if ready else "unavailable"}
+    draining = drain_of(request).draining
+    ready = not draining and all(value == "ok" for value in checks.values())
+    body: dict[str, Any] = {"status": "draining" if draining else "ok" if ready else "unavailable"}
     caller = await optional_principal(request)
     if caller is not None and caller.role == Role.owner:
         # Informational: no engine (classifier-only) or no classifier is a mode, not a

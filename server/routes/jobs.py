@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import get, post
+from typing import Any
+
+from litestar import Response, get, post
 from litestar.params import FromQuery
 
 from assistant.jobs.queries import JobFilter, list_own, own_job
@@ -12,6 +14,7 @@ from assistant.procedures.types import Page
 from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
 from server.paging import PagingDep
 from server.params import PathId
+from server.routes.rpc import WAITING, waiting_response
 
 
 @get("/api/jobs", tags=["jobs"], summary="Your background jobs, newest first")
@@ -29,11 +32,20 @@ async def get_job(job_id: PathId, principal: PrincipalDep, runtime: RuntimeDep) 
     return JobOut.of(await own_job(runtime, principal, job_id))
 
 
-@post("/api/jobs/{job_id:int}/cancel", tags=["jobs"], status_code=200, summary="Cancel a job")
-async def cancel_job(job_id: PathId, principal: PrincipalDep, executor: ExecutorDep) -> JobOut:
+@post(
+    "/api/jobs/{job_id:int}/cancel",
+    tags=["jobs"],
+    status_code=200,
+    summary="Cancel a job",
+    responses={202: WAITING},
+)
+async def cancel_job(
+    job_id: PathId, principal: PrincipalDep, executor: ExecutorDep
+) -> Response[Any]:
     done = await executor.call(principal, "jobs.cancel", {"job_id": job_id}, source="http")
-    assert isinstance(done, Done)
-    return JobOut.model_validate(done.output.model_dump())
+    if not isinstance(done, Done):  # the clinic's policy makes it wait
+        return waiting_response(done)
+    return Response(JobOut.model_validate(done.output.model_dump()).model_dump(mode="json"))
 
 
 routes = [list_jobs, get_job, cancel_job]

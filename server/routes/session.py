@@ -14,10 +14,12 @@ from assistant.auth.throttle import Limits, LoginThrottle
 from assistant.procedures.context import Principal
 from assistant.runtime import Runtime
 from server.auth import same_origin_guard
+from server.bodies import JsonIn
 from server.deps import PrincipalDep, RuntimeDep
+from server.forwarded import client_host, is_https
 
 
-class LoginIn(BaseModel):
+class LoginIn(JsonIn):
     email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=1024)
 
@@ -48,17 +50,13 @@ def _throttle(runtime: Runtime) -> LoginThrottle:
     return LoginThrottle(runtime.redis, settings.secret_key.get_secret_value(), limits)
 
 
-def client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 async def start_session(
     runtime: Runtime, request: Request[Any, Any, Any], email: str, password: str
 ) -> tuple[Principal, Cookie]:
     """Check the password (throttled) and open a session: the API's and the page's sign-in."""
     settings = runtime.settings
     throttle = _throttle(runtime)
-    client = client_address(request)
+    client = client_host(request.scope)
     await throttle.attempt(email, client)  # counted before the password is checked
     async with runtime.sessions() as session:
         principal, secret, expires = await auth.login(
@@ -75,7 +73,7 @@ async def start_session(
         httponly=True,
         samesite="lax",
         path="/",
-        secure=request.url.scheme == "https",
+        secure=is_https(request.scope),
         max_age=int((expires - runtime.clock.now()).total_seconds()),
     )
     return principal, cookie
@@ -94,7 +92,7 @@ async def end_session(runtime: Runtime, request: Request[Any, Any, Any]) -> Cook
         path="/",
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=is_https(request.scope),
     )
 
 

@@ -53,7 +53,7 @@ async def test_a_note_from_the_dock_appears_on_the_page_and_the_chat_survives_a_
     await ask(dock, "add a note: prefers mornings")
     card = dock.get_by_role("article", name="Added a note to Jane Doe's record")
     await expect(card).to_be_visible()
-    await expect(card.get_by_role("link", name=re.compile(r"^Open note #\d+$"))).to_be_visible()
+    await expect(card.get_by_role("link", name="Open Jane Doe's note")).to_be_visible()
     notes = page.get_by_role("main").get_by_text("prefers mornings", exact=True)
     await expect(notes).to_be_visible()
     assert await page.evaluate("window.sameDocument === true"), "the page was not reloaded"

@@ -33,6 +33,11 @@ async def test_main_pages_have_no_serious_accessibility_violations(
 ) -> None:
     contact = web_app.rpc("owner", "contacts.create", first_name="Alma", last_name=f"Axe{scheme}")
     web_app.rpc("front_desk", "contacts.delete", contact_id=contact["id"])  # a card to decide
+    task = web_app.rpc("practitioner", "tasks.create", title="Axe check", contact_id=1)
+    appointment = web_app.rpc(
+        "practitioner", "appointments.book", contact_id=1,
+        starts_at="2032-01-05T09:00:00Z" if scheme == "light" else "2032-01-06T09:00:00Z",
+    )  # fmt: skip
     dialogs = Dialogs()
     page = await new_page(browser, dialogs, color_scheme=scheme)
     # An init script is injected by the browser itself, so the page's CSP does not stop it.
@@ -47,6 +52,14 @@ async def test_main_pages_have_no_serious_accessibility_violations(
             ("contact", "/contacts/1"),
             ("contact form", f"/contacts/{contact['id']}/edit"),
             ("approvals", "/approvals"),
+            ("home", "/"),
+            ("tasks", "/tasks"),
+            ("task", f"/tasks/{task['id']}"),
+            ("week", "/appointments"),
+            ("day", "/appointments?view=day"),
+            ("booking form", "/appointments/new"),
+            ("appointment", f"/appointments/{appointment['id']}"),
+            ("usage", "/usage"),
         ):
             await page.goto(f"{web_app.url}{path}")
             found[name] = await serious_violations(page)

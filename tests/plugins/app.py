@@ -19,6 +19,7 @@ from assistant.procedures.executor import Executor
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from server.app import create_app
+from tests.plugins.servers import HIGH_RATE_LIMITS
 
 ROLES = ("owner", "practitioner", "front_desk", "viewer")
 
@@ -68,6 +69,7 @@ def app_settings(
         },
         events={"keepalive_seconds": 0.5},
         jobs={"queue": f"assistant:test-queue:{uuid.uuid4().hex[:8]}"},
+        rate=HIGH_RATE_LIMITS,
     )
 
 

@@ -26,11 +26,12 @@ from typing import Any
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 
 from assistant.settings import Settings
 from inference.base import ChatRequest
 from inference.scripted import ScriptedEngine, ScriptedReply
-from tests.plugins.servers import free_port, server_env
+from tests.plugins.servers import HIGH_RATE_LIMITS, Inbox, free_port, server_env
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -60,6 +61,8 @@ class WebApp:
     calls: dict[str, ScriptedReply] = field(default_factory=dict)
     """The parser's model step by message (no NLU model here): which procedure, which mentions."""
     engine: ScriptedEngine | None = None
+    inbox: Inbox = field(default_factory=lambda: Inbox())
+    """What the worker's SMTP server (aiosmtpd on 127.0.0.1) received."""
 
     def email(self, role: str) -> str:
         return DEMO_EMAILS[role]
@@ -117,17 +120,10 @@ def _require_chromium() -> None:
 
 
 async def _seed(settings: Settings) -> dict[str, str]:
-    from assistant.db.engine import create_engine, session_factory
     from assistant.demo import seed_demo
-    from assistant.privacy.keys import load_keyring
 
-    engine = create_engine(settings.database_url, keyring=load_keyring(settings.keys_path))
-    try:
-        async with session_factory(engine)() as session, session.begin():
-            report = await seed_demo(session, datetime.now(UTC))
-        return report.passwords
-    finally:
-        await engine.dispose()
+    report = await seed_demo(settings, datetime.now(UTC))
+    return report.passwords
 
 
 class _Server(threading.Thread):
@@ -189,10 +185,19 @@ def web_app(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterato
         events={"keepalive_seconds": 1},
         jobs={"queue": f"assistant:web-e2e:{uuid.uuid4().hex[:8]}"},
         engine="scripted",
+        rate=HIGH_RATE_LIMITS,
+        # A secret of its own: sign-in throttle keys never meet another run's on the shared
+        # Redis (the demo accounts and 127.0.0.1 are the same in every run).
+        secret_key=uuid.uuid4().hex,
+        # Every test signs in from 127.0.0.1: only the per-account limit is under test here.
+        auth={"login_max_failures_per_client": 1_000},
     )
     migrate.upgrade(settings.database_url)
     passwords = asyncio.run(_seed(settings))
     web = WebApp(url="", settings=settings, passwords=passwords)
+    smtp_port = free_port()
+    smtp = Controller(web.inbox, hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
     web.engine = ScriptedEngine(responder=web.respond)
     port = free_port()
     web.url = f"http://127.0.0.1:{port}"
@@ -200,7 +205,14 @@ def web_app(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterato
     worker_log = (data / "worker.log").open("w")
     worker = subprocess.Popen(
         [sys.executable, "-m", "assistant", "worker"],
-        env=server_env(settings, ASSISTANT_ENGINE="none", ASSISTANT_JOBS_QUEUE=settings.jobs.queue),
+        env=server_env(
+            settings,
+            ASSISTANT_ENGINE="none",
+            ASSISTANT_JOBS_QUEUE=settings.jobs.queue,
+            ASSISTANT_SMTP_HOST="127.0.0.1",
+            ASSISTANT_SMTP_PORT=str(smtp_port),
+            ASSISTANT_SMTP_SENDER="front@demo-clinic.example.com",
+        ),
         stdout=worker_log,
         stderr=subprocess.STDOUT,
     )
@@ -218,6 +230,7 @@ def web_app(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterato
             worker.kill()
             worker.wait()
         worker_log.close()
+        smtp.stop()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email import message_from_bytes
 from typing import Any
 
 import httpx
@@ -18,10 +19,27 @@ import httpx
 from assistant.settings import Settings
 
 
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given (a real SMTP server)."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# Session-scoped staff make every request of a test run, so the limits a clinic wants would
+# trip: every app the tests build raises them. The limits' own tests
+# (tests/integration/server/test_rate_limits.py) set their own.
+HIGH_RATE_LIMITS = {"chat_per_minute": 1_000_000, "v1_per_minute": 1_000_000, "streams": 10_000}
 
 
 def server_env(settings: Settings, **extra: str) -> dict[str, str]:
@@ -33,6 +51,15 @@ def server_env(settings: Settings, **extra: str) -> dict[str, str]:
         ASSISTANT_DATA_DIR=str(settings.data_dir),
         ASSISTANT_KEY_FILE=str(settings.keys_path),
         ASSISTANT_EVENTS_KEEPALIVE_SECONDS="0.5",
+        # The settings' own secret and sign-in limits: throttle keys are keyed by the secret,
+        # so a shared one would count every earlier run's failed sign-ins from 127.0.0.1.
+        ASSISTANT_SECRET_KEY=settings.secret_key.get_secret_value(),
+        ASSISTANT_AUTH_LOGIN_MAX_FAILURES=str(settings.auth.login_max_failures),
+        ASSISTANT_AUTH_LOGIN_MAX_FAILURES_PER_CLIENT=str(
+            settings.auth.login_max_failures_per_client
+        ),
+        ASSISTANT_AUTH_LOGIN_LOCKOUT_SECONDS=str(settings.auth.login_lockout_seconds),
+        **{f"ASSISTANT_RATE_{key.upper()}": str(value) for key, value in HIGH_RATE_LIMITS.items()},
     )
     env.update(extra)
     return env

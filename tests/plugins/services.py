@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,27 @@ import pytest
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 PG_ADMIN_URL = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/test"
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+
+
+# SQLite files the session's engines hold open. Python's own open() of one of them (or of its
+# -wal or -shm) in this process is refused: the close() that follows drops every POSIX lock
+# the process holds on the file, so its other connections and the servers sharing it then
+# corrupt it (sqlite.org/howtocorrupt.html, 2.2). Read such a file from a child process.
+_LIVE_SQLITE: set[str] = set()
+
+
+def _refuse_open_of_live_sqlite(event: str, args: tuple[object, ...]) -> None:
+    if event != "open" or not args or not isinstance(args[0], str | bytes | os.PathLike):
+        return
+    path = os.fsdecode(args[0])
+    if any(path.startswith(live) for live in _LIVE_SQLITE):
+        raise PermissionError(
+            f"tests must not open() the live SQLite file {path}: closing it drops this "
+            "process's locks and corrupts the database; read it from a child process"
+        )
+
+
+sys.addaudithook(_refuse_open_of_live_sqlite)
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -48,7 +70,12 @@ async def _admin(sql: str) -> None:
 def new_database(backend: str, folder: Path) -> Iterator[str]:
     """A new, empty database of the given backend; removed afterwards."""
     if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{folder / f'db-{uuid.uuid4().hex[:8]}.sqlite'}"
+        path = str(folder / f"db-{uuid.uuid4().hex[:8]}.sqlite")
+        _LIVE_SQLITE.add(path)
+        try:
+            yield f"sqlite+aiosqlite:///{path}"
+        finally:
+            _LIVE_SQLITE.discard(path)
         return
     require_service("PostgreSQL", PG_HOST, PG_PORT)
     name = f"assistant_test_{uuid.uuid4().hex[:10]}"

@@ -117,3 +117,18 @@ def test_log_format_auto_follows_whether_the_output_is_a_terminal(
 
 def test_log_format_defaults_to_auto() -> None:
     assert Settings().log.format == "auto"
+
+
+def test_rate_limits_are_read_from_their_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = Settings().rate
+    assert (defaults.chat_per_minute, defaults.v1_per_minute, defaults.streams) == (20, 60, 8)
+    monkeypatch.setenv("ASSISTANT_RATE_CHAT_PER_MINUTE", "0")
+    monkeypatch.setenv("ASSISTANT_RATE_V1_PER_MINUTE", "500")
+    monkeypatch.setenv("ASSISTANT_RATE_STREAMS", "3")
+    monkeypatch.setenv("ASSISTANT_RATE_STREAM_LEASE_SECONDS", "10")
+    rate = Settings().rate
+    assert (rate.chat_per_minute, rate.v1_per_minute, rate.streams) == (0, 500, 3)
+    assert rate.stream_lease_seconds == 10
+    monkeypatch.setenv("ASSISTANT_RATE_STREAMS", "-1")
+    with pytest.raises(ValidationError, match="streams"):
+        Settings()

@@ -4,8 +4,10 @@
 // Tokens go into a text node, never innerHTML; when the reply is done the turn is swapped
 // for the server's rendering (Markdown sanitised with nh3, cards, candidate buttons), which
 // is the only HTML this module inserts. Contracts with the pages are in NOTES-web.md:
-//   listens  document "live-event"      {event, data, id}  approval.updated, job.progress
+//   listens  document "live-event"      {event, data, id}  approval.updated, confirm.required,
+//                                                          job.progress
 //   sends    body     "records-changed"  {procedure, records: [{type, id, url}]}
+// An action card with `undo.available` gets an Undo button (POST /api/actions/{id}/undo).
 
 const dock = document.querySelector("[data-dock]");
 if (dock) init(dock);
@@ -104,6 +106,21 @@ function init(root) {
     // Server-rendered and sanitised (nh3); never model text straight from the stream.
     container.innerHTML = html;
     primeProgress(container);
+    markUndone(container);
+  }
+
+  // Actions undone from this page: a rendering fetched before the undo landed still says so.
+  const undoneIds = new Set();
+
+  function markUndone(container) {
+    for (const button of container.querySelectorAll("[data-dock-undo]")) {
+      if (!undoneIds.has(button.dataset.dockUndo)) continue;
+      const status = document.createElement("span");
+      status.className = "status status--undone";
+      status.setAttribute("role", "status");
+      status.textContent = "undone";
+      button.replaceWith(status);
+    }
   }
 
   // A turn started while a fragment was loading wins: the log is never replaced under it.
@@ -185,6 +202,7 @@ function init(root) {
     if (!text || busy) return;
     epoch += 1;
     log.querySelector("[data-dock-intro]")?.remove();
+    for (const loading of log.querySelectorAll(":scope > .dock-note")) loading.remove();
     for (const choices of log.querySelectorAll(".dock-choices")) choices.remove();
     const container = document.createElement("div");
     container.className = "dock-turn";
@@ -292,6 +310,11 @@ function init(root) {
         turn.container.append(approvalCard(data));
         scrollDown();
         break;
+      case "confirm.required":
+        turn.container.append(confirmPlaceholder(data));
+        fillConfirm(data.action_id);
+        scrollDown();
+        break;
       case "message.done":
         turn.done = true;
         turn.until = data.message_id;
@@ -335,13 +358,58 @@ function init(root) {
       }
       const a = document.createElement("a");
       a.href = record.url;
-      a.textContent = `Open ${record.type} #${record.id}`;
+      a.textContent = record.label ? `Open ${record.label}` : `Open ${record.type} #${record.id}`;
       const li = document.createElement("li");
       li.append(a);
       links.append(li);
     }
     if (links.childElementCount) article.append(links);
+    if (data.action_id) article.append(undoBox(data.action_id, data.undo, data.summary));
     return article;
+  }
+
+  // The Undo button of an action (or an executed approval), while its undo window is open.
+  function undoBox(actionId, undo, summary) {
+    const box = document.createElement("div");
+    box.className = "dock-undo";
+    box.dataset.actionId = String(actionId);
+    if (undo?.available) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button--quiet";
+      button.dataset.dockUndo = String(actionId);
+      button.textContent = "Undo";
+      button.setAttribute("aria-label", summary ? `Undo: ${summary}` : "Undo");
+      box.append(button);
+    }
+    return box;
+  }
+
+  async function undo(button, id) {
+    const box = button.closest("[data-action-id]");
+    box?.querySelector(".dock-error")?.remove();
+    button.disabled = true;
+    let response;
+    try {
+      response = await fetch(`/api/actions/${encodeURIComponent(id)}/undo`, {
+        method: "POST",
+        headers: headers({ Accept: "application/json" }),
+      });
+    } catch {
+      button.disabled = false;
+      box?.append(note("The connection to the server was lost.", "dock-error"));
+      return;
+    }
+    if (!response.ok) {
+      button.disabled = false;
+      box?.append(note(sentence(await problem(response)), "dock-error"));
+      return;
+    }
+    undoneIds.add(String(id));
+    markUndone(root);
+    document.body.dispatchEvent(new CustomEvent("records-changed", {
+      bubbles: true, detail: { procedure: "actions.undo", records: [] },
+    }));
   }
 
   function approvalCard(data) {
@@ -369,6 +437,29 @@ function init(root) {
     }
     article.append(facts);
     return article;
+  }
+
+  // A call waiting for my click: a placeholder with the counts, then the server's card with
+  // the preview (names), fetched by this authorised request.
+  function confirmPlaceholder(data) {
+    const article = card("confirm", `Confirmation #${data.action_id}`, "Confirm before it runs");
+    article.dataset.actionId = String(data.action_id);
+    const p = document.createElement("p");
+    p.className = "dock-note";
+    p.textContent = data.summary;
+    article.append(p);
+    return article;
+  }
+
+  async function fillConfirm(id) {
+    let html;
+    try { html = await fragment(`/dock/actions/${encodeURIComponent(id)}`); } catch { return null; }
+    const template = document.createElement("template");
+    template.innerHTML = html; // server-rendered, escaped
+    const fresh = template.content.firstElementChild;
+    const old = root.querySelector(`[data-action-id="${CSS.escape(String(id))}"]`);
+    if (old && fresh) old.replaceWith(fresh);
+    return fresh;
   }
 
   async function swap(turn) {
@@ -449,6 +540,12 @@ function init(root) {
       await decide(target, target.dataset.dockApprove, "approve");
     } else if (target.dataset.dockReject) {
       await decide(target, target.dataset.dockReject, "reject");
+    } else if (target.dataset.dockConfirm) {
+      await settle(target, target.dataset.dockConfirm, "confirm");
+    } else if (target.dataset.dockCancel) {
+      await settle(target, target.dataset.dockCancel, "cancel");
+    } else if (target.dataset.dockUndo) {
+      await undo(target, target.dataset.dockUndo);
     } else if (target.dataset.dockOpen) {
       remember(Number(target.dataset.dockOpen));
       showHistory(false);
@@ -481,6 +578,28 @@ function init(root) {
     showStatus(approval.approval_id ?? Number(id), approval.status);
   }
 
+  // Confirm or Cancel a call waiting for me; the card is then redrawn by the server (done,
+  // or stale with what changed, or the reason it failed).
+  async function settle(button, id, how) {
+    const cardNode = button.closest("[data-action-id]");
+    for (const b of cardNode?.querySelectorAll("button") || []) b.disabled = true;
+    cardNode?.querySelector(".dock-error")?.remove();
+    const response = await fetch(`/api/actions/${encodeURIComponent(id)}/${how}`, {
+      method: "POST",
+      headers: headers({ Accept: "application/json" }),
+    });
+    const message = response.ok ? null : await problem(response);
+    const fresh = await fillConfirm(id);
+    if (message) (fresh || cardNode)?.append(note(sentence(message), "dock-error"));
+    if (response.ok && how === "confirm") {
+      document.body.dispatchEvent(new CustomEvent("records-changed", {
+        bubbles: true, detail: { procedure: "actions.confirm", records: [] },
+      }));
+    }
+    const shown = fresh || cardNode;
+    if (shown && root.contains(shown)) { shown.setAttribute("tabindex", "-1"); shown.focus(); }
+  }
+
   function showStatus(id, status) {
     for (const node of root.querySelectorAll(`[data-approval-id="${CSS.escape(String(id))}"]`)) {
       const badge = node.querySelector("[data-approval-status]");
@@ -496,9 +615,41 @@ function init(root) {
 
   document.addEventListener("live-event", (event) => {
     const { event: kind, data } = event.detail || {};
-    if (kind === "approval.updated") showStatus(data.approval_id, data.status);
-    else if (kind === "approval.required") offer(data.approval_id);
+    if (kind === "approval.updated") {
+      showStatus(data.approval_id, data.status);
+      showReason(data.approval_id, data.reason);
+      if (data.action_id && data.undo?.available) offerUndo(data);
+    } else if (kind === "approval.required") offer(data.approval_id);
+    else if (kind === "confirm.required") offerConfirm(data.action_id);
   });
+
+  // A reject's reason (or an approver's note) on my request's card, as it arrives.
+  function showReason(id, reason) {
+    if (!reason) return;
+    for (const node of root.querySelectorAll(`[data-approval-id="${CSS.escape(String(id))}"]`)) {
+      const row = node.querySelector("[data-approval-reason-row]");
+      const value = node.querySelector("[data-approval-reason]");
+      if (row && value) { value.textContent = reason; row.hidden = false; }
+    }
+  }
+
+  // An approver edited my request: the edited call, for me to confirm or cancel.
+  async function offerConfirm(id) {
+    if (!loaded || busy || root.querySelector(`[data-action-id="${CSS.escape(String(id))}"]`)) return;
+    const fresh = await fillConfirm(id);
+    if (!fresh || root.querySelector(`[data-action-id="${CSS.escape(String(id))}"]`)) return;
+    log.querySelector("[data-dock-intro]")?.remove();
+    log.append(fresh);
+    scrollDown();
+  }
+
+
+  // An approved call that ran: its approval card gets the action's Undo button.
+  function offerUndo(data) {
+    for (const node of root.querySelectorAll(`[data-approval-id="${CSS.escape(String(data.approval_id))}"]`)) {
+      if (!node.querySelector("[data-action-id]")) node.append(undoBox(data.action_id, data.undo, ""));
+    }
+  }
 
   // A request someone else made, arriving while the dock is loaded: a card to decide it.
   async function offer(id) {
@@ -557,6 +708,16 @@ function init(root) {
     showHistory(false);
     await intro();
     input.focus();
+  });
+
+  // Buttons elsewhere on the page (Home's recent conversations) open one in the dock.
+  document.addEventListener("click", async (event) => {
+    const target = event.target.closest("[data-dock-open]");
+    if (!target || root.contains(target)) return;
+    remember(Number(target.dataset.dockOpen));
+    const first = !loaded;
+    open();
+    if (!first) await restore();
   });
 
   if (read(openKey)) open({ focus: false });

@@ -3,15 +3,19 @@
 // Contract (the dock and the pages listen to these; see NOTES-web.md):
 //   document  "live-event"         detail {event, data, id}   every message from /api/events
 //   body      "approvals-changed"  detail {event, data, id}   approval.required / approval.updated
-//   body      "jobs-changed"       detail {event, data, id}   job.progress that finished
+//   body      "jobs-changed"       detail {event, data, id}   job.progress whose status moved
+//                                                              (queued, started, finished)
+//   body      "emails-changed"     detail {event, data, id}   email.status (a draft moved)
 // It also keeps the navigation's approvals count and any <progress data-job-id> in step.
 // Reconnects with a growing delay and resumes from the last event id, across page loads too.
 
 const KINDS = [
-  "approval.required", "approval.updated", "job.progress", "action.result",
+  "approval.required", "approval.updated", "confirm.required", "job.progress", "email.status",
+  "action.result",
   "tool.call", "turn.start", "message.delta", "message.done", "message.error",
 ];
-const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
+// The last status this tab heard for each job: a job.progress that only counts up is not a change.
+const jobStatus = new Map();
 const LAST_ID_KEY = "assistant:last-event-id";
 let source = null;
 let delay = 1000;
@@ -65,9 +69,13 @@ function handle(kind, message) {
     refreshCount().catch(() => {});
     if (kind === "approval.required") announce("A new approval request arrived.");
     else announce(`Approval request ${data.approval_id} is now ${data.status}.`);
+  } else if (kind === "email.status") {
+    document.body.dispatchEvent(new CustomEvent("emails-changed", { bubbles: true, detail }));
+    announce(`E-mail draft ${data.draft_id} is now ${data.status}.`);
   } else if (kind === "job.progress") {
     updateProgress(data);
-    if (FINISHED.has(data.status)) {
+    if (jobStatus.get(data.job_id) !== data.status) {
+      jobStatus.set(data.job_id, data.status);
       document.body.dispatchEvent(new CustomEvent("jobs-changed", { bubbles: true, detail }));
     }
   }
@@ -77,11 +85,15 @@ function connect() {
   const id = lastId();
   const url = id ? `/api/events?last_event_id=${encodeURIComponent(id)}` : "/api/events";
   source = new EventSource(url);
-  source.onopen = () => { delay = 1000; };
+  source.onopen = () => {
+    delay = 1000;
+    document.documentElement.dataset.live = "open";  // for tests and styles: live updates on
+  };
   for (const kind of KINDS) source.addEventListener(kind, (message) => handle(kind, message));
   source.onerror = () => {
     // The browser retries by itself while the stream is CONNECTING; a CLOSED stream (a 4xx,
     // a server restart it gave up on) is ours to reopen, a little later each time.
+    document.documentElement.dataset.live = "reconnecting";
     if (source.readyState !== EventSource.CLOSED) return;
     setTimeout(connect, delay);
     delay = Math.min(delay * 2, 30000);

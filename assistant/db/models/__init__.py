@@ -13,9 +13,12 @@ from assistant.db.models.crm import (
     Task,
 )
 from assistant.db.models.identity import ApiToken, Role, User, UserBase, UserPublic, WebSession
-from assistant.db.models.ops import Approval, AuditEvent, Conversation, Event, Job, Message
+from assistant.db.models.ops import Action, Approval, AuditEvent, Conversation, Event, Job, Message
+from assistant.db.models.policy import ProcedurePolicy
+from assistant.db.models.usage import UsageRecord
 
 __all__ = [
+    "Action",
     "ApiToken",
     "Appointment",
     "Approval",
@@ -29,9 +32,11 @@ __all__ = [
     "Job",
     "Message",
     "Note",
+    "ProcedurePolicy",
     "Role",
     "Tag",
     "Task",
+    "UsageRecord",
     "User",
     "UserBase",
     "UserPublic",

@@ -116,6 +116,12 @@ class EmailDraft(SQLModel, table=True):
         description="The address an approved send goes to, fixed when the send runs.",
     )
     message_id: str | None = Field(default=None, max_length=255)
+    error: str | None = Field(
+        default=None,
+        sa_column=Column(EncryptedText),
+        description="Why the last send failed or is being retried, in words (a server's reply "
+        "can quote the address).",
+    )
     version: int = Field(default=1, description="Bumped on every write; approvals bind to it.")
     # Loaded with the draft: an approval binds the address a send would go to.
     contact: Contact | None = Relationship(

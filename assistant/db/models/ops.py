@@ -77,6 +77,16 @@ class Approval(SQLModel, table=True):
         description="Encrypted: a procedure's output (a sent draft's body, a profile summary).",
     )
     source: str = Field(default="http", max_length=12)
+    original_args: dict[str, Any] | None = Field(
+        default=None,
+        sa_column=Column(EncryptedJSON),
+        description="Encrypted: the call as requested, when an approver edited it (`args`).",
+    )
+    confirmed_at: datetime | None = Field(
+        default=None,
+        sa_type=UTCDateTime,
+        description="When the requester confirmed an edited call; it runs only after that.",
+    )
     conversation_id: int | None = Field(
         default=None, description="The co-pilot conversation the request came from."
     )
@@ -148,3 +158,62 @@ class Event(SQLModel, table=True):
         description="Encrypted: a reason or a failure message is free text.",
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class Action(SQLModel, table=True):
+    """One call made or proposed for a user: what confirm, undo and the activity page act on.
+
+    Every call that passes the policy gate gets a row: an `auto` call is recorded `done` (or
+    `failed`) when it runs; a `confirm` call waits `pending` for its requester's click; an
+    `approve` call waits `pending` with its four-eyes `approval_id`. Status words:
+    `pending`, `confirmed`, `approved`, `rejected`, `expired`, `stale`, `failed`, `done`,
+    `undone`. `args`, `impact`, `result`, `undo` and `reason` are encrypted (they can hold
+    names and clinical text); ids and counts stay plain.
+    """
+
+    __tablename__ = "actions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, description="Who asked.")
+    procedure: str = Field(max_length=64, index=True)
+    args: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(EncryptedJSON, nullable=False),
+        description="Encrypted: the call as it runs (or will run).",
+    )
+    call_hash: str = Field(default="", max_length=64)
+    target: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(JSON, nullable=False, server_default="{}"),
+        description="What a waiting call is bound to: its targets' versions and the preview's "
+        "digest (ids and digests only).",
+    )
+    status: str = Field(default="pending", max_length=12, index=True)
+    source: str = Field(default="http", max_length=12)
+    conversation_id: int | None = Field(
+        default=None, foreign_key="conversations.id", index=True, ondelete="SET NULL"
+    )
+    message_id: int | None = Field(default=None, index=True)
+    approval_id: int | None = Field(default=None, foreign_key="approvals.id", index=True)
+    impact: dict[str, Any] | None = Field(
+        default=None,
+        sa_column=Column(EncryptedJSON),
+        description="Encrypted: what the call touches, with record names.",
+    )
+    result: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(EncryptedJSON), description="Encrypted: the output."
+    )
+    undo: dict[str, Any] | None = Field(
+        default=None,
+        sa_column=Column(EncryptedJSON),
+        description="Encrypted: what an undo needs (previous values); purged on expiry/erasure.",
+    )
+    undo_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_by: int | None = Field(default=None, foreign_key="users.id")
+    reason: str | None = Field(default=None, sa_column=Column(EncryptedText))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    undone_by: int | None = Field(default=None, foreign_key="users.id")
+    undone_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -37,7 +37,7 @@ from assistant.nlu.synth.templates import (
 )
 from assistant.nlu.synth.vocab import DEV, TRAIN, Vocab
 
-GENERATOR_VERSION = "5"
+GENERATOR_VERSION = "6"
 DEFAULT_SEED = 13
 WRITTEN_DIR = Path(__file__).resolve().parents[3] / "models" / "nlu" / "written"
 
@@ -91,7 +91,7 @@ def _typo(word: str, rng: random.Random) -> str:
 def add_noise(pieces: list[Piece], rng: random.Random) -> list[Piece]:
     """Staff typing: lower case, a capital first letter, a typo in a literal word, punctuation."""
     lower = rng.random() < 0.35
-    upper = not lower and rng.random() < 0.03
+    upper = not lower and rng.random() < 0.08
     out: list[Piece] = []
     typo_left = 1 if rng.random() < 0.15 else 0
     for piece in pieces:

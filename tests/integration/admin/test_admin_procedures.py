@@ -76,6 +76,55 @@ async def test_admin_calls_are_audited_and_the_owner_reads_the_trail(
     assert denied.status_code == 403
 
 
+async def test_the_owner_filters_the_trail_by_the_record_it_touched(
+    client: Client, staff: dict[str, Member]
+) -> None:
+    owner, desk = staff["owner"], staff["front_desk"]
+    contact = (await rpc(client, desk, "contacts.create", first_name="Audit")).json()
+    other = (await rpc(client, desk, "contacts.create", first_name="Other")).json()
+    await rpc(client, desk, "tags.add", contact_id=contact["id"], tag="vip")
+    await rpc(client, desk, "tags.add", contact_id=other["id"], tag="vip")
+    found = await rpc(
+        client, owner, "audit.list", record="contact_id", record_id=contact["id"], limit=200
+    )
+    assert found.status_code == 200, found.text
+    items = found.json()["items"]
+    assert [e["procedure"] for e in items] == ["tags.add", "contacts.create"]
+    assert all(e["record_ids"]["contact_id"] == contact["id"] for e in items)
+    mine = await rpc(
+        client, owner, "audit.list",
+        record="contact_id", record_id=contact["id"], actor_id=owner.user_id,
+    )  # fmt: skip
+    assert mine.json() == {"items": [], "total": 0}
+    alone = await rpc(client, owner, "audit.list", record="contact_id")
+    assert alone.status_code == 422
+    odd = await rpc(client, owner, "audit.list", record="x' OR 1=1 --", record_id=1)
+    assert odd.status_code == 422
+
+
+async def test_a_drafts_trail_is_found_from_its_creation_on(
+    client: Client, staff: dict[str, Member]
+) -> None:
+    """emails.draft is audited under email_id, later calls under draft_id: either name finds
+    both, and nothing of another draft."""
+    owner, desk = staff["owner"], staff["front_desk"]
+    contact = (await rpc(client, desk, "contacts.create", first_name="Draftee")).json()
+    made = await rpc(client, desk, "emails.draft", contact_id=contact["id"], purpose="welcome")
+    assert made.status_code == 200, made.text
+    draft_id = made.json()["id"]
+    other = await rpc(client, desk, "emails.draft", contact_id=contact["id"], purpose="welcome")
+    assert other.json()["id"] != draft_id
+    edited = await rpc(client, desk, "emails.update", draft_id=draft_id, subject="See you soon")
+    assert edited.status_code == 200, edited.text
+    for name in ("draft_id", "email_id"):
+        found = await rpc(client, owner, "audit.list", record=name, record_id=draft_id)
+        assert found.status_code == 200, found.text
+        items = found.json()["items"]
+        assert [e["procedure"] for e in items] == ["emails.update", "emails.draft"]
+        assert items[1]["record_ids"]["email_id"] == draft_id
+        assert items[0]["record_ids"]["draft_id"] == draft_id
+
+
 async def test_bad_admin_input_is_a_clear_422_or_404(
     client: Client, staff: dict[str, Member]
 ) -> None:

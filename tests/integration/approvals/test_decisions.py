@@ -82,7 +82,7 @@ async def test_approve_runs_the_call_once_and_tells_the_requester(
         if e["approval_id"] == approval_id
     ]
     assert [e["status"] for e in updates] == ["approved", "executed"]
-    assert set(updates[0]) == {"approval_id", "status", "by", "reason"}
+    assert set(updates[0]) == {"approval_id", "status", "by", "reason", "edited"}
 
     again = await decide(client, staff["practitioner"], approval_id, "approve")
     assert again.status_code == 409
@@ -216,6 +216,7 @@ async def test_pending_requests_expire(
         "status": "expired",
         "by": None,
         "reason": "no decision before the deadline",
+        "edited": False,
     } in updates
 
 

@@ -1,15 +1,23 @@
-"""The audit chain: written by every call, verified by the CLI, broken by tampering, safe
-when several processes append at once."""
+"""The audit chain: written by every call, verified by the CLI, broken by tampering (the
+owner's page then says which event and what is wrong, in words), safe when several processes
+append at once."""
 
 from __future__ import annotations
 
 import asyncio
+import html
 import os
+import re
 import subprocess
 import sys
 import textwrap
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlmodel import col, select
@@ -20,7 +28,9 @@ from assistant.db.engine import create_engine, session_factory
 from assistant.db.models import AuditEvent
 from assistant.db.types import utcnow
 from assistant.runtime import Runtime
-from tests.plugins.app import Member
+from assistant.settings import Settings
+from server.app import create_app
+from tests.plugins.app import Member, make_member
 from tests.plugins.records import Records
 
 
@@ -132,3 +142,105 @@ def test_two_processes_appending_at_once_keep_the_chain(
     result = _cli(empty_db_url, "audit", "verify", key_file=key_file)
     assert result.returncode == 0, result.stderr
     assert "intact: 80 events" in result.stdout
+
+
+# --- the owner's audit page on a broken chain ----------------------------------------------
+
+NO_DATE = "not a date"
+TAMPERING = [
+    (
+        "UPDATE audit_events SET outcome = 'denied' WHERE seq = 3",
+        "Event #3 has been changed since it was written: what it records no longer matches "
+        "the seal (hash) it was written with.",
+        "As it reads now, event #3 says: contacts.get by ",
+    ),
+    (
+        "DELETE FROM audit_events WHERE seq = 3",
+        "Event #3 has been deleted: the events either side of it no longer link up.",
+        None,
+    ),
+    (
+        "UPDATE audit_events SET prev_hash = hash WHERE seq = 3",
+        "Event #3 no longer follows on from the event before it",
+        "As it reads now, event #3 says: contacts.get",
+    ),
+    (
+        "UPDATE audit_events SET hash_version = 99 WHERE seq = 3",
+        "Event #3 has been rewritten: it claims a format this system never writes there.",
+        "As it reads now, event #3 says",
+    ),
+]
+
+
+@asynccontextmanager
+async def _app(
+    url: str, redis_url: str, key_file: Path, tmp_path: Path
+) -> AsyncIterator[tuple[AsyncTestClient[Litestar], Member]]:
+    """The app on a database of its own (tampering the shared one would break other tests),
+    five events in its trail, checked intact once before the test tampers with it."""
+    await asyncio.to_thread(migrate.upgrade, url)  # alembic runs a loop of its own
+    settings = Settings(
+        environment="test", data_dir=tmp_path, key_file=key_file, secret_key=uuid.uuid4().hex,
+        database={"url": url}, redis={"url": redis_url},
+        jobs={"queue": f"assistant:test-queue:{uuid.uuid4().hex[:8]}"},
+    )  # fmt: skip
+    owner = await make_member(settings, "owner")
+    await _append(url, 5)
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        intact = await client.get("/admin/audit", headers=owner.headers)
+        assert intact.status_code == 200, intact.text[-1000:]
+        assert "The audit trail is intact" in intact.text
+        yield client, owner
+
+
+async def _tamper(url: str, sql: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(sql))
+    finally:
+        await engine.dispose()
+
+
+async def test_an_unreadable_event_is_named_and_the_page_still_opens(
+    empty_db_url: str, redis_url: str, key_file: Path, tmp_path: Path
+) -> None:
+    """Only SQLite can hold a date that is no date (PostgreSQL refuses it on the way in)."""
+    if not empty_db_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL refuses to store a date that is no date")
+    async with _app(empty_db_url, redis_url, key_file, tmp_path) as (client, owner):
+        await _tamper(
+            empty_db_url, "UPDATE audit_events SET created_at = 'not a date' WHERE seq = 3"
+        )
+        page = await client.get("/admin/audit", headers=owner.headers)
+    assert page.status_code == 200, page.text[-1000:]
+    alert = _alert(page.text)
+    assert "Event #3 cannot be read: it holds a value this system never writes." in alert
+    assert "The 2 events before it check out." in alert
+    assert "one of them cannot be read" in page.text
+    assert "Invalid isoformat" not in page.text and "ValueError" not in page.text
+
+
+def _alert(page: str) -> str:
+    found = re.search(r'<div class="error-summary" role="alert"[^>]*>(.*?)</div>', page, re.S)
+    assert found, "no alert on the audit page"
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split())
+
+
+@pytest.mark.parametrize(("sql", "what", "reads"), TAMPERING)
+async def test_a_broken_chain_is_named_in_words_on_the_audit_page(
+    empty_db_url: str, redis_url: str, key_file: Path, tmp_path: Path,
+    sql: str, what: str, reads: str | None,
+) -> None:  # fmt: skip
+    async with _app(empty_db_url, redis_url, key_file, tmp_path) as (client, owner):
+        await _tamper(empty_db_url, sql)
+        page = await client.get("/admin/audit", headers=owner.headers)
+    assert page.status_code == 200, page.text[-1000:]
+    alert = _alert(page.text)
+    assert alert.startswith("The audit trail has been tampered with")
+    assert what in alert
+    if reads:
+        assert reads in alert
+    assert "The 2 events before it check out." in alert
+    for raw in ("Traceback", "Error", "hash does not match", "do not match its hash"):
+        assert raw not in alert

@@ -22,10 +22,11 @@ TABLE = {
     "turn.start": {"conversation_id", "message_id", "created"},
     "message.delta": {"text"},
     "tool.call": {"procedure", "args", "resolved"},
-    "action.result": {"procedure", "ok", "summary", "records"},
+    "action.result": {"procedure", "ok", "summary", "records", "action_id", "undo"},
     "approval.required": {"approval_id", "procedure", "summary", "approver_roles", "expires_at"},
+    "confirm.required": {"action_id", "procedure", "summary", "impact", "expires_at"},
     "question.asked": {"text", "candidates"},
-    "message.done": {"message_id", "finish_reason", "usage", "timings"},
+    "message.done": {"message_id", "finish_reason", "usage", "timings", "provider"},
     "message.error": {"code", "message", "retryable"},
 }
 
@@ -91,7 +92,9 @@ async def test_command_turn_adds_a_note(chat: ChatHarness, staff: dict[str, Memb
         "type": "contact",
         "id": contact["id"],
         "url": f"/contacts/{contact['id']}",
+        "label": contact["full_name"],  # the dock's link says the name, not "contact #7"
     }
+    assert types["note"]["label"] == f"{contact['full_name']}'s note"
     assert not chat.engine.requests, "the classifier path does no LLM work"
     done = events[-1].data
     assert done["finish_reason"] == "stop" and done["message_id"] > start.data["message_id"]
@@ -159,6 +162,25 @@ async def test_refused_command_reports_without_changing(
     result = next(e for e in events if e.event == "action.result")
     assert result.data["ok"] is False and result.data["records"] == []
     assert "front_desk" in text(events)
+
+
+async def test_a_call_that_fails_names_its_failed_row(
+    chat: ChatHarness, staff: dict[str, Member]
+) -> None:
+    member = staff["practitioner"]
+    message = "note for Nobody Anymore: gone already"
+    chat.parser.outcomes[message] = ParseResult(
+        intent="notes.add",
+        path="classifier",
+        args={"contact": "Nobody Anymore"},
+        resolved={"contact_id": 999_999, "body": "gone already"},  # no such contact
+    )
+    events = await turn(chat.http, member, message)
+    result = next(e for e in events if e.event == "action.result")
+    assert result.data["ok"] is False and result.data["action_id"] is not None
+    row = await chat.http.get(f"/api/actions/{result.data['action_id']}", headers=member.headers)
+    assert row.status_code == 200, row.text
+    assert row.json()["status"] == "failed" and row.json()["procedure"] == "notes.add"
 
 
 async def test_question_and_its_answer(chat: ChatHarness, staff: dict[str, Member]) -> None:
@@ -347,7 +369,7 @@ async def test_unknown_conversation_is_404(
 ) -> None:
     response = await chat.http.post(
         "/api/chat",
-        json={"message": "hi", "conversation_id": 2**40},
+        json={"message": "hi", "conversation_id": 2**31 - 1},
         headers=staff[role].headers,
     )
     assert response.status_code == 404

@@ -146,6 +146,23 @@ async def _note_bodies(url: str, key_file: Path) -> list[str]:
         await engine.dispose()
 
 
+def test_add_only_then_reencrypt_is_a_rotation_in_two_steps(env: dict[str, str]) -> None:
+    """For a key file that reaches the processes as a secret: the new key is handed out
+    before any value is written under it."""
+    path = Path(env["ASSISTANT_KEY_FILE"])
+    _ok(env, "keys", "create")
+    first_id = load_keyring(path).primary_id
+    _ok(env, "demo", "seed")
+    offline = {**env, "ASSISTANT_DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none"}
+    added = _ok(offline, "keys", "rotate", "--add-only")
+    new_id = load_keyring(path).primary_id
+    assert new_id != first_id and f"added key {new_id} as primary" in added
+    status = _ok(env, "keys", "status")
+    assert f"{new_id} (primary): 0 values" in status and f"{first_id}: 0 values" not in status
+    _ok(env, "keys", "reencrypt")
+    assert f"{first_id}: 0 values" in _ok(env, "keys", "status")
+
+
 def test_reencrypt_encrypts_rows_from_before_encryption(env: dict[str, str]) -> None:
     _ok(env, "keys", "create")
     _ok(env, "demo", "seed")

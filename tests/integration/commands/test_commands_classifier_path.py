@@ -73,7 +73,10 @@ CONFIDENT = [
 async def test_the_first_choice_becomes_a_call_with_the_right_arguments(
     clinic: Clinic, eager: NLUModel, text: str, intent: str, expected: Expected
 ) -> None:
-    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
+    # Any margin will do: this is about the arguments (the margin has a test of its own).
+    parser = CommandParser(
+        eager, None, compose.procedures(), clinic.sessions, clinic.clock(), margin=0.0
+    )
     result = await parser.parse(text, clinic.users["practitioner"])
     assert eager.parse(text).intent == intent
     assert (result.intent, result.path, result.question) == (intent, "classifier", None), result
@@ -107,7 +110,7 @@ async def test_a_first_name_shared_by_two_contacts_is_asked_about_and_answered(
                              "starts_at": "2025-03-09T09:00:00-04:00"}  # fmt: skip
 
 
-async def test_a_low_confidence_guess_offers_the_candidates_and_the_choice_completes_it(
+async def test_a_low_confidence_guess_is_one_yes_no_question_about_the_top_reading(
     clinic: Clinic, nlu_model: NLUModel
 ) -> None:
     me = clinic.users["practitioner"]
@@ -115,13 +118,55 @@ async def test_a_low_confidence_guess_offers_the_candidates_and_the_choice_compl
     doubtful.threshold = 1.01
     parser = CommandParser(doubtful, None, compose.procedures(), clinic.sessions, clinic.clock())
     asked = await parser.parse("tag Maria Garcia as vip", me)
-    assert asked.path == "clarify" and asked.question and asked.question.startswith("Did you mean")
-    names = [c.id for c in asked.candidates]
-    assert "tags.add" in names, names
-    done = await parser.answer_clarification(
-        asked.pending or {}, str(names.index("tags.add") + 1), me
+    assert (asked.intent, asked.path) == ("tags.add", "clarify")
+    assert asked.question and asked.question.endswith("for Maria Garcia?"), asked.question
+    assert [c.label for c in asked.candidates] == ["Yes", "No"]
+    done = await parser.answer(asked, "Yes", me)
+    assert (done.path, done.resolved) == (
+        "classifier", {"contact_id": clinic.contacts["Maria Garcia"], "tag": "vip"},
+    )  # fmt: skip
+    declined = await parser.answer(asked, "No", me)
+    assert (declined.intent, declined.resolved) == ("chat", None)
+
+
+async def test_a_destructive_reading_without_a_clear_margin_is_asked_first(
+    clinic: Clinic, eager: NLUModel
+) -> None:
+    me = clinic.users["owner"]
+    parser = CommandParser(
+        eager, None, compose.procedures(), clinic.sessions, clinic.clock(), margin=1.01
+    )  # no margin is clear enough
+    asked = await parser.parse("delete the contact ann smith", me)
+    assert asked.intent == "contacts.delete" and asked.resolved is None
+    assert asked.question == "Delete Ann Smith's record? (it will need approval)"
+    assert [c.label for c in asked.candidates] == ["Yes", "No"]
+    done = await parser.answer(asked, "yes", me)
+    assert (done.path, done.resolved) == (
+        "classifier",
+        {"contact_id": clinic.contacts["Ann Smith"]},
     )
-    assert done.resolved == {"contact_id": clinic.contacts["Maria Garcia"], "tag": "vip"}
+    clear = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock(),
+                          margin=0.0)  # fmt: skip
+    direct = await clear.parse("delete the contact Ann Smith", me)
+    assert (direct.path, direct.question) == ("classifier", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "remind me to call back Priya Nair tomorrow",
+        "remind me to call back priya nari tomorrow",  # a typo in the surname
+    ],
+)
+async def test_a_task_that_names_a_known_client_is_linked_to_them(
+    clinic: Clinic, eager: NLUModel, text: str
+) -> None:
+    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
+    result = await parser.parse(text, clinic.users["practitioner"])
+    assert (result.intent, result.path) == ("tasks.create", "classifier"), result
+    assert result.resolved is not None
+    assert result.resolved["contact_id"] == clinic.contacts["Priya Nair"]
+    assert "call back" in result.resolved["title"].lower()
 
 
 async def test_the_page_contact_and_a_missing_body(clinic: Clinic, eager: NLUModel) -> None:

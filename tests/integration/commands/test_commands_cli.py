@@ -63,6 +63,50 @@ def test_resolved_carries_ids_when_the_database_is_there(
         }
 
 
+def test_parses_as_the_named_user_in_their_timezone(
+    cli: typer.Typer, clinic: Clinic, commands_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real account, not a stand-in: the viewer's role and New York timezone apply (no --tz)."""
+    if not commands_db_url.startswith("sqlite"):
+        pytest.skip("one backend is enough for the CLI")
+    monkeypatch.setenv("ASSISTANT_DATABASE_URL", commands_db_url)
+    viewer = ["--user", "viewer@clinic.example.com", "--now", "2025-03-08T17:00:00+00:00"]
+    code, out, _ = run(cli, "what's on my schedule friday?", "--json", *viewer)
+    assert code == 0
+    data = json.loads(out)
+    assert data["intent"] == "appointments.list"
+    assert data["resolved"]["date_from"] == "2025-03-14T00:00:00-04:00"
+    code, out, _ = run(cli, "add a note to Jane Doe: prefers morning sessions", "--json", *viewer)
+    assert code == 0
+    data = json.loads(out)
+    assert data["resolved"] is None and data["question"]  # a viewer writes no notes
+
+
+@pytest.mark.parametrize(
+    ("with_db", "user", "message"),
+    [
+        (True, "nobody@clinic.example.com", "error: --user: no active user"),
+        (False, "owner@clinic.example.com", "error: --user needs the database"),
+    ],
+)
+def test_an_unknown_user_is_a_one_line_error(
+    cli: typer.Typer,
+    clinic: Clinic,
+    commands_db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    with_db: bool,
+    user: str,
+    message: str,
+) -> None:
+    if not commands_db_url.startswith("sqlite"):
+        pytest.skip("one backend is enough for the CLI")
+    if with_db:
+        monkeypatch.setenv("ASSISTANT_DATABASE_URL", commands_db_url)
+    code, out, err = run(cli, "thanks!", "--user", user, *NOW)
+    assert code == 1
+    assert err.startswith(message) and "Traceback" not in err + out
+
+
 def test_readable_output(cli: typer.Typer) -> None:
     code, out, _ = run(cli, "thanks!", *NOW)
     assert code == 0

@@ -231,7 +231,9 @@ async def test_pending_approvals_are_listed_for_requester_and_approvers(
     assert approval_id not in [a["approval_id"] for a in viewer["items"]]
     async with executor.runtime.sessions() as session:
         row = (await session.exec(select(Approval).where(Approval.id == approval_id))).one()
-    assert row.target == {f"contacts:{made['id']}": str(made["version"])}
+    # Bound to the contact's version and to the preview's digest (what the deletion erases).
+    assert row.target[f"contacts:{made['id']}"] == str(made["version"])
+    assert set(row.target) == {f"contacts:{made['id']}", "impact"}
     assert len(row.call_hash) == 64
 
 

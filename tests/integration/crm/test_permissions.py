@@ -14,7 +14,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from assistant import compose
-from assistant.db.models import Conversation, Role
+from assistant.db.models import Conversation, Role, Task
 from assistant.db.types import utcnow
 from assistant.procedures.context import Principal
 from assistant.procedures.executor import Executor
@@ -42,14 +42,20 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "tasks.create":        ("R", "R", "R", "-"),
     "tasks.list":          ("R", "R", "R", "R"),
     "tasks.complete":      ("R", "R", "R", "-"),
+    "tasks.get":           ("R", "R", "R", "R"),
+    "tasks.reopen":        ("R", "R", "R", "-"),
+    "tasks.delete":        ("R", "R", "R", "-"),
     "appointments.book":   ("R", "R", "R", "-"),
     "appointments.list":   ("R", "R", "R", "R"),
     "appointments.cancel": ("R", "R", "R", "-"),
+    "appointments.get":    ("R", "R", "R", "R"),
     "emails.draft":        ("R", "R", "R", "-"),
     "emails.update":       ("R", "R", "R", "-"),
     "emails.list":         ("R", "R", "R", "-"),
+    "emails.get":          ("R", "R", "R", "-"),
     "emails.send":         ("A", "A", "A", "-"),
     "jobs.cancel":         ("R", "R", "R", "R"),
+    "actions.undo":        ("R", "R", "R", "-"),
     "conversations.delete": ("R", "R", "R", "R"),
     "users.list":          ("R", "-", "-", "-"),
     "users.create":        ("R", "-", "-", "-"),
@@ -62,6 +68,8 @@ EXPECTED: dict[str, tuple[str, str, str, str]] = {
     "tokens.revoke":       ("R", "-", "-", "-"),
     "audit.list":          ("R", "-", "-", "-"),
     "audit.verify":        ("R", "-", "-", "-"),
+    "policies.list":       ("R", "-", "-", "-"),
+    "policies.set":        ("R", "-", "-", "-"),
     "emails.finish_draft": ("I", "I", "I", "I"),
     "emails.set_delivery": ("I", "I", "I", "I"),
     "contacts.record_enrichment": ("I", "I", "I", "I"),
@@ -71,7 +79,7 @@ SYSTEM: dict[str, set[str]] = {
     "cli": {
         "users.list", "users.create", "users.disable", "users.set_role",
         "users.reset_password", "users.directory", "tokens.create", "tokens.list",
-        "tokens.revoke", "audit.list", "audit.verify",
+        "tokens.revoke", "audit.list", "audit.verify", "policies.list", "policies.set",
     },
     "worker": {"emails.finish_draft", "emails.set_delivery", "contacts.record_enrichment"},
 }
@@ -106,6 +114,26 @@ async def _own_conversation(runtime: Runtime, member: Member) -> int:
     return row.id
 
 
+async def _own_action(runtime: Runtime, member: Member) -> int:
+    """A task the member created, recorded as an action they may undo."""
+    from assistant.crm.tasks import TaskOut
+    from assistant.procedures import ledger
+
+    async with runtime.sessions() as session, session.begin():
+        task = Task(title="undo me", created_by=member.user_id)
+        session.add(task)
+        await session.flush()
+        assert task.id is not None
+        out = TaskOut.model_validate(task, from_attributes=True).model_dump(mode="json")
+        row = await ledger.record(
+            session, user_id=member.user_id, procedure="tasks.create", args={"title": "undo me"},
+            result=out, kept={"task_id": task.id, "contact_id": None, "row": out},
+            source="http", now=utcnow(), window_minutes=60,
+        )  # fmt: skip
+    assert row.id is not None
+    return row.id
+
+
 async def _fresh_user(records: Records) -> str:
     email = f"perm-{uuid.uuid4().hex[:8]}@clinic.example.com"
     await records.rpc("users.create", email=email, role="viewer")
@@ -121,6 +149,7 @@ async def valid_args(
         "audit.verify": {}, "emails.finish_draft": {"draft_id": 1, "body": "x"},
         "emails.set_delivery": {"draft_id": 1, "status": "sent"},
         "contacts.record_enrichment": {"contacts": [{"contact_id": 1, "facts": {}}]},
+        "policies.list": {}, "policies.set": {"procedure": "notes.list", "policy": "auto"},
     }  # fmt: skip
     if name in admin:
         return admin[name]
@@ -137,6 +166,8 @@ async def valid_args(
         return {"job_id": await _own_job(runtime, caller)}
     if name == "conversations.delete":
         return {"conversation_id": await _own_conversation(runtime, caller)}
+    if name == "actions.undo":
+        return {"action_ids": [await _own_action(runtime, caller)]}
     if name == "contacts.create":
         return {"first_name": "Perm", "last_name": "Check"}
     if name == "contacts.search":
@@ -169,11 +200,17 @@ async def valid_args(
         return {"contact_id": contact, "duplicate_id": (await records.contact())["id"]}
     if name == "notes.delete":
         return {"note_id": (await records.note(contact))["id"]}
-    if name == "tasks.complete":
+    if name in ("tasks.complete", "tasks.get", "tasks.delete"):
         return {"task_id": (await records.task(contact_id=contact))["id"]}
-    if name == "appointments.cancel":
+    if name == "tasks.reopen":
+        task = await records.task(contact_id=contact)
+        await records.rpc("tasks.complete", task_id=task["id"])
+        return {"task_id": task["id"]}
+    if name in ("appointments.cancel", "appointments.get"):
         return {"appointment_id": (await records.appointment(contact))["id"]}
     if name == "emails.send":
+        return {"draft_id": (await records.draft(contact))["id"]}
+    if name == "emails.get":
         return {"draft_id": (await records.draft(contact))["id"]}
     if name == "emails.update":
         return {"draft_id": (await records.draft(contact))["id"], "subject": "Hello"}

@@ -200,6 +200,16 @@ async def test_usage_counts_match_the_tokenizer(harness: Harness) -> None:
     assert whole.usage.prompt_tokens == harness.prompt_tokens(req)
 
 
+async def test_ignore_eos_runs_every_reply_to_max_tokens(harness: Harness) -> None:
+    if harness.model_path is False:
+        pytest.skip("llama_cpp.server has no ignore_eos; openai_compat forwards the field")
+    for seed in range(6):  # a random model ends early now and then without it
+        req = hello(max_tokens=24, seed=seed, temperature=1.0, ignore_eos=True)
+        reply = await collect(harness.engine.stream(req))
+        assert reply.usage is not None and reply.usage.completion_tokens == 24
+        assert reply.finish_reason == "length"
+
+
 @pytest.mark.parametrize("tools", [[NOTE_TOOL], [NOTE_TOOL, TAG_TOOL]], ids=["one", "two"])
 async def test_forced_tool_call_always_parses_and_validates(
     harness: Harness, tools: list[Tool]

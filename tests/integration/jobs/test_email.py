@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator, Iterator
-from email import message_from_bytes
 from typing import Any
 
 import pytest
@@ -20,17 +19,9 @@ from inference.scripted import ScriptedEngine, ScriptedReply
 from tests.plugins.app import Member
 from tests.plugins.jobs import jobs_for, run
 from tests.plugins.records import Records
+from tests.plugins.servers import Inbox
 
 Client = AsyncTestClient  # type: ignore[type-arg]
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
 
 
 def _free_port() -> int:

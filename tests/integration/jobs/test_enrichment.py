@@ -22,6 +22,16 @@ async def enrichment_of(executor: Executor, contact_id: int) -> dict[str, Any]:
     return dict(contact.enrichment)
 
 
+async def test_create_without_enrich_queues_no_lookup(
+    client: Client, staff: dict[str, Member], executor: Executor
+) -> None:
+    """An import (the demo seed) may skip the background look-up; the default queues it."""
+    quiet = await Records(client, staff["front_desk"]).contact(enrich=False)
+    usual = await Records(client, staff["front_desk"]).contact()
+    queued = {j.params.get("contact_id") for j in await jobs_for(executor, kind="contact.enrich")}
+    assert usual["id"] in queued and quiet["id"] not in queued
+
+
 async def test_create_enriches_phone_email_and_name(
     client: Client, staff: dict[str, Member], executor: Executor
 ) -> None:

@@ -58,16 +58,26 @@ def _results(tiny: bool) -> dict[str, Any]:
         "limit": None,
         "dev_templates": _set(0.99),
         "dev_hand": _set(0.90),
-        "test": _set(0.95),
+        "retired_v2": _set(0.97),
+        "test_v4": _set(0.95),
         "parser": parser,
     }
 
 
-def test_three_sets_and_the_gap_is_test_minus_dev_hand(bench: ModuleType) -> None:
+def test_the_sets_in_order_and_the_gap_is_the_newest_test_minus_dev_hand(
+    bench: ModuleType,
+) -> None:
     text = bench.markdown(_results(tiny=True))
     row = next(line for line in text.splitlines() if line.startswith("| intent_accuracy"))
-    assert row.split(" | ")[1:5] == ["99.0%", "90.0%", "95.0%", "+5.0"]
-    assert "dev_templates (n=10) | dev_hand (n=10) | test (n=10)" in text
+    assert row.split(" | ")[1:6] == ["99.0%", "90.0%", "97.0%", "95.0%", "+5.0"]
+    header = "dev_templates (n=10) | dev_hand (n=10) | retired_v2 (n=10) | test_v4 (n=10)"
+    assert header in text and "training figures" in text
+
+
+def test_the_retired_sets_are_read_from_their_training_files(bench: ModuleType) -> None:
+    sets = bench.load_sets(None, ("retired_v1", "retired_v2", "retired_v3", "test_v4"))
+    assert [len(sets[f"retired_v{n}"]) for n in (1, 2, 3)] == [364, 467, 514]
+    assert len(sets["test_v4"]) == 522
 
 
 def test_the_tiny_model_is_reported_as_plumbing_not_quality(bench: ModuleType) -> None:

@@ -48,10 +48,14 @@ def pipeline(scrubber: Scrubber, tmp_path: Path) -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("pipeline")
-def test_aiosqlite_does_not_trace_sql_parameters_at_debug() -> None:
+@pytest.mark.parametrize(
+    "library", ["aiosqlite", "anthropic", "openai", "presidio-analyzer", "presidio-anonymizer"]
+)
+def test_libraries_that_trace_raw_data_stay_quiet_at_debug(library: str) -> None:
+    """SQL parameters, hosted request bodies, analysed text: not even at DEBUG."""
     assert logging.getLogger("assistant").isEnabledFor(logging.DEBUG)
-    assert not logging.getLogger("aiosqlite").isEnabledFor(logging.DEBUG)
-    assert logging.getLogger("aiosqlite").isEnabledFor(logging.INFO)
+    assert not logging.getLogger(library).isEnabledFor(logging.DEBUG)
+    assert logging.getLogger(library).isEnabledFor(logging.INFO)
 
 
 async def test_sql_errors_do_not_carry_their_parameters(tmp_path: Path) -> None:

@@ -61,7 +61,15 @@ def _database_bytes(url: str) -> bytes:
     if parsed.get_backend_name() == "sqlite":
         assert parsed.database
         files = [Path(parsed.database + suffix) for suffix in ("", "-wal", "-shm")]
-        return b"".join(f.read_bytes() for f in files if f.exists())
+        # Read by another process: a close() of any descriptor on a live SQLite file drops
+        # every POSIX lock this process holds on it (sqlite.org/howtocorrupt.html, 2.2), and
+        # the session's other connections, here and in its server processes, then corrupt it.
+        return subprocess.run(
+            ["cat", *(str(f) for f in files if f.exists())],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
     if shutil.which("pg_dump") is None:
         return b""
     dump_url = parsed.set(drivername="postgresql").render_as_string(hide_password=False)

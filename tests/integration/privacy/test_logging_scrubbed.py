@@ -116,7 +116,7 @@ def test_llama_cpp_native_lines_go_through_the_pipeline(sinks) -> None:  # type:
 
     llamacpp.route_native_logs()  # what the engine does when it starts
     callback = llamacpp._callbacks[0]
-    callback(2, f"warn: slot for {NAME} ".encode(), None)  # GGML_LOG_LEVEL_WARN, a fragment
+    callback(3, f"warn: slot for {NAME} ".encode(), None)  # GGML_LOG_LEVEL_WARN, a fragment
     callback(5, b"evicted\n", None)  # GGML_LOG_LEVEL_CONT ends the line
     for text in _both(*sinks):
         record = json.loads(text.splitlines()[-1])

@@ -12,7 +12,7 @@ pytest.importorskip("llama_cpp", reason="llama-cpp-python not installed")
 
 from inference.base import ChatRequest, Tool, collect
 from inference.config import EngineConfig
-from inference.llamacpp import LlamaCppEngine
+from inference.llamacpp import LlamaCppEngine, _NativeLines
 from inference.slots import SlotPool
 
 TOOLS = [
@@ -53,6 +53,24 @@ async def test_repeated_system_prompt_and_tools_are_not_evaluated_again(
     # llama.cpp's own log lines went to logging, none raw to stderr
     assert any(r.name == "inference.llamacpp.native" for r in caplog.records)
     assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("ggml_level", "level"),
+    [(1, logging.DEBUG), (2, logging.DEBUG), (3, logging.WARNING), (4, logging.ERROR)],
+    ids=["debug", "info chatter", "warn", "error"],
+)
+def test_native_lines_keep_ggml_levels(
+    ggml_level: int, level: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """ggml.h: 1 debug, 2 info, 3 warn, 4 error; a model loader's info must not read as a
+    warning, nor an error vanish at debug."""
+    lines = _NativeLines()
+    with caplog.at_level(logging.DEBUG, logger="inference.llamacpp.native"):
+        lines(ggml_level, b"llama_model_loader: ", None)
+        lines(5, b"a line\n", None)  # GGML_LOG_LEVEL_CONT keeps the line's level
+    [record] = [r for r in caplog.records if r.name == "inference.llamacpp.native"]
+    assert (record.levelno, record.getMessage()) == (level, "llama_model_loader: a line")
 
 
 async def test_requests_wait_their_turn_for_a_slot() -> None:

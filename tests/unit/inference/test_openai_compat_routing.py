@@ -93,6 +93,25 @@ async def test_streams_text_and_exact_usage_with_each_endpoints_key() -> None:
     assert set(seen) == {"Bearer sk-1"}
 
 
+@pytest.mark.parametrize("ignore_eos", [True, False])
+async def test_ignore_eos_is_forwarded_only_when_asked(ignore_eos: bool) -> None:
+    bodies: list[dict[str, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/models"):
+            return httpx.Response(200, json={"data": [{"id": "m"}]})
+        bodies.append(json.loads(request.content))
+        return httpx.Response(200, content=text_chunks("a"))
+
+    eng = engine(handler)
+    await eng.start()
+    req = ChatRequest([{"role": "user", "content": "hi"}], max_tokens=4, ignore_eos=ignore_eos)
+    await collect(eng.stream(req))
+    await eng.close()
+    assert ("ignore_eos" in bodies[0]) is ignore_eos
+    assert bodies[0].get("ignore_eos", True) is True
+
+
 async def test_429_waits_for_retry_after_then_succeeds() -> None:
     time = FakeTime()
     answers = iter(

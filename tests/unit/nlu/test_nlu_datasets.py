@@ -34,6 +34,13 @@ ISSUE_EXAMPLES = (
     "what's the difference between a task and an appointment?",
 )
 GENERIC_WORDS = 6
+# Shared lines of test-v4.jsonl, known and reported beside its figures: the brief quoted the
+# first as a reading of a hard case (as the v2 brief did: it is in the retired v2 set); the
+# second, an FAQ, was written independently in train-messy.txt and the retired v2 set.
+COINCIDENCES = (
+    "can u remind me what you're able to do",
+    "what's the difference between a note and a task",
+)
 
 
 def _normal(text: str) -> str:
@@ -45,15 +52,24 @@ def project_data() -> tuple[list, list]:
     return generate()
 
 
-def test_frozen_test_set_matches_its_recorded_sha256() -> None:
-    recorded = (NLU_DIR / "test.sha256").read_text(encoding="utf-8").split()[0]
-    assert hashlib.sha256((NLU_DIR / "test.jsonl").read_bytes()).hexdigest() == recorded
+# The frozen test set: commissioned for issue #20's fourth round, scored once. The older ones
+# (test, test-v2, test-v3) were retired into training (written/train-retired-*.txt).
+FROZEN = (("test-v4.jsonl", "test-v4.sha256"),)
 
 
-def test_no_training_or_dev_text_occurs_in_the_test_set(project_data: tuple[list, list]) -> None:
+@pytest.mark.parametrize(("data", "record"), FROZEN)
+def test_frozen_test_set_matches_its_recorded_sha256(data: str, record: str) -> None:
+    recorded = (NLU_DIR / record).read_text(encoding="utf-8").split()[0]
+    assert hashlib.sha256((NLU_DIR / data).read_bytes()).hexdigest() == recorded
+
+
+@pytest.mark.parametrize("data", [data for data, _ in FROZEN])
+def test_no_training_or_dev_text_occurs_in_the_test_set(
+    project_data: tuple[list, list], data: str
+) -> None:
     train, dev = project_data
-    test = {_normal(e.text) for e in read_jsonl(NLU_DIR / "test.jsonl")}
-    allowed = {_normal(text) for text in ISSUE_EXAMPLES}
+    test = {_normal(e.text) for e in read_jsonl(NLU_DIR / data)}
+    allowed = {_normal(text) for text in (*ISSUE_EXAMPLES, *COINCIDENCES)}
     shared = {_normal(e.text) for e in (*train, *dev)} & test
     leaked = sorted(t for t in shared - allowed if len(t.split()) > GENERIC_WORDS)
     assert not leaked

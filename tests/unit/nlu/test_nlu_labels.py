@@ -13,14 +13,19 @@ def test_every_intent_is_a_classified_procedure_or_chat() -> None:
 
 
 def test_procedures_left_out_of_the_classifier_are_the_deliberate_ones() -> None:
-    # Editing and listing drafts and the bulk enrichment are done from the API and the pages,
-    # not by a chat command.
-    # Staff accounts, tokens and the audit trail are the owner's, from the CLI and the admin
-    # pages; a job or a conversation is cancelled or deleted where it is shown.
+    # Editing, listing and reading drafts, reading one task or appointment, and the bulk
+    # enrichment are done from the API and the pages, not by a chat command.
+    # Staff accounts, tokens, the audit trail and the policies are the owner's, from the CLI
+    # and the admin pages; a job or a conversation is cancelled or deleted where it is shown.
+    # Undo is a rule before the classifier ("undo that"), and so are its inverses: a task is
+    # reopened or deleted by undoing, or from the API.
     names = {p.name for p in compose.procedures() if not p.internal}
     assert names - set(INTENTS) == {
         "emails.update",
         "emails.list",
+        "emails.get",
+        "tasks.get",
+        "appointments.get",
         "contacts.enrich_all",
         "jobs.cancel",
         "conversations.delete",
@@ -29,6 +34,11 @@ def test_procedures_left_out_of_the_classifier_are_the_deliberate_ones() -> None
         *(f"tokens.{n}" for n in ("create", "list", "revoke")),
         "audit.list",
         "audit.verify",
+        "policies.list",
+        "policies.set",
+        "actions.undo",
+        "tasks.reopen",
+        "tasks.delete",
     }
 
 

@@ -56,3 +56,40 @@ def test_malformed_data_names_the_problem(tmp_path: Path, content: str, message:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="no such file"):
         load_dataset(tmp_path / "absent.json")
+
+
+def test_type_agnostic_recall_and_precision(tmp_path: Path) -> None:
+    data = _write(tmp_path / "d.json", [
+        # Gold: a PERSON (0..8) and a LOCATION (18..24); kinds group the per-kind figures.
+        {"full_text": "Jane Doe lives in Lisbon", "kind": "note", "spans": [
+            {"entity_type": "PERSON", "start_position": 0, "end_position": 8},
+            {"entity_type": "LOCATION", "start_position": 18, "end_position": 24}]},
+        {"full_text": "call 555 0100 now", "kind": "log", "spans": [
+            {"entity_type": "PHONE_NUMBER", "start_position": 5, "end_position": 13}]},
+    ])  # fmt: skip
+    predictions = {
+        # The name as a LOCATION in two halves (covers it, wrong type), Lisbon half covered.
+        "Jane Doe lives in Lisbon": [
+            Span(0, 4, "LOCATION", 1), Span(5, 8, "LOCATION", 1), Span(18, 21, "PERSON", 1)],
+        # The phone only partly, and one false positive.
+        "call 555 0100 now": [Span(5, 8, "PHONE_NUMBER", 1), Span(14, 17, "PERSON", 1)],
+    }  # fmt: skip
+    report = evaluate(load_dataset(data), lambda text: predictions[text]).as_dict()
+    # 3 gold spans, all overlapped; only "Jane Doe" fully covered; 5 predicted, 4 overlap gold.
+    assert report["type_agnostic"] == {
+        "recall_any_overlap": 1.0, "recall_full_coverage": 0.3333, "precision": 0.8,
+        "support": 3, "predicted": 5}  # fmt: skip
+    assert report["per_kind"]["note"]["recall_full_coverage"] == 0.5
+    assert report["per_kind"]["log"] == {
+        "recall_any_overlap": 1.0, "recall_full_coverage": 0.0, "precision": 0.5,
+        "support": 1, "predicted": 2}  # fmt: skip
+    # Typed: nothing is found as its own type.
+    assert report["overall"]["recall"] == 0.0
+
+
+def test_prediction_types_go_through_the_aliases(tmp_path: Path) -> None:
+    data = _write(tmp_path / "d.json", [
+        {"full_text": "SSN 078-05-1120", "spans": [
+            {"entity_type": "NATIONAL_ID", "start_position": 4, "end_position": 15}]}])  # fmt: skip
+    report = evaluate(load_dataset(data), lambda text: [Span(4, 15, "US_SSN", 1)]).as_dict()
+    assert report["per_type"]["NATIONAL_ID"]["recall"] == 1.0

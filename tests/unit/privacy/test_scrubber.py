@@ -75,6 +75,14 @@ def test_single_name_parts_that_are_words_do_not_match(known: Scrubber) -> None:
     assert known.scrub("we will see in may") == "we will see in may"
 
 
+def test_a_contact_with_one_name_is_a_part_not_a_full_name(known: Scrubber) -> None:
+    # A contact saved as just "A" or "May" must not mask every "a" or "may" in any case;
+    # a one-word name that is not a common word is still found when capitalised.
+    known.update_known_values(names=["A", "May", "Oksanka"])
+    assert known.scrub("add a note to them in may") == "add a note to them in may"
+    assert known.scrub("Oksanka called") == "<PERSON> called"
+
+
 def test_analyze_returns_sorted_non_overlapping_spans(scrubber: Scrubber) -> None:
     spans = scrubber.analyze("Booked Priya Raghunathan, MRN 00123456")
     assert [s.entity_type for s in spans] == ["PERSON", "MEDICAL_RECORD_NUMBER"]

@@ -61,3 +61,8 @@ def test_within_the_limits_the_engine_request_carries_them() -> None:
     req = _parse(stop="END", tools=[{"type": "function", "function": {"name": "f"}}])
     engine = req.engine_request()
     assert list(engine.stop) == ["END"] and [t.name for t in engine.tools] == ["f"]
+
+
+@pytest.mark.parametrize(("body", "expected"), [({"ignore_eos": True}, True), ({}, False)])
+def test_vllms_ignore_eos_extension_reaches_the_engine(body: dict[str, Any], expected: bool):
+    assert _parse(max_tokens=8, **body).engine_request().ignore_eos is expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.errors import Conflict, InvalidInput
 from server.pages.forms import CONTACT_FIELDS, ContactForm, field_errors
 
@@ -41,3 +43,24 @@ def test_errors_are_said_by_field_in_words() -> None:
 def test_an_error_without_fields_goes_to_the_summary() -> None:
     errors = field_errors(Conflict("contact 3 changed since version 1"), CONTACT_FIELDS)
     assert errors == {"form": "Contact 3 changed since version 1"}
+
+
+@pytest.mark.parametrize(
+    ("field", "pydantic_says", "labels", "page_says"),
+    [
+        ("title", "String should have at least 1 character", None, "Enter what needs doing"),
+        ("body", "Field required", None, "Enter the note"),
+        ("body", "String should have at least 1 character", {"body": "Text"}, "Enter the text"),
+        ("subject", "String should have at most 300 characters", None,
+         "Subject must be 300 characters or fewer"),
+        ("title", "String should have at most 200 characters", None,
+         "What needs doing must be 200 characters or fewer"),
+        ("kind", "String should have at most 1 character", None,
+         "Purpose must be 1 character or fewer"),
+    ],
+)  # fmt: skip
+def test_limits_and_empty_fields_read_as_a_receptionist_would(
+    field: str, pydantic_says: str, labels: dict[str, str] | None, page_says: str
+) -> None:
+    errors = field_errors(InvalidInput("bad", fields={field: pydantic_says}), (field,), labels)
+    assert errors == {field: page_says}

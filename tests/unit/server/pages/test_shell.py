@@ -12,14 +12,14 @@ from server.pages.shell import safe_next
     [
         ("/contacts/7", "/contacts/7"),
         ("/contacts?q=Jane&tag=vip", "/contacts?q=Jane&tag=vip"),
-        ("", "/contacts"),
-        (None, "/contacts"),
-        ("//evil.example.com/x", "/contacts"),
-        ("https://evil.example.com/", "/contacts"),
-        ("javascript:alert(1)", "/contacts"),
-        ("/\\evil.example.com", "/contacts"),
-        ("contacts", "/contacts"),
+        ("", "/"),
+        (None, "/"),
+        ("//evil.example.com/x", "/"),
+        ("https://evil.example.com/", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/\\evil.example.com", "/"),
+        ("contacts", "/"),
     ],
 )
-def test_next_is_a_path_on_this_site_or_the_contacts(target: str | None, expected: str) -> None:
+def test_next_is_a_path_on_this_site_or_home(target: str | None, expected: str) -> None:
     assert safe_next(target) == expected

@@ -1,0 +1,1 @@
+"""Operations: metrics, backups (and their restore drill)."""

@@ -1,0 +1,1 @@
+"""Hosted providers: one module per vendor SDK, chosen by name through `registry`."""

@@ -1,0 +1,1 @@
+"""Benchmarks: figures for ML engineers, not tests. Run through `assistant bench ...`."""

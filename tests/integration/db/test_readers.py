@@ -1,0 +1,55 @@
+"""Read-only sessions on SQLite neither wait for nor take the write lock: a stream's re-check
+reads while another connection holds a write transaction open (real SQLite files, WAL)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from assistant.db.engine import create_engine, reader_factory, session_factory
+
+
+async def _run(session: AsyncSession, sql: str) -> Any:
+    result = await (await session.connection()).execute(text(sql))
+    return result.scalar() if result.returns_rows else None
+
+
+async def test_a_reader_reads_while_a_writer_holds_the_lock(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'locks.db'}")
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            await _run(session, "CREATE TABLE t (v INTEGER)")
+            await _run(session, "INSERT INTO t VALUES (1)")
+        async with session_factory(engine)() as writer:
+            await _run(writer, "INSERT INTO t VALUES (2)")  # holds the write lock
+            async with asyncio.timeout(3), reader_factory(engine)() as reader:
+                # The last commit, read at once (a writer's session would wait 10 s, then fail).
+                assert await _run(reader, "SELECT sum(v) FROM t") == 1
+            await writer.commit()
+        async with reader_factory(engine)() as reader:
+            assert await _run(reader, "SELECT sum(v) FROM t") == 3
+    finally:
+        await engine.dispose()
+
+
+async def test_only_readers_begin_deferred(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'modes.db'}")
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with reader_factory(engine)() as reader:
+            await _run(reader, "SELECT 1")
+        async with session_factory(engine)() as session:
+            await _run(session, "SELECT 1")
+        assert seen == ["BEGIN", "BEGIN IMMEDIATE"]
+    finally:
+        await engine.dispose()
