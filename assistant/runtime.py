@@ -59,7 +59,8 @@ class Runtime:
     bus: EventBus
     metrics: Metrics = field(default_factory=Metrics)  # this process's, for /metrics
     tracing: Tracing = field(default_factory=Tracing)  # chat turns' spans, where configured
-    # Sessions that only read (stream re-checks): on SQLite they never take the write lock.
+    # Sessions that only read (authentication, pages, lists, replays): on SQLite they never
+    # take the write lock; a write in one fails (db.engine.reader_factory).
     readers: async_sessionmaker[AsyncSession] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -102,7 +103,8 @@ class Runtime:
         )
         clock = clock or SystemClock()
         sessions = session_factory(db)
-        bus = EventBus(sessions, redis, clock, settings.events.replay_seconds)
+        replay = settings.events.replay_seconds
+        bus = EventBus(sessions, redis, clock, replay, readers=reader_factory(db))
         return cls(
             settings, db, sessions, redis, clock, bus, tracing=Tracing.for_settings(settings)
         )

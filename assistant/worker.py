@@ -117,12 +117,12 @@ def build_worker(
             runtime.metrics.watch_engine(engine)
         ctx["listener"] = contextlib.AsyncExitStack()
         await ctx["listener"].enter_async_context(
-            metrics_listener(settings.metrics.worker_address, runtime.metrics, runtime.sessions)
+            metrics_listener(settings.metrics.worker_address, runtime.metrics, runtime.readers)
         )
         if scrubber is not None:
             every = settings.log.known_values_refresh_seconds
             ctx["refresh"] = asyncio.create_task(
-                keep_known_values_fresh(runtime.sessions, scrubber, every)
+                keep_known_values_fresh(runtime.readers, scrubber, every)
             )
         revived = await reconcile(runtime)
         logger.info("worker started; %d jobs re-enqueued", len(revived))

@@ -60,9 +60,7 @@ def _scrubber_lifespan(scrubber: Scrubber | None, every: float, known: KnownValu
             yield
             return
         runtime: Runtime = app.state.runtime
-        task = asyncio.create_task(
-            keep_known_values_fresh(runtime.sessions, scrubber, every, known)
-        )
+        task = asyncio.create_task(keep_known_values_fresh(runtime.readers, scrubber, every, known))
         try:
             yield
         finally:
@@ -81,7 +79,7 @@ def _metrics_lifespan(settings: Settings) -> Any:
         runtime: Runtime = app.state.runtime
         if app.state.chat.engine is not None:
             runtime.metrics.watch_engine(app.state.chat.engine)
-        async with metrics_listener(settings.metrics.address, runtime.metrics, runtime.sessions):
+        async with metrics_listener(settings.metrics.address, runtime.metrics, runtime.readers):
             yield
 
     return lifespan

@@ -16,7 +16,12 @@ from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from assistant.auth.authenticate import SESSION_COOKIE, Credential, authenticate
+from assistant.auth.authenticate import (
+    SESSION_COOKIE,
+    Credential,
+    authenticate,
+    record_token_use,
+)
 from assistant.errors import PermissionDenied, Unauthenticated
 from assistant.procedures.context import Principal
 from assistant.runtime import Runtime
@@ -60,17 +65,25 @@ def credential_of(connection: Connection) -> Credential | None:
 
 
 async def principal_of(connection: Connection, credential: Credential) -> Principal:
+    """The caller, read without the database's write lock (every request passes here); a
+    token's last use is written, in a short transaction of its own, every few minutes."""
     runtime: Runtime = connection.app.state.runtime
-    async with runtime.sessions() as session:
-        return await authenticate(session, credential, runtime.clock.now())
+    now = runtime.clock.now()
+    async with runtime.readers() as session:
+        found = await authenticate(session, credential, now)
+    token_id = found.principal.token_id
+    if found.token_use_due and token_id is not None:
+        async with runtime.sessions() as session, session.begin():
+            await record_token_use(session, token_id, now)
+    return found.principal
 
 
 async def recheck_principal(connection: Connection, credential: Credential) -> Principal:
-    """`principal_of` for an open stream's re-checks: a read that never waits for the
-    database's write lock (on SQLite), so many open streams cannot starve its writers."""
+    """`principal_of` for an open stream's re-checks, which only read: a token's last use
+    stays as the request that opened the stream recorded it."""
     runtime: Runtime = connection.app.state.runtime
     async with runtime.readers() as session:
-        return await authenticate(session, credential, runtime.clock.now(), touch=False)
+        return (await authenticate(session, credential, runtime.clock.now())).principal
 
 
 async def optional_principal(connection: Connection) -> Principal | None:

@@ -43,7 +43,7 @@ async def detail_of(session: AsyncSession, action: Action) -> ActionDetail:
 
 
 async def get(runtime: Runtime, principal: Principal, action_id: int) -> ActionDetail:
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         return await detail_of(session, await load(session, principal, action_id))
 
 

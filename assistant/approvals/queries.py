@@ -26,7 +26,7 @@ async def list_visible(
     query = select(Approval).where(visible_to(principal))
     if status != "all":
         query = query.where(col(Approval.status) == status)
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         rows, total = await paginate(
             session, query.order_by(col(Approval.id).desc()), limit, offset
         )
@@ -36,7 +36,7 @@ async def list_visible(
 
 async def get_visible(runtime: Runtime, principal: Principal, approval_id: int) -> ApprovalOut:
     """NotFound unless `principal` may see it; with its preview."""
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         found = await load_visible(session, principal, approval_id)
         [out] = await approvals_out(session, [found], principal)
         return out

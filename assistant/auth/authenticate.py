@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlmodel import select
+from sqlalchemy import or_, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.auth.passwords import verify_password
@@ -29,18 +30,42 @@ class Credential:
     secret: str
 
 
+@dataclass(frozen=True)
+class Authenticated:
+    """Who a credential belongs to now; `token_use_due` when a token's recorded last use is
+    older than `_TOUCH_EVERY` (the caller records it in a write of its own)."""
+
+    principal: Principal
+    token_use_due: bool = False
+
+
 async def authenticate(
-    session: AsyncSession, credential: Credential, now: datetime, *, touch: bool = True
-) -> Principal:
+    session: AsyncSession, credential: Credential, now: datetime
+) -> Authenticated:
     """The credential's principal now; 401 once it is revoked, expired or its user disabled
-    (so a long-lived stream can ask again). `touch=False` only reads: a stream's re-check
-    leaves a token's last use as the request that opened the stream recorded it."""
+    (so a long-lived stream can ask again). It only reads: every request passes here, and
+    on SQLite a read need not wait for the write lock."""
     if credential.kind == "token":
-        return await _by_token(session, credential.secret, now, touch=touch)
-    return await _by_session(session, credential.secret, now)
+        return await _by_token(session, credential.secret, now)
+    return Authenticated(await _by_session(session, credential.secret, now))
 
 
-async def _by_token(session: AsyncSession, token: str, now: datetime, *, touch: bool) -> Principal:
+async def record_token_use(session: AsyncSession, token_id: int, now: datetime) -> None:
+    """Record a token's use; a concurrent request that recorded it first makes this a no-op."""
+    await session.exec(
+        update(ApiToken)
+        .where(col(ApiToken.id) == token_id)
+        .where(
+            or_(
+                col(ApiToken.last_used_at).is_(None),
+                col(ApiToken.last_used_at) < now - _TOUCH_EVERY,
+            )
+        )
+        .values(last_used_at=now)
+    )
+
+
+async def _by_token(session: AsyncSession, token: str, now: datetime) -> Authenticated:
     if not token.startswith(TOKEN_PREFIX):
         raise Unauthenticated("invalid API token")
     row = (
@@ -51,11 +76,8 @@ async def _by_token(session: AsyncSession, token: str, now: datetime, *, touch: 
     user = await session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise Unauthenticated("this API token's user is disabled")
-    if touch and (row.last_used_at is None or now - row.last_used_at > _TOUCH_EVERY):
-        row.last_used_at = now
-        session.add(row)
-        await session.commit()
-    return Principal.of(user, kind="token", token_id=row.id)
+    due = row.last_used_at is None or now - row.last_used_at > _TOUCH_EVERY
+    return Authenticated(Principal.of(user, kind="token", token_id=row.id), token_use_due=due)
 
 
 async def _by_session(session: AsyncSession, cookie: str, now: datetime) -> Principal:

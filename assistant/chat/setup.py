@@ -57,7 +57,7 @@ def build_parser(
         nlu = NLUModel(nlu_dir)
     else:
         log.warning("chat: no classifier: no NLU model at %s (run `assistant nlu build`)", nlu_dir)
-    return CommandParser(nlu, engine, registry, runtime.sessions, runtime.clock, known=known)
+    return CommandParser(nlu, engine, registry, runtime.readers, runtime.clock, known=known)
 
 
 @contextlib.asynccontextmanager

@@ -31,7 +31,7 @@ async def outcome(runtime: Runtime, user_id: int, conversation_id: int | None) -
     """A call of `actions.undo` on the last turn's actions; chat when there is none."""
     ids: list[int] = []
     if conversation_id:
-        async with runtime.sessions() as session:
+        async with runtime.readers() as session:
             ids = await ledger.last_turn(session, user_id, conversation_id)
     if not ids:
         return ParseResult(intent=CHAT, confidence=1.0, path="classifier", args={"undo": "none"})

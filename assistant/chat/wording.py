@@ -356,7 +356,7 @@ async def _names(runtime: Runtime, ids: Iterable[int]) -> dict[int, str]:
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         rows = await session.exec(select(Contact).where(col(Contact.id).in_(wanted)))
         return {
             r.id: f"{r.first_name} {r.last_name}".strip() for r in rows.all() if r.id is not None

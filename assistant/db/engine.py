@@ -42,8 +42,11 @@ def _sqlite_begin(conn: Any) -> None:
     """Take the write lock at BEGIN, so read-then-write sequences (the audit chain) cannot
     interleave between processes; SQLite serialises writers anyway. A read-only session's
     transaction begins DEFERRED: under WAL it reads the last commit without waiting for, or
-    holding, the write lock."""
+    holding, the write lock; `query_only` makes a write in it fail at once, loudly, instead
+    of taking the lock mid-transaction (pooled connections serve both kinds, so each
+    transaction sets it)."""
     read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql(f"PRAGMA query_only={int(bool(read_only))}")
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
@@ -104,10 +107,14 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def reader_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions for reads that must not queue behind writers: the re-checks of open streams,
-    many a second on a busy server. On SQLite they begin DEFERRED. For reads only: a write in
-    one would take the lock only when it writes, where a concurrent writer makes it fail."""
-    return session_factory(engine.execution_options(**{READ_ONLY: True}))
+    """Sessions for reads that must not queue behind writers: authentication, the pages'
+    and lists' queries, the re-checks of open streams, the enrichers' lookups. On SQLite
+    they begin DEFERRED, so they never wait for (or hold) the one write lock; on either
+    database their transactions are read-only, so a write in one fails at once."""
+    options: dict[str, Any] = {READ_ONLY: True}
+    if is_postgres(engine):
+        options["postgresql_readonly"] = True
+    return session_factory(engine.execution_options(**options))
 
 
 def is_postgres(engine: AsyncEngine) -> bool:

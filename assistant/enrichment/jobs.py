@@ -24,10 +24,11 @@ BATCH = 10  # contacts per write (one audited call) and per progress report
 
 async def find_facts(ctx: JobContext, contact_ids: list[int]) -> list[dict[str, Any]]:
     """Run every available enricher on each contact still there: the procedure's items.
-    A session per contact: on SQLite every transaction holds the write lock."""
+    They only read, in a read-only session per contact: an enricher may wait seconds on
+    the model, and a read never holds (or waits for) SQLite's write lock meanwhile."""
     items: list[dict[str, Any]] = []
     for contact_id in contact_ids:
-        async with ctx.runtime.sessions() as session:
+        async with ctx.runtime.readers() as session:
             contact = await session.get(Contact, contact_id)
             if contact is None:
                 continue
@@ -76,7 +77,7 @@ async def enrich_one(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
 
 @job_handler("contacts.enrich_all")
 async def enrich_all(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
-    async with ctx.runtime.sessions() as session:
+    async with ctx.runtime.readers() as session:
         ids = [i for i in (await session.exec(select(Contact.id).order_by(col(Contact.id)))).all()]
     total = len(ids)
     await ctx.progress(0, total)

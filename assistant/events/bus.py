@@ -30,8 +30,10 @@ class EventBus:
         redis: Redis,
         clock: Clock,
         replay_seconds: int = 300,
+        readers: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._readers = readers or sessions  # replays only read (see db.engine.reader_factory)
         self._redis = redis
         self._clock = clock
         self.replay = timedelta(seconds=replay_seconds)
@@ -61,7 +63,7 @@ class EventBus:
     async def after(self, user_id: int, last_id: int) -> list[Event]:
         """The user's events after `last_id` and inside the replay window, oldest first."""
         since = self._clock.now() - self.replay
-        async with self._sessions() as session:
+        async with self._readers() as session:
             rows = await session.exec(
                 select(Event)
                 .where(
@@ -74,7 +76,7 @@ class EventBus:
             return list(rows.all())
 
     async def latest_id(self, user_id: int) -> int:
-        async with self._sessions() as session:
+        async with self._readers() as session:
             value = (
                 await session.exec(select(func.max(Event.id)).where(Event.user_id == user_id))
             ).one()

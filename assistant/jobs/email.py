@@ -72,7 +72,7 @@ def _in_words(exc: Exception) -> str:
 async def send_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     rt, draft_id = ctx.runtime, int(params["draft_id"])
     smtp = rt.settings.smtp
-    async with rt.sessions() as session:
+    async with rt.readers() as session:
         draft = await session.get(EmailDraft, draft_id)
     if draft is None:
         raise PermanentJobError(f"draft {draft_id} no longer exists")
@@ -121,7 +121,7 @@ async def draft_email(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]
     from inference.base import ChatRequest, TextDelta
 
     rt, draft_id = ctx.runtime, int(params["draft_id"])
-    async with rt.sessions() as session:
+    async with rt.readers() as session:
         draft = await session.get(EmailDraft, draft_id)
         contact = await session.get(Contact, draft.contact_id) if draft else None
     if draft is None or contact is None:

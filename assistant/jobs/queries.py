@@ -18,7 +18,7 @@ JobFilter = Literal["queued", "running", "succeeded", "failed", "cancelled", "ca
 
 async def own_job(runtime: Runtime, principal: Principal, job_id: int) -> Job:
     """The job, if `principal` requested it; NotFound otherwise (another's job is not there)."""
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         job = await session.get(Job, job_id)
     if job is None or job.user_id != principal.user_id:
         raise NotFound(f"job {job_id} not found")
@@ -32,6 +32,6 @@ async def list_own(
     query = select(Job).where(col(Job.user_id) == principal.user_id)
     if status != "all":
         query = query.where(col(Job.status) == status)
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         rows, total = await paginate(session, query.order_by(col(Job.id).desc()), limit, offset)
     return Page[JobOut](items=[JobOut.of(j) for j in rows], total=total)

@@ -53,7 +53,7 @@ class JobContext:
         now, or the worker's system principal for a job nobody asked for."""
         if self.user_id is None:
             return replace(WORKER, job_id=self.job_id)
-        async with self.runtime.sessions() as session:
+        async with self.runtime.readers() as session:
             user = await session.get(User, self.user_id)
         if user is None or not user.is_active:
             raise PermanentJobError("the account that asked for this job is disabled")

@@ -25,7 +25,8 @@ _WEEKDAY = (
 _DATE = re.compile(
     rf"(?i:(?:{_WEEKDAY}\s+)?(?:{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
     rf"|{_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?))(?![\w])"
-    r"|(?<![\w./-])(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))(?![\w/-]|\.\d)"
+    r"|(?<![A-Za-z0-9./-])(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))"
+    r"(?!(?!T\d)[\w/-]|\.\d)"
 )
 _FOREIGN_WEEKDAY = (
     r"(?:lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|montag|dienstag"
@@ -40,7 +41,11 @@ FOREIGN_MONTHS = (
     r"|décembre|decembre|januar|jänner|februar|märz|april|juni|juli|oktober|dezember|enero|febrero"
     r"|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
     r"|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro|gennaio|febbraio|aprile"
-    r"|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus)"
+    r"|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei|augustus"
+    r"|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|wrzesnia|października"
+    r"|pazdziernika|listopada|grudnia|augusti|ocak|şubat|subat|mart|nisan|may\u0131s|mayis|haziran"
+    r"|temmuz|ağustos|agustos|eylül|eylul|ekim|kas\u0131m|kasim|aral\u0131k|aralik|september|november"
+    r"|december|october|august|july|june|march|february|january)"
 )
 _FOREIGN = re.compile(
     rf"(?i)(?:\b{_FOREIGN_WEEKDAY},?\s+)?"
@@ -61,7 +66,13 @@ _DAY_MONTH = re.compile(
 )
 _DAY_MONTH_CUE = re.compile(
     r"(?i)(?:\b(?:on|from|for|until|till|by|since|before|after|review|reviewed|booked|seen"
-    r"|visit|appt|appointment|due|dated|of)|(?:day|feira|[a-z]{3}\.),)[ \t]+$"
+    r"|visit|appt|appointment|due|dated|of|il|el|le|am|vom|em|del|dal|al|op|dne|w dniu)"
+    r"|(?:day|feira|[a-z]{3}\.),)[ \t]+$"
+)
+_DAY_MONTH_EVENT = re.compile(
+    r"(?i)[ \t]+(?:fall|fell|review|visit|appt|appointment|admission|admitted|discharged?|surgery"
+    r"|op|operation|seen|follow[- ]?up|f/u|uti|scan|x-?ray|mri|ct|bloods|injection|vaccine"
+    r"|booked|a&e|ed|er|gp|clinic|call|phoned|rang|dna|cancelled|procedure)\b"
 )
 _LISTED_DAY_MONTH = re.compile(
     r"(?:[12]\d|3[01]|0?[1-9])/(?:[12]\d|3[01]|0?[1-9])(?:,[ \t]*|[ \t]+(?:and|&|or|to|-)[ \t]+)$"
@@ -121,7 +132,10 @@ class DateRecognizer(RegexRecognizer):
         end = match.end()
         if re.search(r"(?i)(?:uary|ch|il|may|ne|ly|ust|ber)\.$", value):
             end -= 1  # "on 11 June.": the full stop ends the sentence
-        if re.match(r"[\s:]*(?:T\d|\d{1,2}:\d{2}:\d{2})", after(text, match.end(), 12)):
+        slot = re.match(r"T\d{2}:\d{2}(?![:\d])", after(text, match.end(), 12))
+        if slot is not None:
+            end = match.end() + slot.end()  # "2025-10-21T09:40": an appointment's slot
+        elif re.match(r"[\s:]*(?:T\d|\d{1,2}:\d{2}:\d{2})", after(text, match.end(), 12)):
             return  # a timestamp
         if _NOT_PERSONAL.search(_context(text, match.start())):
             return
@@ -138,6 +152,8 @@ class DateRecognizer(RegexRecognizer):
         head = text[max(0, match.start() - 40) : match.start()]
         if match.group().endswith("/10") and _SCORE_CUE.search(head + text[match.end() :][:12]):
             return False
+        if _DAY_MONTH_EVENT.match(text, match.end()):
+            return True
         while not _DAY_MONTH_CUE.search(head):
             listed = _LISTED_DAY_MONTH.search(head)
             if listed is None:
@@ -151,13 +167,15 @@ _AGE = re.compile(
     rf"(?i)(?<=\baged )\b{_AGE_NUMBER}\b|(?<=\bage )\b{_AGE_NUMBER}\b|(?<=\bage: )\b{_AGE_NUMBER}\b"
     rf"|(?<=\bage=)\b{_AGE_NUMBER}\b|(?<=\bage:)\b{_AGE_NUMBER}\b"
     rf"|\b{_AGE_NUMBER}(?=[- ]?(?:years?|yrs?|y)[- ]?(?:old|o\b|/o\b)|\s?y\.\s?o\b)"
-    rf"|(?<=[a-zà-ÿ], )\b{_AGE_NUMBER}\b(?=[,.;)]|\s+(?:tomorrow|today|next|this|on)\b|\s*$)"
+    rf"|(?<=[a-zà-ÿ], )\b{_AGE_NUMBER}\b(?=[,.;:)]|\s+(?:tomorrow|today|next|this|on)\b|\s*$)"
     rf"|\b{_AGE_NUMBER}(?=\s?(?:yo|y|yrs?)\b)"
     rf"|(?<=['\u2019]s )\b{_AGE_NUMBER}\b(?!\s*(?:%|mg|kg|cm|mm|minutes|min|bpm|/))"
     rf"|(?<=\bturns )\b{_AGE_NUMBER}\b|(?<=\bturned )\b{_AGE_NUMBER}\b"
     rf"|(?<=\bturning )\b{_AGE_NUMBER}\b"
     rf"|(?<=\bis )\b{_AGE_NUMBER}\b(?!\s*(?:%|mg|kg|cm|mm|minutes|min|bpm|/))"
     rf"|(?<=, )\b{_AGE_NUMBER}\b(?=\))|(?<=\()\b{_AGE_NUMBER}\b(?=\))"
+    rf"|\b{_AGE_NUMBER}(?=\s(?:ans|años|anos|jahre|jaar|år|anni|lat|yaş\u0131nda|yasinda|ετών)\b)"
+    rf"|(?<=\bage['\"] = ){_AGE_NUMBER}\b|(?<=\bage['\"]=){_AGE_NUMBER}\b"
 )
 
 

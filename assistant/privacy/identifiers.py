@@ -14,7 +14,9 @@ import tldextract
 
 from assistant.privacy.base import RegexRecognizer, before
 
-_SEP = r"""[\s"'=()\[\]_]{0,3}(?:(?:[:#=]|no\.?|nr\.?|number|num|is)[\s"'=()\[\]]{0,3}){0,2}"""
+_SEP = (
+    r"""[\s"'=()\[\]_]{0,3}(?:(?:[:#=]|no\.?|nr\.?|n\.?º|number|num|is)[\s"'=()\[\]]{0,3}){0,2}"""
+)
 
 
 class CardShapeRecognizer(RegexRecognizer):
@@ -79,6 +81,7 @@ _NATIONAL_SHAPES = (
     r"(?-i:[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D])",  # UK NI number
     r"\d{4}\s\d{4}\s\d{4}(?!\s?\d)",  # Aadhaar (grouped)
     r"\d{6}[-+A]\d{3}(?-i:[A-FHJ-NPR-Y])",  # FI henkilötunnus (letter check character)
+    r"(?-i:[A-Z]{3}[PCHFATBLJG][A-Z]\d{4}[A-Z])",  # IN PAN (the fourth letter: the holder's kind)
 )
 # Keywords that introduce a person's id (the value that follows is taken whatever its shape).
 _NATIONAL_KEYS = (
@@ -89,6 +92,7 @@ _NATIONAL_KEYS = (
     r"|inn|rnokpp|rrn|resident registration(?: number)?|personnummer|codice fiscale|steuer-id"
     r"|sozialversicherungsnummer|svnr|ahv|ppsn|pps(?: number| no\.?)?|curp|rfc|id number"
     r"|tc kimlik(?: no)?|kimlik(?: no)?|henkilötunnus|hetu|іпн|ipn|nric|emirates id|cpr"
+    r"|amka|utente|nhi|cartão de cidadão|numéro de sécurité sociale|sofinummer"
 )
 _ID_VALUE = r"(?=[A-Z0-9 ./-]*\d)[A-Z0-9][A-Z0-9./-]*(?:\s[A-Z0-9./-]+){0,4}"
 
@@ -100,6 +104,7 @@ class NationalIdRecognizer(RegexRecognizer):
         re.compile(rf"(?<![\w.-])(?:{'|'.join(_NATIONAL_SHAPES)})(?![\w-])"),
         re.compile(r"(?<![\w.-])\d{3}\s\d{3}\s\d{4}(?![\w-])"),  # NHS number, grouped
         re.compile(rf"(?i:\b(?:{_NATIONAL_KEYS})){_SEP}({_ID_VALUE})"),
+        re.compile(r"(?<![\w.+-])[1-9]\d{10}(?![\w-])"),  # TR kimlik (two check digits)
     )
 
     def accept(self, text: str, match: re.Match[str]) -> Iterator[tuple[int, int, float]]:
@@ -108,6 +113,9 @@ class NationalIdRecognizer(RegexRecognizer):
         elif match.re is self.patterns[1]:
             if _nhs_checksum(re.sub(r"\D", "", match.group())):
                 yield match.start(), match.end(), self.score
+        elif match.re is self.patterns[3]:
+            if _kimlik_checksum(match.group()):
+                yield match.start(), match.end(), 0.6
         else:
             yield from _keyed_value(match)
 
@@ -117,6 +125,13 @@ def _nhs_checksum(digits: str) -> bool:
     total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
     return check != 10 and (check % 11) == int(digits[9])
+
+
+def _kimlik_checksum(digits: str) -> bool:
+    """Turkish identity numbers: the tenth and eleventh digits check the ones before."""
+    d = [int(c) for c in digits]
+    tenth = ((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])) % 10
+    return d[9] == tenth and d[10] == sum(d[:10]) % 10
 
 
 def _keyed_value(match: re.Match[str]) -> Iterator[tuple[int, int, float]]:
@@ -144,6 +159,14 @@ _INSURANCE_KEYS = (
     r"|subscriber(?: id)?|versichertennummer|versicherungsnummer|krankenversichertennummer"
     r"|kvnr|carte vitale|tessera sanitaria|mutuelle|cartão sus|sus|versichertennr\.?"
     r"|adh[ée]rent|medical aid(?: number| no\.?| card)?|nhif|scheme (?:number|no\.?)"
+    r"|member_?id|mitgliedsnummer|zorgpolis|polis(?:nummer)?|ins(?==)|ehic(?:_?number)?"
+    r"|insurer (?:ref|number)|póliza|apólice|polizza"
+)
+# Member numbers that carry their insurer's name: "BUPA-7734-2201-09", "AXA-PPP-55410287".
+_INSURER_PREFIXED = re.compile(
+    r"(?-i:\b(?:BUPA|AXA|VGZ|AOK|TK|DAK|BARMER|CZ|AVIVA|VITALITY|CIGNA|AETNA|ALZ|ALLIANZ|HCF|NIB"
+    r"|MEDIBANK|SANITAS|ADESLAS|MAPFRE|GENERALI|UNIMED|AMIL|HUMANA|KAISER|BCBS|UHC|HSF|WPA"
+    r"|SIMPLYHEALTH|[A-Z]{2}-MED)(?:-[A-Z]{2,4}){0,2}-\d[\d-]{4,}\b)"
 )
 
 
@@ -151,10 +174,13 @@ class InsuranceIdRecognizer(RegexRecognizer):
     """Member, policy and health-card numbers after their keyword, whatever their shape."""
 
     entity = "INSURANCE_ID"
-    patterns = (re.compile(rf"(?i:\b(?:{_INSURANCE_KEYS})){_SEP}({_ID_VALUE})"),)
+    patterns = (re.compile(rf"(?i:\b(?:{_INSURANCE_KEYS})){_SEP}({_ID_VALUE})"), _INSURER_PREFIXED)
 
     def accept(self, text: str, match: re.Match[str]) -> Iterator[tuple[int, int, float]]:
-        yield from _keyed_value(match)
+        if match.re is _INSURER_PREFIXED:
+            yield match.start(), match.end(), 0.6
+        else:
+            yield from _keyed_value(match)
 
 
 _OTHER_KEYS = (
@@ -164,8 +190,12 @@ _OTHER_KEYS = (
     r" (?:number|no\.?)|dl|licen[cs]e plate|number plate|plate|registration|reg(?:istration)? no\.?"
     r"|vehicle reg(?:istration)?|account(?: number| no\.?| id)?|acct"
     r"|client(?: id|[ _](?:number|no\.?|ref))|customer(?: id|[ _](?:number|no\.?|ref))"
-    r"|member(?:ship)? (?:number|no\.?|card)|payment ref(?:erence)?"
+    r"|member(?:ship)? (?:number|no\.?|card)|payment ref(?:erence)?|(?:driver_?)?licen[cs]e"
+    r"|bike reg|client_account|account_no"
 )
+# A British number plate ("WX19 KLM", "FX21ABC"): current style, two letters, two digits, three
+# letters, in capitals.
+_UK_PLATE = re.compile(r"(?-i:(?<![\w-])[A-HJ-PR-Y][A-HJ-PR-Y]\d{2}[ ]?[A-HJ-PR-Z]{3}(?![\w-]))")
 
 
 class OtherIdRecognizer(RegexRecognizer):
@@ -175,8 +205,9 @@ class OtherIdRecognizer(RegexRecognizer):
     score = 0.7
     patterns = (
         re.compile(r"\b(?:cus|acct|cust)_[A-Za-z0-9]{8,}\b"),
-        re.compile(r"(?-i:\b(?:CL|CUST|ACC|PT|CLT)-\d{3,}\b)"),
+        re.compile(r"(?-i:\b(?:CL|CUST|ACC|PT|CLT|CLIENT|CA)-\d{3,}(?:-\d{2,})?\b)"),
         re.compile(rf"(?i:\b(?:{_OTHER_KEYS})){_SEP}({_ID_VALUE})"),
+        _UK_PLATE,
     )
 
     def accept(self, text: str, match: re.Match[str]) -> Iterator[tuple[int, int, float]]:

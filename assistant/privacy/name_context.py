@@ -28,13 +28,18 @@ _LOW = "a-zß-öø-ÿā-ž"
 _NAME = rf"[{_UP}][{_LOW}'\u2019-]*[{_LOW}]"  # a capitalised word: Priyanka, O'Neill
 _ANY_CASE = rf"[{_UP}{_LOW}][{_LOW}{_UP}'\u2019-]*[{_LOW}{_UP}]"
 
-# user=m.oconnor, "agent": "bilal", login: lena.weber, added by rkhan.
+# user=m.oconnor, "agent": "bilal", login: lena.weber, added by rkhan, viewed by=tanaka.h,
+# requester=pjansen, "by user rbautista", "staff member lewandowski.p", "User mnguyen" (ssh).
 _HANDLE = re.compile(
     r"""(?i)(?:(?<![\w.-])["']?(?:user(?:name)?|login|agent|staff|operator|owner|author|actor"""
-    r"""|assignee|practitioner|therapist|clinician|created_by|updated_by|edited_by)["']?"""
+    r"""|assignee|practitioner|therapist|clinician|requester|witness|patient|member|sender"""
+    r"""|by|(?:created|updated|edited|requested|approved|ordered|reviewed|viewed|uploaded"""
+    r"""|booked|signed|deleted|assigned|entered)_?(?:by|to))["']?"""
     r"""[ \t]*[=:][ \t]*["']?"""
-    r"""|\b(?:added|created|updated|edited|deleted|approved|signed|entered|changed) by[ \t]+)"""
-    r"""(?-i:([a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*){0,2}))(?![\w@.-])"""
+    r"""|\b(?:added|created|updated|edited|deleted|approved|signed|entered|changed|viewed"""
+    r"""|booked|requested|uploaded) by(?: user)?[ \t]+"""
+    r"""|\b(?:user lookup|user(?:name)?|login|account|staff member)[ \t]+["'(]?)"""
+    r"""(?-i:([a-z][a-z0-9]*(?:[._-][a-z][a-z0-9]*){0,2}))(?![\w@-]|\.\w)"""
 )
 _SERVICE_ACCOUNTS = words(
     """admin administrator root system sys cron scheduler worker service svc api bot robot guest
@@ -64,7 +69,8 @@ _ADDRESSED = re.compile(rf"(?:\A|\n|(?<=:)[ \t])[ \t]*({_NAME}),[ \t]+[{_LOW}]",
 # Fields that hold a person's name in logs and forms (JSON keys are names.py's).
 _NAME_FIELD = re.compile(
     r"""(?i:(?<![\w.])(?:holder|card_?holder|account_?holder|given|given_?name|beneficiary"""
-    r"""|recipient|guardian|next_of_kin|emergency_contact|referrer|insured)["']?[ \t]*[:=][ \t]*)"""
+    r"""|recipient|guardian|next_of_kin|emergency_contact|referrer|insured|witness|carer|spouse"""
+    r"""|mother|father|parent|nok|driver|interpreter|chaperone)["']?[ \t]*[:=][ \t]*)"""
     rf"""(?:"([^"\n]{{2,60}})"|'([^'\n]{{2,60}})'|({_ANY_CASE}(?:[ \t]+{_ANY_CASE}){{0,2}}))"""
 )
 # Lower-case first names where a chat names someone: after these words, or before a verb.
@@ -85,7 +91,8 @@ _NOTE_SUBJECT = re.compile(
 )
 _CSV_NAME_COLUMNS = words(
     """name first last first_name last_name firstname lastname surname given family family_name
-    given_name full_name fullname patient client contact forename"""
+    given_name full_name fullname patient client contact forename username user_name user login
+    handle staff"""
 )
 _NOT_SIGNATURES = ORGANISATION_WORDS | words(
     """team management reception admin office everyone all thanks regards cheers best love

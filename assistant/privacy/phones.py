@@ -26,7 +26,10 @@ _CUES = re.compile(
     r"(?:phone|tel|telephone|mobile|mob|cell|cellphone|call|calls|called|ring|text|sms|whatsapp"
     r"|fax|number|no|nr|ph|contact|reach|dial|landline|hotline|on|at|ext)\W{0,4}$"
 )
-_CANDIDATE = re.compile(r"(?<![\w+/.-])(?:\+|00)?\(?\d[\d\s().\-/]{4,18}\d(?![\w-]|\.\d|/\d)")
+# One line's digits and separators: a number ending a line is not joined to the next line's.
+_CANDIDATE = re.compile(
+    r"(?<![\w+/.-])(?:\+|00)?\(?\d[\d \t\u00a0\u202f().\-/]{4,18}\d(?![\w-]|\.\d|/\d)"
+)
 _MIN_DIGITS = 7
 
 

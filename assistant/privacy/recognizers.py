@@ -25,7 +25,7 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
-from assistant.privacy import dates, identifiers, name_context, phones, places
+from assistant.privacy import dates, hl7, identifiers, name_context, phones, places
 from assistant.privacy.name_lists import common_english, words
 from assistant.privacy.names import (
     ORGANISATION_WORDS,
@@ -115,6 +115,11 @@ _TITLES = (
 _KIN_TITLES = (
     r"aunty|auntie|uncle|grandma|grandpa|granny|nana|nanna|koro|kuia|tita|tito|lola|lolo"
     r"|tante|onkel|tía|tío|tia|tio|nonna|nonno|oma|opa"
+)
+_RELATIVES = (
+    r"mum|mom|mother|dad|father|daughter|son|wife|husband|partner|sister|brother|grandmother"
+    r"|grandfather|granddaughter|grandson|niece|nephew|cousin|carer|fianc[ée]e?|stepson"
+    r"|stepdaughter|stepmother|stepfather"
 )
 _ROLE_WORDS = (
     r"patient|client|contact|caller|guardian|spouse|husband|wife|mother|father|daughter|son"
@@ -216,7 +221,7 @@ def titled_person() -> EntityRecognizer:
     )
     field = Pattern(
         "field",
-        rf"""(?<=\b(?i:surname|last[\s_-]*name|family[\s_-]*name|forename|first[\s_-]*name|given[\s_-]*name)[\s:="']{{1,4}}){_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}""",
+        rf"""(?<=\b(?i:surname|last[\s_-]*name|family[\s_-]*name|forenames?|first[\s_-]*names?|given[\s_-]*names?)(?:\(s\))?[\s:="']{{1,4}}){_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}""",
         0.6,
     )
     role = Pattern(
@@ -227,9 +232,15 @@ def titled_person() -> EntityRecognizer:
     kin = Pattern(
         "kin", rf"(?<=\b(?i:{_KIN_TITLES})[ \t]){_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{0,1}}", 0.6
     )
+    # "her daughter Dimitra", "Mum (Nkem)", "wife Aroha Ngata": a relative's name.
+    relative = Pattern(
+        "relative",
+        rf"(?<=\b(?i:{_RELATIVES})[ \t]\(?){_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{0,1}}",
+        0.5,
+    )
     return PatternRecognizer(
         supported_entity="PERSON",
-        patterns=[titled, field, role, kin],
+        patterns=[titled, field, role, kin, relative],
         name="titled_person",
         global_regex_flags=re.DOTALL | re.MULTILINE,
     )
@@ -242,8 +253,16 @@ class OfflineEmailRecognizer(EmailRecognizer):
     snapshot-only extractor behaves the same without it.
     """
 
+    # An address in a query string: "?email=thu.nguyen%40gmail.com".
+    URL_ENCODED = Pattern(
+        "email_url_encoded", r"(?<![\w.%+-])[\w.+-]+%40[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b", 0.5
+    )
+    # Reserved names (RFC 2606 and 6761) that no public suffix list holds, common in test and
+    # internal mail: "claims.desk@axa-health.example", "ops@clinic.local".
+    RESERVED = frozenset(["example", "test", "invalid", "localhost", "local", "internal", "lan"])
+
     def __init__(self) -> None:
-        super().__init__(name="email")
+        super().__init__(name="email", patterns=[*EmailRecognizer.PATTERNS, self.URL_ENCODED])
         self._extract = tldextract.TLDExtract(
             cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True
         )
@@ -251,7 +270,10 @@ class OfflineEmailRecognizer(EmailRecognizer):
     def validate_result(self, pattern_text: str) -> bool:
         # The domain alone: the stock check reads "api/contacts/jo@x.com" (the pattern allows
         # "/" in the local part) as a URL with no domain and lets the address through.
-        return self._extract(pattern_text.rsplit("@", 1)[-1]).fqdn != ""
+        domain = re.split(r"@|%40", pattern_text)[-1]
+        if domain.rsplit(".", 1)[-1].lower() in self.RESERVED and "." in domain:
+            return True
+        return self._extract(domain).fqdn != ""
 
 
 class NerRecognizer(SpacyRecognizer):
@@ -414,6 +436,7 @@ register("postcode")(lambda: places.PostcodeRecognizer("postcode"))
 register("location")(lambda: places.LocationRecognizer("location"))
 register("street_address_intl")(lambda: places.StreetAddressRecognizer("street_address_intl"))
 register("address_field")(places.AddressFieldRecognizer)
+register("hl7")(hl7.Hl7Recognizer)
 
 
 register("known_contacts")(KnownValuesRecognizer)
@@ -440,6 +463,7 @@ DEFAULT_RECOGNIZERS: tuple[str, ...] = (
     "location",
     "street_address_intl",
     "address_field",
+    "hl7",
     "medical_record_number",
     "insurance_id",
     "date_of_birth",

@@ -36,7 +36,7 @@ async def _rows(
     limit: int,
     offset: int,
 ) -> tuple[list[ActionOut], int, dict[int, str]]:
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         items, total = await list_actions(
             session, executor.registry, principal, filters, limit, offset, runtime.clock.now()
         )

@@ -93,7 +93,7 @@ async def _cards(
     runtime: Any, executor: Executor, principal: Principal, box: Box, page: int
 ) -> dict[str, Any]:
     at = PageNo.of(page, PAGE_SIZE)
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         items, total = await inbox(session, principal, box, at.limit, at.offset)
         cards = await _card_list(session, executor, principal, items)
     return {
@@ -143,7 +143,7 @@ async def approval_page(
     """One request on a page of its own (the dock's card and the chat's records link here);
     `edit`: with its edit form unfolded, to correct the call before approving it."""
     events_after = await seen(runtime, principal)
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         [found] = await approvals_out(
             session, [await load_visible(session, principal, approval_id)], principal
         )
@@ -174,7 +174,7 @@ async def approval_cards(
 @get("/approvals/count", include_in_schema=False)
 async def approval_count(runtime: RuntimeDep, principal: PrincipalDep) -> dict[str, int]:
     """The navigation's live number (events.js asks after each approval event)."""
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         return {"waiting": await waiting_count(session, principal)}
 
 
@@ -237,7 +237,7 @@ async def approve_with_edits(
 ) -> Template | Redirect:
     """Approve the call as the approver corrected it; it goes back to its requester to confirm."""
     try:
-        async with runtime.sessions() as session:
+        async with runtime.readers() as session:
             found = ApprovalOut.of(await load_visible(session, principal, approval_id))
             fields = await edit_fields(session, executor, found)
         edit = changes(fields, data)

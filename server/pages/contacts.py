@@ -366,7 +366,7 @@ async def delete_note(
     note_id: FromPath[int],
 ) -> Redirect:
     await require(executor, principal, "notes.delete")
-    async with runtime.sessions() as session:  # the note of the contact the path names
+    async with runtime.readers() as session:  # the note of the contact the path names
         if await contact_of(session, principal, "notes", note_id) != contact_id:
             raise NotFound(f"note {note_id} not found")
     # A clinic may make note deletion wait: `call` then sends the browser to the request.

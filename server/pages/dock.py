@@ -96,7 +96,7 @@ async def intro(principal: PrincipalDep, chat: ChatDep, executor: ExecutorDep) -
 async def conversations(
     principal: PrincipalDep, runtime: RuntimeDep, q: FromQuery[str] = ""
 ) -> Template:
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         items, total = await store.page(session, principal, q.strip()[:200], MAX_LISTED, 0)
     return fragment("dock/_conversations.html", principal, items=items, total=total, q=q)
 
@@ -115,7 +115,7 @@ async def conversation(
     for name, value in (("since", since), ("until", until)):
         if not 0 <= value <= MAX_ID:
             raise InvalidInput(f"{name} is a message id", fields={name: "out of range"})
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         detail = await store.detail(session, principal, conversation_id)
         confirms = await confirm_cards(session, principal, detail)
         ids = [a["action_id"] for a in detail.actions if isinstance(a.get("action_id"), int)]
@@ -136,7 +136,7 @@ async def approval(
     approval_id: FromPath[int], principal: PrincipalDep, runtime: RuntimeDep, executor: ExecutorDep
 ) -> Template:
     """A request that just arrived, as a card for someone who may decide it, with its preview."""
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         row = await load_visible(session, principal, approval_id)
         [found] = await approvals_out(session, [row], principal)
     proc = executor.registry.get(found.procedure)

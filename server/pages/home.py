@@ -45,7 +45,7 @@ async def _appointments(runtime: Any, executor: Executor, principal: Principal) 
 
 
 async def _approvals(runtime: Any, executor: Executor, principal: Principal) -> dict[str, Any]:
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         items, total = await inbox(session, principal, "decide", SHOWN, 0)
         names = await people(session, {a.requested_by for a in items})
     cards = []
@@ -70,7 +70,7 @@ async def home(
 ) -> Template:
     events_after = await seen(runtime, principal)  # before reading: an event meanwhile replays
     tasks = await call(executor, principal, "tasks.list", mine=True, status="open", limit=SHOWN)
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         conversations, conversations_total = await store.page(session, principal, None, 5, 0)
     return await render(
         request, runtime, principal, "home/home.html", page="home", events_after=events_after,

@@ -17,7 +17,7 @@ ANCHORS = {"notes": "note", "tasks": "task", "appointments": "appointment", "ema
 async def _open(
     runtime: RuntimeDep, principal: PrincipalDep, kind: str, record_id: int
 ) -> Redirect:
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         contact_id = await contact_of(session, principal, kind, record_id)
     if contact_id is None:  # a task about no one
         return Redirect("/contacts", status_code=303)

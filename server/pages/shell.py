@@ -105,7 +105,7 @@ async def render(
     lands between this render and the stream's connection is not lost). A page whose data
     moves by itself (jobs, a draft being sent) passes `events_after` from `seen(...)` taken
     BEFORE it read that data, so an event that lands while it reads is replayed too."""
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         waiting = await waiting_count(session, principal)
     if events_after is None:
         events_after = await seen(runtime, principal)

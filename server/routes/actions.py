@@ -39,7 +39,7 @@ async def list_my_actions(
         status=status, procedure=procedure, conversation_id=conversation_id, source=source,
         user_id=user_id, everyone=everyone,
     )  # fmt: skip
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         items, total = await list_actions(
             session, executor.registry, principal, filters, paging.limit, paging.offset,
             runtime.clock.now(),

@@ -25,7 +25,7 @@ async def list_conversations(
     paging: PagingDep,
     q: FromQuery[str | None] = None,
 ) -> Page[ConversationOut]:
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         items, total = await store.page(
             session, principal, (q or "").strip()[:200], paging.limit, paging.offset
         )
@@ -40,7 +40,7 @@ async def list_conversations(
 async def get_conversation(
     conversation_id: PathId, principal: PrincipalDep, runtime: RuntimeDep
 ) -> ConversationDetail:
-    async with runtime.sessions() as session:
+    async with runtime.readers() as session:
         return await store.detail(session, principal, conversation_id)
 
 

@@ -15,7 +15,7 @@ from server.deps import PrincipalDep, RuntimeDep
 async def metrics(principal: PrincipalDep, runtime: RuntimeDep) -> Response[bytes]:
     if principal.role != Role.owner:
         raise PermissionDenied("only an owner may read the metrics")
-    await runtime.metrics.sample(runtime.sessions)
+    await runtime.metrics.sample(runtime.readers)
     return Response(runtime.metrics.render(), media_type=CONTENT_TYPE)
 
 

@@ -107,7 +107,7 @@ async def unknown_procedure(name: FromPath[str]) -> None:
 
 @get("/api/rpc", tags=["rpc"], summary="The procedures the caller may call, with JSON schemas")
 async def list_procedures(principal: PrincipalDep, executor: ExecutorDep) -> list[ProcedureInfo]:
-    async with executor.runtime.sessions() as session:
+    async with executor.runtime.readers() as session:
         chosen = await policy.chosen_all(session)
     extra = executor.runtime.settings.approval.extra_critical
     return [

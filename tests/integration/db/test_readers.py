@@ -1,5 +1,6 @@
 """Read-only sessions on SQLite neither wait for nor take the write lock: a stream's re-check
-reads while another connection holds a write transaction open (real SQLite files, WAL)."""
+reads while another connection holds a write transaction open (real SQLite files, WAL). On
+both databases a write in one fails at once."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.db.engine import create_engine, reader_factory, session_factory
@@ -50,6 +53,21 @@ async def test_only_readers_begin_deferred(tmp_path: Path) -> None:
             await _run(reader, "SELECT 1")
         async with session_factory(engine)() as session:
             await _run(session, "SELECT 1")
-        assert seen == ["BEGIN", "BEGIN IMMEDIATE"]
+        assert seen == ["BEGIN", "BEGIN IMMEDIATE"]  # after their PRAGMA query_only
+    finally:
+        await engine.dispose()
+
+
+async def test_a_write_in_a_reader_fails_at_once_and_the_connection_writes_again(
+    migrated_db_url: str,
+) -> None:
+    engine = create_engine(migrated_db_url)
+    try:
+        for _ in range(2):  # the pooled connection goes back and forth between the two kinds
+            async with reader_factory(engine)() as reader:
+                with pytest.raises(DBAPIError, match=r"(?i)read-?only"):
+                    await _run(reader, "DELETE FROM web_sessions WHERE id = -1")
+            async with session_factory(engine)() as session, session.begin():
+                await _run(session, "DELETE FROM web_sessions WHERE id = -1")
     finally:
         await engine.dispose()

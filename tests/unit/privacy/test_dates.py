@@ -22,6 +22,13 @@ def found(scrubber: Scrubber, text: str) -> list[tuple[str, str]]:
         ("she is abroad until 3 October visiting her sister", "3 October"),
         ("admitted 2025/11/02, discharged home two days later", "2025/11/02"),
         ("次回のご予約: 2025年9月3日 10:00", "2025年9月3日"),
+        ("Wizyta przesunięta z 4 marca na 18 marca.", "18 marca"),
+        ("Kontrolltermin am 7. Dezember um 9 Uhr", "7. Dezember"),
+        ("Hastan\u0131n randevusu 12 ekim tarihinde.", "12 ekim"),
+        ("Visita fissata il 22/11 alle 15:00", "22/11"),
+        ("Recent: 03/02 fall at home, 17/02 GP, 24/02 review.", "17/02"),
+        ("/exports/scans/knee_mri_okoro_2025-12-02.dcm", "2025-12-02"),
+        ('{"client": 4412, "slot": "2026-01-14T15:30", "room": 2}', "2026-01-14T15:30"),
     ],
 )
 def test_event_dates(scrubber: Scrubber, text: str, value: str) -> None:
@@ -35,6 +42,7 @@ def test_event_dates(scrubber: Scrubber, text: str, value: str) -> None:
         "VAS improved from 8/10 to 5/10 over two weeks.",
         "Please export all invoices from 01/04 to 30/06 for the accountant.",
         "Gift card bought 2025-05-02, expires 2026-05-02.",
+        '{"ts": "2026-01-14T15:30:12Z", "event": "sync"}',
     ],
 )
 def test_scores_and_bookkeeping_dates_stay(scrubber: Scrubber, text: str) -> None:
@@ -63,6 +71,10 @@ def test_partial_and_east_asian_dates_of_birth(scrubber: Scrubber, text: str, va
         ("Seen today: Mr Aurelio Conti, 91.", "91"),
         ("WARN patient flagged age=97 falls_risk=high", "97"),
         ("Ms Ida Lund, 100 y.o., palliative", "100"),
+        ("Madame Odette Roux, 93 ans, vit seule.", "93"),
+        ("Frau Hedwig Brandt (96 Jahre) kommt mit Tochter.", "96"),
+        ("ValueError: 'age' = 112 is out of range for this form", "112"),
+        ("Visit: Mr Ekow Mensah, 92: hip pain, walks with stick.", "92"),
     ],
 )
 def test_ages_over_89(scrubber: Scrubber, text: str, value: str) -> None:

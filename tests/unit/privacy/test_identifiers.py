@@ -27,6 +27,20 @@ def found(scrubber: Scrubber, text: str) -> list[tuple[str, str]]:
         ("mutuelle MGEN, adhérent 0049 3321 7", "INSURANCE_ID", "0049 3321 7"),
         ("medical aid number 88201933 (Momentum)", "INSURANCE_ID", "88201933"),
         ("imported client_no K-2219034 from the old system", "OTHER_ID", "K-2219034"),
+        ("Aile hekimi kayd\u0131: 32456789048 numaral\u0131 hasta", "NATIONAL_ID", "32456789048"),
+        ("KYC: PAN AFZPK7190K verified", "NATIONAL_ID", "AFZPK7190K"),
+        ("Sou utente n.º 284719305 no centro de saúde.", "NATIONAL_ID", "284719305"),
+        ("IntegrityError: member_id 'HX-55120934' is linked twice", "INSURANCE_ID", "HX-55120934"),
+        ("Bitte Mitgliedsnummer 448812093 prüfen.", "INSURANCE_ID", "448812093"),
+        (
+            "copilot: I found BUPA-2290-1184-31 on the card scan.",
+            "INSURANCE_ID",
+            "BUPA-2290-1184-31",
+        ),
+        ("visitor parking: Toyota, plate LM71 RTV, bay 4", "OTHER_ID", "LM71 RTV"),
+        ("She drove in herself (car YD19KPE) despite advice.", "OTHER_ID", "YD19KPE"),
+        ('export row CLIENT-20931,"Ruiz"', "OTHER_ID", "CLIENT-20931"),
+        ("WARN licence=OKAFO704128CE9XY expired", "OTHER_ID", "OKAFO704128CE9XY"),
     ],
 )
 def test_numbers_after_their_keywords(
@@ -61,3 +75,28 @@ def test_phone_numbers_in_brackets(scrubber: Scrubber, text: str, value: str) ->
 )
 def test_brackets_left_open_are_not_phone_numbers(scrubber: Scrubber, text: str) -> None:
     assert not [v for t, v in found(scrubber, text) if t == "PHONE_NUMBER"]
+
+
+def test_eleven_digits_failing_the_kimlik_check_are_no_id(scrubber: Scrubber) -> None:
+    assert found(scrubber, "INFO batch 32456789016 exported") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("GET /api/clients?email=k.osei%40outlook.com HTTP/1.1", "k.osei%40outlook.com"),
+        (
+            "WARN bounce from intake.team@riverside-clinic.example",
+            "intake.team@riverside-clinic.example",
+        ),
+    ],
+)
+def test_addresses_url_encoded_or_on_reserved_domains(
+    scrubber: Scrubber, text: str, value: str
+) -> None:
+    assert ("EMAIL_ADDRESS", value) in found(scrubber, text), found(scrubber, text)
+
+
+def test_a_number_ending_a_line_is_not_joined_to_the_next(scrubber: Scrubber) -> None:
+    text = "Kofi Boateng | +233 24 555 0192\n14 Ring Road East, Accra"
+    assert ("PHONE_NUMBER", "+233 24 555 0192") in found(scrubber, text), found(scrubber, text)

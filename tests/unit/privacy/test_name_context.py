@@ -30,6 +30,11 @@ def test_the_word_list_knows_common_words_from_rare_names() -> None:
         ('{"level": "warn", "username": "rsato", "msg": "locked"}', "rsato"),
         ("WARN note edited by okwuosa after sign-off", "okwuosa"),
         ("INFO chart opened user=dr.varga id=77", "varga"),
+        ("WARN chart printed by=okonkwo.e copies=2", "okonkwo.e"),
+        ("INFO referral queued requester=bmensah priority=routine", "bmensah"),
+        ("Password reset sent to user vpetrova.", "vpetrova"),
+        ("ERROR session revoked for staff member halvorsen.i at 02:14", "halvorsen.i"),
+        ("INFO scan ordered ordered_by=dr_achterberg modality=US", "achterberg"),
     ],
 )
 def test_user_names_in_logs(text: str, name: str) -> None:
@@ -43,6 +48,8 @@ def test_user_names_in_logs(text: str, name: str) -> None:
         "DEBUG request user-agent=curl/8.1 path=/health",
         "INFO sync user=system took=2s",
         "INFO rule updated by default",
+        "ERROR user lookup failed: timeout",
+        "INFO account settings saved by=system",
     ],
 )
 def test_shared_logins_and_tools_are_not_people(text: str) -> None:
@@ -166,3 +173,17 @@ def test_family_titles_and_a_verb_after_an_adverb(scrubber: Scrubber, text: str,
 def test_a_family_word_ending_a_sentence_is_no_title(scrubber: Scrubber) -> None:
     text = "Attended with her aunt. Bruising noted on the left forearm."
     assert all("Bruising" not in v for _, v in found(scrubber, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Seen with her son Kwabena, who translates.", "Kwabena"),
+        ("Dad (Ruairi) brought him in; settled quickly.", "Ruairi"),
+        ("New client form\nForename(s): Oluwaseun\nSurname: ADEYEMI", "Oluwaseun"),
+        ('consent form signed witness="Tavita Leota" v2', "Tavita Leota"),
+    ],
+)
+def test_relatives_form_fields_and_witnesses(scrubber: Scrubber, text: str, name: str) -> None:
+    spans = [text[s.start : s.end] for s in scrubber.analyze(text) if s.entity_type == "PERSON"]
+    assert any(name in span for span in spans), spans

@@ -1,0 +1,63 @@
+"""Authentication only reads. Every request passes it, and on SQLite a read need not wait for
+the one write lock: a signed-in request is answered while another connection (the worker, a
+long write) holds it. A token's last use is still written, in a short write of its own."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text
+from sqlmodel import select
+
+from assistant.db.engine import create_engine, session_factory
+from assistant.db.models import ApiToken
+from assistant.runtime import Runtime
+from assistant.settings import Settings
+from server.app import create_app
+from tests.plugins.app import make_member
+
+PASSWORD = "correct horse battery"
+
+
+@asynccontextmanager
+async def writer_holding_locks(url: str) -> AsyncIterator[None]:
+    """Another connection's open write transaction: on SQLite it holds the database's write
+    lock (BEGIN IMMEDIATE); on PostgreSQL it holds the sessions' and tokens' rows FOR UPDATE,
+    which a read passes by and a write of them waits for."""
+    lock = "" if url.startswith("sqlite") else " FOR UPDATE"
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            connection = await session.connection()
+            await connection.execute(text(f"SELECT id FROM web_sessions{lock}"))
+            await connection.execute(text(f"SELECT id FROM api_tokens{lock}"))
+            yield
+    finally:
+        await engine.dispose()
+
+
+async def test_signed_in_requests_pass_while_a_writer_holds_the_lock(
+    app_settings: Settings, runtime: Runtime
+) -> None:
+    member = await make_member(app_settings, "practitioner", PASSWORD)
+    async with AsyncTestClient(app=create_app(app_settings)) as client:
+        signed_in = await client.post("/login", json={"email": member.email, "password": PASSWORD})
+        assert signed_in.status_code == 200, signed_in.text
+        # The token's first use is recorded (a write); its next use, a moment later, is not due.
+        assert (await client.get("/api/me", headers=member.headers)).status_code == 200
+        async with writer_holding_locks(app_settings.database_url), asyncio.timeout(5):
+            # Before, each waited SQLite's busy timeout (10 s) for the write lock, then failed.
+            by_cookie = await client.get("/api/me")
+            by_token = await client.get("/api/me", headers=member.headers)
+        assert by_cookie.status_code == 200 and by_cookie.json()["user_id"] == member.user_id
+        assert by_token.status_code == 200 and by_token.json()["user_id"] == member.user_id
+    async with runtime.readers() as session:
+        [used] = (
+            await session.exec(
+                select(ApiToken.last_used_at).where(ApiToken.user_id == member.user_id)
+            )
+        ).all()
+    assert used is not None
