@@ -91,15 +91,23 @@ Producer = Callable[[Callable[[Event], None]], None]
 
 
 async def events_from_thread(produce: Producer, stop: threading.Event) -> AsyncIterator[Event]:
-    """Run `produce(emit)` in a thread; yield what it emits. `emit` raises Stopped once the
-    consumer has left, so the producer unwinds at its next token."""
+    """Run `produce(emit)` in a thread; yield what it emits, in lock-step: `emit` returns once
+    the consumer has taken the event and asked for the next one, so generating and consuming
+    (an SSE write a token) never run at once. On a CPU engine whose threads fill every core, a
+    loop thread woken beside them stalls the whole thread pool at its next barrier; in turn,
+    the consumer's few microseconds a token add to the time a token takes. `emit` raises
+    Stopped once the consumer has left, so the producer unwinds at its next token."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[object] = asyncio.Queue()
+    taken = threading.Semaphore(0)
 
     def emit(event: Event) -> None:
         if stop.is_set():
             raise Stopped
         loop.call_soon_threadsafe(queue.put_nowait, event)
+        taken.acquire()
+        if stop.is_set():
+            raise Stopped
 
     def run() -> None:
         try:
@@ -117,6 +125,8 @@ async def events_from_thread(produce: Producer, stop: threading.Event) -> AsyncI
             if isinstance(item, _Failed):
                 raise item.error
             yield item  # type: ignore[misc]
+            taken.release()
     finally:
         stop.set()
+        taken.release()  # the producer may wait for its last event to be taken
         await asyncio.shield(thread)
