@@ -294,6 +294,12 @@ _JSON_NAME = re.compile(
     r"""(?i)["'](?:(?:first|given|last|family|full|middle|display|maiden|patient|client|contact)"""
     r"""(?:[_ -]?name)?|name|surname|forename)["']\s*[:=]\s*["']([^"'\n{}\[\]]{2,60})["']"""
 )
+# Verbs that open a function's name (run_job, purge_sessions): never a person's name joined.
+_CODE_VERBS = words(
+    """run get set send make build load save sync purge reconcile enrich draft check fetch
+    create update delete remove add start stop handle process parse render read write list
+    find search claim notify schedule refresh import export apply test validate"""
+)
 # Names joined for a file name or a URL: Hashemi_Reza.pdf, nguyen%20thi%20lan.
 _JOINED = re.compile(r"(?<![\w%])[A-Za-zÀ-ÿ]{2,}(?:(?:_|%20)[A-Za-zÀ-ÿ]{2,}){1,2}(?![\w%]|\(|=)")
 _CODE_WORDS = frozenset(
@@ -563,6 +569,8 @@ class FirstNameRecognizer(EntityRecognizer):
             results.append(RecognizerResult("PERSON", match.start(1), match.end(1), 0.6))
         for match in _JOINED.finditer(text):
             parts = re.split(r"_|%20|\+", match.group().lower())
+            if parts[0] in _CODE_VERBS:
+                continue  # a function's name in a log: run_job, send_email, get_contact
             if any(p in self._names for p in parts) and not any(p in _CODE_WORDS for p in parts):
                 results.append(RecognizerResult("PERSON", match.start(), match.end(), 0.5))
         for match in _CJK_RUN.finditer(text):

@@ -187,3 +187,14 @@ def test_a_family_word_ending_a_sentence_is_no_title(scrubber: Scrubber) -> None
 def test_relatives_form_fields_and_witnesses(scrubber: Scrubber, text: str, name: str) -> None:
     spans = [text[s.start : s.end] for s in scrubber.analyze(text) if s.entity_type == "PERSON"]
     assert any(name in span for span in spans), spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  0.12s ← 7f3a9c2e1b4d:run_job ● {'job_id': 42}",
+        "Starting worker for 3 functions: run_job, send_reminder, purge_expired_sessions",
+    ],
+)
+def test_function_names_in_worker_logs_are_not_people(scrubber: Scrubber, text: str) -> None:
+    assert [s for s in scrubber.analyze(text) if s.entity_type == "PERSON"] == []
