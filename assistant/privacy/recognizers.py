@@ -279,8 +279,8 @@ class OfflineEmailRecognizer(EmailRecognizer):
 class NerRecognizer(SpacyRecognizer):
     """spaCy's people and places, less what the small model gets wrong in logs.
 
-    It reads "EUR card=" or "GB" as entities; a name or place has no "=", no digits, and is not
-    two or three capitals.
+    It reads "EUR card=", "GB" or an arrow as entities; a name or place has letters, no "=" and
+    no digits, and is not two or three capitals.
     """
 
     def __init__(self, supported_entities: list[str], name: str) -> None:
@@ -298,6 +298,8 @@ class NerRecognizer(SpacyRecognizer):
             value = text[result.start : result.end]
             if re.search(r"[=\d{}<>/\\]", value) or re.fullmatch(r"[A-Z]{1,3}", value.strip()):
                 continue
+            if not any(c.isalpha() for c in value):
+                continue  # "←" in arq's log lines: a name has letters
             if not self._plausible(value, text[max(0, result.start - 6) : result.start]):
                 continue
             if self._heading_word(text, result, nlp_artifacts):

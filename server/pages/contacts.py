@@ -23,7 +23,7 @@ from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
 from server.pages.calls import call, may, require
 from server.pages.forms import CONTACT_FIELDS, ContactForm, field_errors
 from server.pages.paging import PageNo
-from server.pages.shell import fragment, render, see_other
+from server.pages.shell import fragment, render, see_other, seen
 
 PAGE_SIZE = 25
 APPOINTMENTS_PAGE = 20  # a contact's appointments, soonest first, a page at a time
@@ -250,6 +250,8 @@ async def contact_page(
     notice: FromQuery[str] = "",
     appointments_page: FromQuery[int] = 1,
 ) -> Template:
+    # Before reading: a lookup or merge that ends while the sections are read is replayed.
+    events_after = await seen(runtime, principal)
     parts = await sections(executor, principal, contact_id, appointments_page)
     return await render(
         request,
@@ -258,6 +260,7 @@ async def contact_page(
         "contacts/detail.html",
         page="contact",
         notice=NOTICES.get(notice),
+        events_after=events_after,
         **parts,
     )
 

@@ -198,3 +198,8 @@ def test_relatives_form_fields_and_witnesses(scrubber: Scrubber, text: str, name
 )
 def test_function_names_in_worker_logs_are_not_people(scrubber: Scrubber, text: str) -> None:
     assert [s for s in scrubber.analyze(text) if s.entity_type == "PERSON"] == []
+
+
+def test_an_arrow_in_a_worker_log_is_no_person(scrubber: Scrubber) -> None:
+    text = "  0.52s \u2190 queue:job:1:0:run_job \u25cf 'succeeded'"
+    assert scrubber.scrub(text) == text
