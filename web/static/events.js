@@ -7,32 +7,31 @@
 //                                                              (queued, started, finished)
 //   body      "emails-changed"     detail {event, data, id}   email.status (a draft moved)
 // It also keeps the navigation's approvals count and any <progress data-job-id> in step.
-// Reconnects with a growing delay and resumes from the last event id, across page loads too.
+// Reconnects with a growing delay and resumes from the last event id it handled; a new page
+// resumes from the event its server render reflects.
 
 const KINDS = [
   "approval.required", "approval.updated", "confirm.required", "job.progress", "email.status",
   "action.result",
   "tool.call", "turn.start", "message.delta", "message.done", "message.error",
 ];
-// The last status this tab heard for each job: a job.progress that only counts up is not a change.
+// The last status this page heard for each job: a job.progress that only counts up is not a change.
 const jobStatus = new Map();
-const LAST_ID_KEY = "assistant:last-event-id";
+// The newest event this page reflects: the one rendered into it, then each one it handles.
+// Never what an earlier page in this tab heard: that page may have handled an event after
+// this one read its data (a job ending while a redirect loads), and skipping it here would
+// leave this page stale for good. Replays are harmless: every handler is idempotent.
+let newest = Number(document.querySelector('meta[name="events-after"]')?.content || 0);
 let source = null;
 let delay = 1000;
 
 function lastId() {
-  // The newest event this page already shows (rendered into it), or a later one this tab
-  // has handled since: whichever is newer, so nothing in between is missed or replayed twice.
-  const rendered = Number(document.querySelector('meta[name="events-after"]')?.content || 0);
-  let seen = 0;
-  try { seen = Number(sessionStorage.getItem(LAST_ID_KEY) || 0); } catch { /* no storage */ }
-  const newest = Math.max(rendered, seen);
   return newest > 0 ? String(newest) : null;
 }
 
 function remember(id) {
-  if (!id) return;
-  try { sessionStorage.setItem(LAST_ID_KEY, id); } catch { /* private mode: resume within the page only */ }
+  const value = Number(id);
+  if (Number.isFinite(value) && value > newest) newest = value;
 }
 
 async function refreshCount() {
