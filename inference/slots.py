@@ -9,9 +9,12 @@ stop and the slot is returned only after it has, which is within one token.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -90,13 +93,16 @@ class Stopped(Exception):
 Producer = Callable[[Callable[[Event], None]], None]
 
 
-async def events_from_thread(produce: Producer, stop: threading.Event) -> AsyncIterator[Event]:
-    """Run `produce(emit)` in a thread; yield what it emits, in lock-step: `emit` returns once
-    the consumer has taken the event and asked for the next one, so generating and consuming
-    (an SSE write a token) never run at once. On a CPU engine whose threads fill every core, a
-    loop thread woken beside them stalls the whole thread pool at its next barrier; in turn,
-    the consumer's few microseconds a token add to the time a token takes. `emit` raises
-    Stopped once the consumer has left, so the producer unwinds at its next token."""
+async def events_from_thread(
+    produce: Producer, stop: threading.Event, executor: Executor | None = None
+) -> AsyncIterator[Event]:
+    """Run `produce(emit)` in a thread (of `executor`, else the loop's default); yield what it
+    emits, in lock-step: `emit` returns once the consumer has taken the event and asked for
+    the next one, so generating and consuming (an SSE write a token) never run at once. On a
+    CPU engine whose threads fill every core, a loop thread woken beside them stalls the whole
+    thread pool at its next barrier; in turn, the consumer's few microseconds a token add to
+    the time a token takes. `emit` raises Stopped once the consumer has left, so the producer
+    unwinds at its next token."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[object] = asyncio.Queue()
     taken = threading.Semaphore(0)
@@ -119,7 +125,8 @@ async def events_from_thread(produce: Producer, stop: threading.Event) -> AsyncI
         finally:
             loop.call_soon_threadsafe(queue.put_nowait, _END)
 
-    thread = asyncio.ensure_future(asyncio.to_thread(run))
+    call = functools.partial(contextvars.copy_context().run, run)  # as asyncio.to_thread does
+    thread = asyncio.ensure_future(loop.run_in_executor(executor, call))
     try:
         while (item := await queue.get()) is not _END:
             if isinstance(item, _Failed):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,7 @@ async def test_a_free_slot_with_the_longest_cached_prefix_is_preferred() -> None
 
 async def test_two_slots_serve_two_requests_at_once(tiny_gguf: Path) -> None:
     engine = LlamaCppEngine(
-        EngineConfig(model=str(tiny_gguf), n_ctx=512, n_threads=1, parallel_slots=2)
+        EngineConfig(model=str(tiny_gguf), n_ctx=2048, n_threads=1, parallel_slots=2)
     )
     await engine.start()
     replies = await asyncio.gather(
@@ -111,3 +112,29 @@ async def test_two_slots_serve_two_requests_at_once(tiny_gguf: Path) -> None:
     )
     assert all(r.usage is not None for r in replies) and engine.pool.free == 2
     await engine.close()
+
+
+async def test_each_slot_loads_and_generates_on_one_thread_of_its_own(tiny_gguf: Path) -> None:
+    """llama.cpp's OpenMP team belongs to the calling thread: one caller per slot for life."""
+    engine = LlamaCppEngine(
+        EngineConfig(model=str(tiny_gguf), n_ctx=2048, n_threads=1, parallel_slots=2)
+    )
+    await engine.start()
+    callers: dict[int, set[str]] = {}
+    for index, slot in enumerate(engine._slots):
+        real = slot.llm.eval
+
+        def spy(tokens: object, real: object = real, index: int = index) -> object:
+            callers.setdefault(index, set()).add(threading.current_thread().name)
+            return real(tokens)  # type: ignore[operator]
+
+        slot.llm.eval = spy
+    # Concurrent and sequential turns, so both slots serve more than one request.
+    await asyncio.gather(*(collect(engine.stream(ask(f"turn {i}"))) for i in range(4)))
+    for i in range(3):
+        await collect(engine.stream(ask(f"later {i}")))
+    await engine.close()
+    assert sorted(callers) == [0, 1]
+    names = [next(iter(used)) for used in callers.values()]
+    assert all(len(used) == 1 for used in callers.values()), callers
+    assert len(set(names)) == 2 and all(n.startswith("llamacpp-slot") for n in names), names
