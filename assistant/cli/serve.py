@@ -74,7 +74,8 @@ def _announce(host: str, port: int, scheme: str) -> None:
 # uvloop's event loop and httptools' parser instead of asyncio's loop and h11: a streamed
 # token wakes the loop and writes one chunk, and on a CPU box that work is taken from the
 # engine's cores (benchmarks/README.md, "bench overhead").
-FAST_IO = {"loop": "asyncio" if sys.platform == "win32" else "uvloop", "http": "httptools"}
+LOOP = "asyncio" if sys.platform == "win32" else "uvloop"
+HTTP = "httptools"
 
 
 def uvicorn_config(app: Any, settings: Settings, host: str, port: int) -> Any:
@@ -93,7 +94,8 @@ def uvicorn_config(app: Any, settings: Settings, host: str, port: int) -> Any:
         ssl_keyfile=settings.tls.keyfile,
         # The drain ends every stream by its deadline; this is uvicorn's backstop after it.
         timeout_graceful_shutdown=math.ceil(settings.server.drain_seconds) + 5,
-        **FAST_IO,
+        loop=LOOP,
+        http=HTTP,
         **uvicorn_config_options(),
     )
 
