@@ -16,7 +16,6 @@ know is that `/api/events` never ends by itself and how a turn should end when t
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, TypeVar
@@ -73,33 +72,51 @@ async def until(
     source: AsyncIterator[T], stop: asyncio.Event, farewell: T | None = None
 ) -> AsyncGenerator[T, None]:
     """`source`'s items until `stop` is set; then `farewell` (if any) and the end. Closing
-    `source` early is what stops a turn (it stores what was said so far)."""
+    `source` early is what stops a turn (it stores what was said so far).
+
+    Each item is awaited in the consumer's own task; one watcher a stream cancels that wait
+    when `stop` is set (as `asyncio.timeout` does, and the cancel is taken back before the
+    farewell). Racing a new task against `stop` for every item cost a loop turn a token, and
+    on a CPU engine the engine waits for the loop each token."""
     iterator = aiter(source)
-    pending: asyncio.Future[T] | None = None
-    stopped: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
+    waiting: asyncio.Task[Any] | None = None  # the task inside `anext`, while it is
+    cancelled: asyncio.Task[Any] | None = None  # the task this stream cancelled, until taken back
+
+    def interrupt(_: object) -> None:
+        nonlocal cancelled
+        if waiting is not None and cancelled is None:
+            cancelled = waiting
+            waiting.cancel()
+
+    def take_back() -> None:
+        nonlocal cancelled
+        if cancelled is not None:
+            cancelled.uncancel()  # ours, not a cancel from outside: the stream ends normally
+            cancelled = None
+
+    watcher = asyncio.ensure_future(stop.wait())
+    watcher.add_done_callback(interrupt)
     try:
-        while True:
-            if pending is None:
-                pending = asyncio.ensure_future(anext(iterator))
-            waiting: set[asyncio.Future[Any]] = {pending, stopped}
-            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-            if not pending.done():
-                if farewell is not None:
-                    yield farewell
-                return
+        while not stop.is_set():
+            waiting = asyncio.current_task()
             try:
-                item = pending.result()
+                item = await anext(iterator)
             except StopAsyncIteration:
                 return
+            except asyncio.CancelledError:
+                if cancelled is None:
+                    raise
+                break
             finally:
-                pending = None
+                waiting = None
             yield item
+        take_back()  # here too where `source` swallowed the cancel
+        if farewell is not None:
+            yield farewell
     finally:
-        stopped.cancel()
-        if pending is not None:
-            pending.cancel()
-            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
-                await pending
+        watcher.remove_done_callback(interrupt)
+        watcher.cancel()
+        take_back()
         close = getattr(iterator, "aclose", None)
         if close is not None:
             await close()
