@@ -55,6 +55,10 @@ def lookup(row: dict[str, Any], key: str) -> Any:
     return value
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     """A table column: header, dotted key into a result's metrics (or "label", "params.x"),
@@ -69,7 +73,9 @@ class Column:
         value = lookup(row, self.key)
         if value is None:
             return "-"
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, list) and value and all(_number(v) for v in value):  # an interval
+            return " to ".join(self.fmt.format(v) for v in value)
+        if not _number(value):
             return str(value)
         return self.fmt.format(value)
 

@@ -172,6 +172,27 @@ def paired_difference(
     return summarize(b - a for a, b in zip(base, other, strict=True))
 
 
+def median_interval(values: Sequence[float], confidence: float = 0.9) -> tuple[float, float] | None:
+    """A distribution-free interval that holds the true median with at least `confidence`:
+    the k-th smallest and k-th largest value, k the largest with P(Binomial(n, 1/2) < k) at
+    most (1 - confidence) / 2. None when there are too few values for that confidence (5 at
+    90%). The paired differences of a run are noisy; this says whether a run resolved a bound
+    or only its point estimate did."""
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must lie in (0, 1)")
+    n = len(values)
+    tail, k, below = (1 - confidence) / 2, 0, 0.0
+    while k < n // 2:
+        below += math.comb(n, k) / 2**n  # P(Binomial(n, 1/2) <= k)
+        if below > tail:
+            break
+        k += 1
+    if k == 0:
+        return None
+    ordered = sorted(values)
+    return ordered[k - 1], ordered[n - k]
+
+
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or not denominator:
         return None

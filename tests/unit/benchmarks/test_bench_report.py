@@ -67,3 +67,11 @@ def test_environment_names_the_commit_and_libraries() -> None:
     captured = env.capture()
     assert captured["git"]["commit"] is None or len(captured["git"]["commit"]) == 40
     assert "llama-cpp-python" in captured["libraries"]
+
+
+def test_a_column_shows_an_interval_as_its_two_ends() -> None:
+    report = _report(random=False)
+    result = report.add("run", params={}, metrics={"ci": [0.1234, 0.5], "none": None, "ok": True})
+    assert Column("ci", "ci", "{:.2f}").cell(result) == "0.12 to 0.50"
+    assert Column("none", "none").cell(result) == "-"
+    assert Column("ok", "ok").cell(result) == "True"

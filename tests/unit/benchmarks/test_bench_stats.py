@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from benchmarks.common.stats import (
     SLO,
     RequestTiming,
+    median_interval,
     paired_difference,
     percentile,
     ratio,
@@ -126,3 +129,31 @@ def test_paired_difference_and_ratio() -> None:
     assert ratio(3.0, 2.0) == pytest.approx(1.5)
     assert ratio(None, 2.0) is None
     assert ratio(1.0, 0.0) is None
+
+
+@pytest.mark.parametrize(
+    ("n", "ranks"),
+    # 1-based ranks of the order statistics; coverage 1 - 2 P(Binomial(n, 1/2) < k) >= 90%
+    [(5, (1, 5)), (10, (2, 9)), (40, (15, 26)), (41, (15, 27))],
+)
+def test_median_interval_uses_the_binomial_order_statistics(n: int, ranks: tuple[int, int]) -> None:
+    values = [float(v) for v in range(n, 0, -1)]  # unsorted on purpose: value v has rank v
+    assert median_interval(values) == (float(ranks[0]), float(ranks[1]))
+
+
+def test_median_interval_needs_enough_values_and_a_sane_confidence() -> None:
+    assert median_interval([1.0, 2.0, 3.0, 4.0]) is None  # 1 - 2/16 < 90%
+    assert median_interval([]) is None
+    assert median_interval([float(v) for v in range(4)], confidence=0.8) == (0.0, 3.0)
+    with pytest.raises(ValueError, match="confidence"):
+        median_interval([1.0], confidence=1.0)
+
+
+def test_median_interval_holds_the_median_at_its_stated_rate() -> None:
+    rng = random.Random(7)
+    trials, held = 2000, 0
+    for _ in range(trials):
+        sample = [rng.gauss(0.3, 1.0) for _ in range(40)]
+        low, high = median_interval(sample) or (0.0, 0.0)
+        held += low <= 0.3 <= high
+    assert 0.9 <= held / trials <= 0.97  # the exact coverage at n=40, k=15 is 91.9%
