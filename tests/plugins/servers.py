@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -67,30 +68,34 @@ def server_env(settings: Settings, **extra: str) -> dict[str, str]:
 
 @contextmanager
 def running_server(settings: Settings, **extra: str) -> Iterator[str]:
+    """`assistant serve` on a free port until the block ends. Its output goes to a file, never
+    a pipe: a pipe nobody reads until teardown fills at 64 KB and then blocks the server's
+    every write (a log line, so a request), which reads as a hung server."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
-        env=server_env(settings, **extra),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass  # not listening yet
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {process.communicate()[0]}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.communicate(timeout=30)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
+            env=server_env(settings, **extra),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass  # not listening yet
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output.seek(0)
+                    raise RuntimeError(f"server did not start: {output.read()[-20_000:]}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 @dataclass

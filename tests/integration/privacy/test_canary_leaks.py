@@ -11,7 +11,7 @@ import structlog
 from sqlalchemy.exc import DBAPIError
 
 from assistant.db.engine import create_engine
-from assistant.privacy.logging import DropQueryString, configure_logging
+from assistant.privacy.logging import AccessLine, configure_logging
 from assistant.privacy.scrubber import Scrubber
 
 EMAIL = "zeb.quarrington@fastmail.com"
@@ -35,8 +35,26 @@ def test_access_log_paths_are_decoded_for_the_scrubber(path: str, logged: str) -
     record = logging.makeLogRecord(
         {"msg": '%s - "%s %s HTTP/%s" %d', "args": ("10.0.0.7:5100", "GET", path, "1.1", 404)}
     )
-    assert DropQueryString().filter(record)
+    assert AccessLine().filter(record)
     assert isinstance(record.args, tuple) and record.args[2] == logged
+
+
+@pytest.mark.parametrize(
+    ("client", "logged"),
+    [("10.0.0.7:5100", "10.0.0.7"), ("::1:5100", "::1"), (None, None)],
+)
+def test_access_log_lines_keep_the_client_host_not_its_port(
+    client: str | None, logged: str | None
+) -> None:
+    """Two connections from one client give one line, which the scrubber's cache then holds."""
+    lines = set()
+    for port in (5100, 5101):
+        args = (client.replace("5100", str(port)) if client else None, "POST", "/v1/x", "1.1", 200)
+        record = logging.makeLogRecord({"msg": '%s - "%s %s HTTP/%s" %d', "args": args})
+        assert AccessLine().filter(record)
+        assert isinstance(record.args, tuple) and record.args[0] == logged
+        lines.add(record.getMessage())
+    assert len(lines) == 1
 
 
 @pytest.fixture

@@ -78,13 +78,14 @@ def test_warnings_are_scrubbed(sinks) -> None:  # type: ignore[no-untyped-def]
         assert "<PERSON>" in record["message"] and NAME not in text
 
 
-def test_access_log_loses_its_query_string(sinks) -> None:  # type: ignore[no-untyped-def]
+def test_access_log_loses_its_query_string_and_port(sinks) -> None:  # type: ignore[no-untyped-def]
     logging.getLogger("uvicorn.access").info(
         '%s - "%s %s HTTP/%s" %d', "10.0.0.7:5100", "GET", "/api/contacts?q=Priya", "1.1", 200
     )
     for text in _both(*sinks):
         message = json.loads(text.splitlines()[-1])["message"]
         assert message.endswith('"GET /api/contacts HTTP/1.1" 200') and "q=Priya" not in text
+        assert "5100" not in text, message
 
 
 def test_known_all_caps_contact_is_scrubbed(sinks, scrubber: Scrubber) -> None:  # type: ignore[no-untyped-def]
