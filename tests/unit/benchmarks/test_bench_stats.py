@@ -30,7 +30,9 @@ from benchmarks.common.stats import (
         ([5, 1, 3], 100, 5),
     ],
 )
-def test_percentile_interpolates_between_ranks(values: list[float], q: float, expected: float):
+def test_percentile_interpolates_between_ranks(
+    values: list[float], q: float, expected: float
+) -> None:
     assert percentile(values, q) == pytest.approx(expected)
 
 
