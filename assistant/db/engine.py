@@ -24,7 +24,13 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+# An execution option marking an engine whose sessions only read (see `reader_factory`).
+READ_ONLY = "assistant_read_only"
+# The connection record's note of the query_only pragma its connection has now.
+_QUERY_ONLY = "assistant_query_only"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
     # Let SQLAlchemy, not the driver, open transactions (see _sqlite_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -32,10 +38,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
-
-
-# An execution option marking an engine whose sessions only read (see `reader_factory`).
-READ_ONLY = "assistant_read_only"
+    record.info[_QUERY_ONLY] = False  # a new connection's; the record outlives a reconnect
 
 
 def _sqlite_begin(conn: Any) -> None:
@@ -44,9 +47,13 @@ def _sqlite_begin(conn: Any) -> None:
     transaction begins DEFERRED: under WAL it reads the last commit without waiting for, or
     holding, the write lock; `query_only` makes a write in it fail at once, loudly, instead
     of taking the lock mid-transaction (pooled connections serve both kinds, so each
-    transaction sets it)."""
-    read_only = conn.get_execution_options().get(READ_ONLY, False)
-    conn.exec_driver_sql(f"PRAGMA query_only={int(bool(read_only))}")
+    transaction sets it where the connection's mode differs: on aiosqlite each statement is
+    several hops to the driver's thread, and most transactions are reads on a reader)."""
+    read_only = bool(conn.get_execution_options().get(READ_ONLY, False))
+    info = conn.connection.info
+    if info.get(_QUERY_ONLY) is not read_only:
+        conn.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+        info[_QUERY_ONLY] = read_only
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 

@@ -129,26 +129,31 @@ class OpenAIServing:
     async def stream(
         self, req: CompletionRequest, events: AsyncIterator[tuple[str, Any]]
     ) -> AsyncIterator[str]:
-        """SSE `data:` lines of chat.completion.chunk objects, then `[DONE]`."""
+        """SSE `data:` lines of chat.completion.chunk objects, then `[DONE]`.
+
+        The role chunk goes out in one write with the first one after it (`events` is primed:
+        that one is ready), so the first token costs the client one read, not two."""
         out = Chunks(req.model)
-        yield sse(out.chunk({"role": "assistant", "content": ""}))
+        head = sse(out.chunk({"role": "assistant", "content": ""}))
         calls = 0
         try:
             async for kind, value in events:
                 if kind == "text":
-                    yield sse(out.chunk({"content": value}))
+                    piece = sse(out.chunk({"content": value}))
                 elif kind == "call":
                     call = value.to_openai()
-                    yield sse(out.chunk({"tool_calls": [{"index": calls, **call}]}))
+                    piece = sse(out.chunk({"tool_calls": [{"index": calls, **call}]}))
                     calls += 1
                 else:
                     finish, usage = value
-                    yield sse(out.chunk({}, finish_reason(finish)))
+                    piece = sse(out.chunk({}, finish_reason(finish)))
                     if req.include_usage:
-                        yield sse(out.usage_chunk(usage))
+                        piece += sse(out.usage_chunk(usage))
+                yield head + piece
+                head = ""
         except AppError as exc:
-            yield sse({"error": openai_error(exc)})
-        yield SSE_DONE
+            head += sse({"error": openai_error(exc)})
+        yield head + SSE_DONE
 
 
 async def primed(events: AsyncIterator[tuple[str, Any]]) -> AsyncIterator[tuple[str, Any]]:

@@ -9,9 +9,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar.testing import AsyncTestClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import select
 
+from assistant.auth.authenticate import Credential, authenticate, login
 from assistant.db.engine import create_engine, session_factory
 from assistant.db.models import ApiToken
 from assistant.runtime import Runtime
@@ -61,3 +62,30 @@ async def test_signed_in_requests_pass_while_a_writer_holds_the_lock(
             )
         ).all()
     assert used is not None
+
+
+async def test_a_credential_and_its_user_are_read_in_one_query(
+    app_settings: Settings, runtime: Runtime
+) -> None:
+    """Every request's first byte waits for authentication; on aiosqlite each statement costs
+    several hops to the driver's thread."""
+    member = await make_member(app_settings, "practitioner", PASSWORD)
+    now = runtime.clock.now()
+    async with runtime.sessions() as session:
+        _, cookie, _ = await login(session, email=member.email, password=PASSWORD, now=now, hours=1)
+    selects: list[str] = []
+
+    def record(conn, cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(runtime.db.sync_engine, "before_cursor_execute", record)
+    try:
+        for credential in (Credential("token", member.token), Credential("session", cookie)):
+            selects.clear()
+            async with runtime.readers() as session:
+                found = await authenticate(session, credential, now)
+            assert found.principal.user_id == member.user_id
+            assert len(selects) == 1, selects
+    finally:
+        event.remove(runtime.db.sync_engine, "before_cursor_execute", record)

@@ -71,3 +71,36 @@ async def test_a_write_in_a_reader_fails_at_once_and_the_connection_writes_again
                 await _run(session, "DELETE FROM web_sessions WHERE id = -1")
     finally:
         await engine.dispose()
+
+
+async def test_query_only_is_sent_only_when_a_connection_changes_kind(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'pragmas.db'}")
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("PRAGMA query_only"):
+            sent.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        for factory in (reader_factory, reader_factory, session_factory, reader_factory):
+            async with factory(engine)() as session:
+                await _run(session, "SELECT 1")
+        assert sent == ["PRAGMA query_only=1", "PRAGMA query_only=0", "PRAGMA query_only=1"]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_reconnected_reader_is_read_only_again(migrated_db_url: str) -> None:
+    """The pool's record outlives its connection; a new connection starts writable, so the
+    record's note of the mode must start over with it."""
+    engine = create_engine(migrated_db_url)
+    try:
+        async with reader_factory(engine)() as reader:
+            await _run(reader, "SELECT 1")
+            await (await reader.connection()).invalidate()
+        async with reader_factory(engine)() as reader:
+            with pytest.raises(DBAPIError, match=r"(?i)read-?only"):
+                await _run(reader, "DELETE FROM web_sessions WHERE id = -1")
+    finally:
+        await engine.dispose()
