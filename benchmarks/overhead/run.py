@@ -35,7 +35,13 @@ from benchmarks.common.stats import (
     summarize,
 )
 from benchmarks.common.targets import CopilotTarget, EngineTarget, OpenAITarget, Target
-from benchmarks.common.workload import Request, WorkloadError, engine_counter, random_requests
+from benchmarks.common.workload import (
+    Counter,
+    Request,
+    WorkloadError,
+    engine_counter,
+    random_requests,
+)
 from inference.base import InferenceError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +86,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output-len", type=int, default=64)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-chat", dest="chat", action="store_false", help="skip /api/chat")
+    p.add_argument("--cached-prompt", action="store_true",
+                   help="one prompt every round: each engine evaluates only its last token (the "
+                        "rest is in its KV cache), so the added TTFT is the server's own time, "
+                        "not prefill noise")  # fmt: skip
     p.add_argument("--llama-cpp-server", action="store_true",
                    help="compare with python -m llama_cpp.server on the same file")  # fmt: skip
     p.add_argument("--nlu-dir", type=Path, default=SHIPPED_NLU if SHIPPED_NLU.is_dir() else None,
@@ -102,6 +112,11 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
     return env_
 
 
+CACHED_NOTE = (
+    "one prompt every round (--cached-prompt): after the warm-up each engine evaluates only its "
+    "last token, so TTFT is one decode step and the added TTFT is the server's own time"
+)
+
 CHAT_OPENING = "Tell me a story about "
 """Opens every co-pilot message, so the command model reads it as free chat (random words
 alone read as a command, and the turn would ask a question instead of asking the model)."""
@@ -115,6 +130,15 @@ def _copilot_request(req: Request, server: Running, seed: int) -> Request:
     system = dict(system_message(server.email, server.role))
     user = {"role": "user", "content": CHAT_OPENING + str(req.messages[-1]["content"])}
     return Request([system, user], req.output_len, seed, None)
+
+
+def workload(args: argparse.Namespace, count: Counter | None) -> list[Request]:
+    """A request a round (warm-up rounds first): random prompts of --prompt-len tokens, or
+    with --cached-prompt the first of them every round."""
+    rounds = args.rounds + args.warmup
+    requests = random_requests(1 if args.cached_prompt else rounds, args.prompt_len,
+                               args.output_len, args.seed, count)  # fmt: skip
+    return requests * rounds if args.cached_prompt else requests
 
 
 async def interleave(
@@ -229,9 +253,7 @@ async def bench(args: argparse.Namespace) -> tuple[Report, list[Plot]]:
     base = EngineTarget(engine, temperature=COPILOT_TEMPERATURE)
     await base.start()
     try:
-        count = engine_counter(engine)
-        requests = random_requests(args.rounds + args.warmup, args.prompt_len, args.output_len,
-                                   args.seed, count)  # fmt: skip
+        requests = workload(args, engine_counter(engine))
         async with contextlib.AsyncExitStack() as stack:
             server = await stack.enter_async_context(our_server(server_env(args)))
             v1 = OpenAITarget(server.url, args.model.stem, server.token,
@@ -268,7 +290,8 @@ async def bench(args: argparse.Namespace) -> tuple[Report, list[Plot]]:
         parameters={"rounds": args.rounds, "warmup": args.warmup, "prompt_len": args.prompt_len,
                     "output_len": args.output_len, "seed": args.seed,
                     "temperature": COPILOT_TEMPERATURE, "interleaved": True,
-                    "llama_cpp_server": args.llama_cpp_server, "chat": args.chat},
+                    "llama_cpp_server": args.llama_cpp_server, "chat": args.chat,
+                    "cached_prompt": args.cached_prompt},
         columns=COLUMNS,
     )  # fmt: skip
     for path in paths:
@@ -276,6 +299,8 @@ async def bench(args: argparse.Namespace) -> tuple[Report, list[Plot]]:
         report.add(path.name, params={"baseline": path.baseline or "-"},
                    metrics=path_metrics(path, base_path))  # fmt: skip
     report.notes += verdicts(report)
+    if args.cached_prompt:
+        report.notes.append(CACHED_NOTE)
     report.notes.append("times are measured by this process: HTTP paths include the client's "
                         "own parsing, as any client's would")  # fmt: skip
     return report, _plots(report)

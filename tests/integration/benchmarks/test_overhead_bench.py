@@ -35,3 +35,17 @@ def test_every_path_is_measured_and_paired(tiny_gguf: Path, tmp_path: Path) -> N
     # The co-pilot parsed each turn with its command model before asking the engine.
     assert rows["/api/chat"]["metrics"]["server_parse_ms"]["n"] >= 1
     assert any(note.startswith("target /v1 added TTFT p50") for note in doc["notes"])
+
+
+def test_a_cached_prompt_run_says_so(tiny_gguf: Path, tmp_path: Path) -> None:
+    doc = run_bench(
+        "overhead", tmp_path, "--model", str(tiny_gguf), "--threads", "1", "--n-ctx", "1024",
+        "--rounds", "2", "--warmup", "1", "--prompt-len", "40", "--output-len", "6",
+        "--no-chat", "--cached-prompt",
+        timeout=600,
+    )  # fmt: skip
+    assert doc["parameters"]["cached_prompt"] is True
+    assert [r["label"] for r in doc["results"]] == ["engine in process", "/v1"]
+    v1 = doc["results"][1]["metrics"]
+    assert v1["errors"] == 0 and v1["added_ttft_ms"]["n"] == 2
+    assert any(note.startswith("one prompt every round") for note in doc["notes"])
