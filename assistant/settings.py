@@ -250,6 +250,14 @@ class ServerSettings(BaseModel):
     retry_after_seconds: int = Field(
         default=2, ge=0, description="The Retry-After a draining replica answers new turns with."
     )
+    keep_alive_seconds: int = Field(
+        default=75,
+        ge=1,
+        description="How long an idle HTTP connection stays open. Longer than the nginx "
+        "template's upstream keepalive_timeout (60 s), so nginx never sends a request on a "
+        "connection the replica has just closed (a 502); a client's next request also skips a "
+        "new connection (about a millisecond of its time to first token here).",
+    )
 
 
 class JobSettings(BaseModel):

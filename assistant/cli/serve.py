@@ -94,6 +94,7 @@ def uvicorn_config(app: Any, settings: Settings, host: str, port: int) -> Any:
         ssl_keyfile=settings.tls.keyfile,
         # The drain ends every stream by its deadline; this is uvicorn's backstop after it.
         timeout_graceful_shutdown=math.ceil(settings.server.drain_seconds) + 5,
+        timeout_keep_alive=settings.server.keep_alive_seconds,
         loop=LOOP,
         http=HTTP,
         **uvicorn_config_options(),

@@ -4,6 +4,8 @@ with the project), and keeps the settings it was given."""
 from __future__ import annotations
 
 import asyncio
+import re
+from pathlib import Path
 
 import pytest
 import uvloop
@@ -43,3 +45,12 @@ def test_the_rest_of_the_config_is_what_serve_was_given(settings: Settings) -> N
     assert config.log_config is None  # logging stays with the scrubbing pipeline
     assert config.timeout_graceful_shutdown is not None
     assert config.timeout_graceful_shutdown > settings.server.drain_seconds
+
+
+def test_idle_connections_outlive_the_proxys_upstream_keepalive(settings: Settings) -> None:
+    """nginx must close an idle upstream connection before the replica does, or a request it
+    sends on one the replica just closed fails with a 502."""
+    template = Path(__file__).parents[3] / "deploy" / "nginx" / "assistant.conf.template"
+    proxy = int(re.search(r"keepalive_timeout (\d+)s;", template.read_text())[1])  # type: ignore[index]
+    config = uvicorn_config(app, settings, "127.0.0.1", 8123)
+    assert config.timeout_keep_alive == settings.server.keep_alive_seconds > proxy
