@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.clock import Clock, SystemClock
 from assistant.db.engine import create_engine, reader_factory, session_factory
+from assistant.db.point_reads import PointReader
 from assistant.events.bus import EventBus
 from assistant.ops.metrics import Metrics
 from assistant.ops.tracing import Tracing
@@ -62,9 +63,13 @@ class Runtime:
     # Sessions that only read (authentication, pages, lists, replays): on SQLite they never
     # take the write lock; a write in one fails (db.engine.reader_factory).
     readers: async_sessionmaker[AsyncSession] = field(init=False)
+    # SQLite only: a synchronous read-only connection for authentication's one-row reads,
+    # on the event loop with no thread hop (db.point_reads); None on PostgreSQL.
+    point_reads: PointReader | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.readers = reader_factory(self.db)
+        self.point_reads = PointReader.for_url(self.db.url.render_as_string(hide_password=False))
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -114,3 +119,5 @@ class Runtime:
             await asyncio.to_thread(self.tracing.shutdown)  # sends what is buffered
         await self.redis.aclose()
         await self.db.dispose()
+        if self.point_reads is not None:
+            self.point_reads.close()

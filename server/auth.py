@@ -9,6 +9,8 @@ checked too (login CSRF), whatever its content type, through `same_origin_guard`
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,10 +20,13 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 
 from assistant.auth.authenticate import (
     SESSION_COOKIE,
+    Authenticated,
     Credential,
     authenticate,
+    authenticate_now,
     record_token_use,
 )
+from assistant.db.point_reads import PointReadBusy
 from assistant.errors import PermissionDenied, Unauthenticated
 from assistant.procedures.context import Principal
 from assistant.runtime import Runtime
@@ -64,13 +69,26 @@ def credential_of(connection: Connection) -> Credential | None:
     return Credential("session", cookie) if cookie else None
 
 
+async def _authenticated(runtime: Runtime, credential: Credential, now: datetime) -> Authenticated:
+    """Read without the database's write lock: on SQLite a point read on the event loop
+    (no thread hop before the first byte), else, or while the file is locked, a reader."""
+    if runtime.point_reads is not None:
+        try:
+            return runtime.point_reads.run(
+                partial(authenticate_now, credential=credential, now=now)
+            )
+        except PointReadBusy:
+            pass
+    async with runtime.readers() as session:
+        return await authenticate(session, credential, now)
+
+
 async def principal_of(connection: Connection, credential: Credential) -> Principal:
-    """The caller, read without the database's write lock (every request passes here); a
-    token's last use is written, in a short transaction of its own, every few minutes."""
+    """The caller (every request passes here); a token's last use is written, in a short
+    transaction of its own, every few minutes."""
     runtime: Runtime = connection.app.state.runtime
     now = runtime.clock.now()
-    async with runtime.readers() as session:
-        found = await authenticate(session, credential, now)
+    found = await _authenticated(runtime, credential, now)
     token_id = found.principal.token_id
     if found.token_use_due and token_id is not None:
         async with runtime.sessions() as session, session.begin():
@@ -82,8 +100,7 @@ async def recheck_principal(connection: Connection, credential: Credential) -> P
     """`principal_of` for an open stream's re-checks, which only read: a token's last use
     stays as the request that opened the stream recorded it."""
     runtime: Runtime = connection.app.state.runtime
-    async with runtime.readers() as session:
-        return (await authenticate(session, credential, runtime.clock.now())).principal
+    return (await _authenticated(runtime, credential, runtime.clock.now())).principal
 
 
 async def optional_principal(connection: Connection) -> Principal | None:

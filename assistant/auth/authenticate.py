@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import or_, update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from assistant.auth.passwords import verify_password
 from assistant.auth.tokens import TOKEN_PREFIX, hash_token
@@ -39,17 +41,41 @@ class Authenticated:
     token_use_due: bool = False
 
 
+Found = tuple[Any, Any] | None
+Check = Callable[[Found, datetime], Authenticated]
+
+
+def _plan(credential: Credential) -> tuple[Select[Any, Any], Check]:
+    """One query (the credential joined to its user, outer, so a missing user reads as
+    disabled) and the check of what it found."""
+    if credential.kind == "token":
+        if not credential.secret.startswith(TOKEN_PREFIX):
+            raise Unauthenticated("invalid API token")
+        token = select(ApiToken, User).join(
+            User, col(User.id) == col(ApiToken.user_id), isouter=True
+        )
+        return token.where(ApiToken.token_hash == hash_token(credential.secret)), _token_found
+    session = select(WebSession, User).join(
+        User, col(User.id) == col(WebSession.user_id), isouter=True
+    )
+    return session.where(WebSession.token_hash == hash_token(credential.secret)), _session_found
+
+
 async def authenticate(
     session: AsyncSession, credential: Credential, now: datetime
 ) -> Authenticated:
     """The credential's principal now; 401 once it is revoked, expired or its user disabled
     (so a long-lived stream can ask again). It only reads: every request passes here, and
-    on SQLite a read need not wait for the write lock. One query (the credential joined to
-    its user): on aiosqlite each statement is several hops to the driver's thread, about a
-    millisecond a statement on a 2-core VM, and every request's first byte waits for them."""
-    if credential.kind == "token":
-        return await _by_token(session, credential.secret, now)
-    return Authenticated(await _by_session(session, credential.secret, now))
+    on SQLite a read need not wait for the write lock."""
+    query, check = _plan(credential)
+    return check((await session.exec(query)).first(), now)
+
+
+def authenticate_now(session: Session, credential: Credential, now: datetime) -> Authenticated:
+    """`authenticate` through a synchronous session: SQLite's point reads on the event loop
+    (assistant/db/point_reads.py), with no thread hop before a request's first byte."""
+    query, check = _plan(credential)
+    return check(session.exec(query).first(), now)
 
 
 async def record_token_use(session: AsyncSession, token_id: int, now: datetime) -> None:
@@ -67,16 +93,7 @@ async def record_token_use(session: AsyncSession, token_id: int, now: datetime) 
     )
 
 
-async def _by_token(session: AsyncSession, token: str, now: datetime) -> Authenticated:
-    if not token.startswith(TOKEN_PREFIX):
-        raise Unauthenticated("invalid API token")
-    found = (
-        await session.exec(
-            select(ApiToken, User)
-            .join(User, col(User.id) == col(ApiToken.user_id), isouter=True)
-            .where(ApiToken.token_hash == hash_token(token))
-        )
-    ).first()
+def _token_found(found: Found, now: datetime) -> Authenticated:
     row, user = found if found is not None else (None, None)
     if row is None or row.revoked_at is not None:
         raise Unauthenticated("invalid or revoked API token")
@@ -86,20 +103,13 @@ async def _by_token(session: AsyncSession, token: str, now: datetime) -> Authent
     return Authenticated(Principal.of(user, kind="token", token_id=row.id), token_use_due=due)
 
 
-async def _by_session(session: AsyncSession, cookie: str, now: datetime) -> Principal:
-    found = (
-        await session.exec(
-            select(WebSession, User)
-            .join(User, col(User.id) == col(WebSession.user_id), isouter=True)
-            .where(WebSession.token_hash == hash_token(cookie))
-        )
-    ).first()
+def _session_found(found: Found, now: datetime) -> Authenticated:
     row, user = found if found is not None else (None, None)
     if row is None or row.expires_at <= now:
         raise Unauthenticated("your session has ended; sign in again")
     if user is None or not user.is_active:
         raise Unauthenticated("this account is disabled")
-    return Principal.of(user)
+    return Authenticated(Principal.of(user))
 
 
 async def login(

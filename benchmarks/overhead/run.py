@@ -90,6 +90,9 @@ def parser() -> argparse.ArgumentParser:
                    help="one prompt every round: each engine evaluates only its last token (the "
                         "rest is in its KV cache), so the added TTFT is the server's own time, "
                         "not prefill noise")  # fmt: skip
+    p.add_argument("--settle-ms", type=float, default=50.0,
+                   help="idle time before each request, untimed: every request starts on a "
+                        "quiet machine, as a clinic's requests do (0: back to back)")  # fmt: skip
     p.add_argument("--llama-cpp-server", action="store_true",
                    help="compare with python -m llama_cpp.server on the same file")  # fmt: skip
     p.add_argument("--nlu-dir", type=Path, default=SHIPPED_NLU if SHIPPED_NLU.is_dir() else None,
@@ -142,29 +145,46 @@ def workload(args: argparse.Namespace, count: Counter | None) -> list[Request]:
 
 
 async def interleave(
-    paths: Sequence[Path_], requests: Sequence[Request], warmup: int, server: Running, seed: int
+    paths: Sequence[Path_],
+    requests: Sequence[Request],
+    warmup: int,
+    server: Running,
+    seed: int,
+    settle_ms: float = 0.0,
 ) -> None:
-    """Round by round, each path in turn; a pair's order flips every round."""
+    """Round by round, each path in turn, in the same order every round: each request follows
+    one to another process (see `paths_for`), so the cost of switching engines, which both
+    sides of a pair pay alike, cancels. Before each request the machine settles for
+    `settle_ms`, untimed."""
     with live(len(requests) * len(paths), "interleaved requests") as bar:
         for i, req in enumerate(requests):
-            order = list(paths) if i % 2 == 0 else _flipped(paths)
-            for path in order:
+            for path in paths:
                 sent = _copilot_request(req, server, seed) if path.copilot else req
+                if settle_ms:
+                    await asyncio.sleep(settle_ms / 1000)
                 timing = await path.target.send(sent)
                 if i >= warmup:
                     path.timings.append(timing)
                 bar.advance()
 
 
-def _flipped(paths: Sequence[Path_]) -> list[Path_]:
-    """Each (baseline, server) pair swapped, pairs kept in place (caches stay symmetric)."""
-    out: list[Path_] = []
-    for path in paths:
-        if path.baseline is not None and out and out[-1].name == path.baseline:
-            out.insert(len(out) - 1, path)
-        else:
-            out.append(path)
-    return out
+def paths_for(base: Target, v1: Target, chat: Target | None, peer: Target | None) -> list[Path_]:
+    """The paths in the order they are sent, round after round, in a cycle where a request
+    never follows one to the same process: this one's engine, our server's, the peer's.
+
+    Two engines share the cores, and an engine's first decode step after the other one ran
+    is slower by a few milliseconds (its threads, caches and the vCPUs wake again). A pair
+    whose two requests met that cost unequally would carry it in its difference: with the
+    order flipped every round, half the pairs gained it and half lost it, and the median
+    of the differences fell on either side by chance (60-90 ms wide intervals here)."""
+    paths = [Path_("engine in process", base, False, None),
+             Path_("/v1", v1, False, "engine in process")]  # fmt: skip
+    if chat is not None:
+        paths += [Path_("engine, co-pilot prompt", base, True, None),
+                  Path_("/api/chat", chat, True, "engine, co-pilot prompt")]  # fmt: skip
+    if peer is not None:
+        paths.append(Path_("llama_cpp.server", peer, False, "engine in process"))
+    return paths
 
 
 def _tpot(t: RequestTiming) -> float | None:
@@ -258,24 +278,20 @@ async def bench(args: argparse.Namespace) -> tuple[Report, list[Plot]]:
             server = await stack.enter_async_context(our_server(server_env(args)))
             v1 = OpenAITarget(server.url, args.model.stem, server.token,
                               temperature=COPILOT_TEMPERATURE, name="/v1")  # fmt: skip
-            paths = [Path_("engine in process", base, False, None),
-                     Path_("/v1", v1, False, "engine in process")]  # fmt: skip
-            if args.chat:
-                chat = CopilotTarget(server.url, server.token)
-                paths += [Path_("engine, co-pilot prompt", base, True, None),
-                          Path_("/api/chat", chat, True, "engine, co-pilot prompt")]  # fmt: skip
+            chat = CopilotTarget(server.url, server.token) if args.chat else None
+            peer: Target | None = None
             if args.llama_cpp_server:
-                peer = await stack.enter_async_context(
+                running = await stack.enter_async_context(
                     llama_cpp_server(args.model, args.threads, args.n_ctx)
                 )
-                paths.append(Path_("llama_cpp.server", OpenAITarget(
-                    peer.url, "default", temperature=COPILOT_TEMPERATURE,
-                    name="llama_cpp.server"), False, "engine in process"))  # fmt: skip
+                peer = OpenAITarget(running.url, "default", temperature=COPILOT_TEMPERATURE,
+                                    name="llama_cpp.server")  # fmt: skip
+            paths = paths_for(base, v1, chat, peer)
             for path in paths:
                 if path.target is not base:
                     await path.target.start()
             try:
-                await interleave(paths, requests, args.warmup, server, args.seed)
+                await interleave(paths, requests, args.warmup, server, args.seed, args.settle_ms)
             finally:
                 for path in paths:
                     if path.target is not base:
@@ -291,7 +307,8 @@ async def bench(args: argparse.Namespace) -> tuple[Report, list[Plot]]:
                     "output_len": args.output_len, "seed": args.seed,
                     "temperature": COPILOT_TEMPERATURE, "interleaved": True,
                     "llama_cpp_server": args.llama_cpp_server, "chat": args.chat,
-                    "cached_prompt": args.cached_prompt},
+                    "cached_prompt": args.cached_prompt, "settle_ms": args.settle_ms,
+                    "order": "cycle"},
         columns=COLUMNS,
     )  # fmt: skip
     for path in paths:

@@ -5,8 +5,10 @@ long write) holds it. A token's last use is still written, in a short write of i
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event, text
@@ -15,6 +17,7 @@ from sqlmodel import select
 from assistant.auth.authenticate import Credential, authenticate, login
 from assistant.db.engine import create_engine, session_factory
 from assistant.db.models import ApiToken
+from assistant.db.point_reads import PointReader
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from server.app import create_app
@@ -89,3 +92,69 @@ async def test_a_credential_and_its_user_are_read_in_one_query(
             assert len(selects) == 1, selects
     finally:
         event.remove(runtime.db.sync_engine, "before_cursor_execute", record)
+
+
+async def test_sqlite_reads_a_credential_on_the_event_loop(app_settings: Settings) -> None:
+    """On SQLite a request's credential is read by the point reader, with no trip to
+    aiosqlite's thread before the first byte (db/point_reads.py); PostgreSQL has none."""
+    member = await make_member(app_settings, "practitioner", PASSWORD)
+    app = create_app(app_settings)
+    async with AsyncTestClient(app=app) as client:
+        runtime: Runtime = app.state.runtime
+        if not app_settings.database_url.startswith("sqlite"):
+            assert runtime.point_reads is None
+            return
+        assert runtime.point_reads is not None
+        # The first use records the token's last use (a write, through the async engine).
+        assert (await client.get("/api/me", headers=member.headers)).status_code == 200
+        async_reads: list[str] = []
+        point_reads: list[str] = []
+
+        def into(seen: list[str]):  # type: ignore[no-untyped-def]
+            def record(conn, cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+                if "api_tokens" in statement:
+                    seen.append(statement)
+
+            return record
+
+        listeners = [(runtime.db.sync_engine, into(async_reads)),
+                     (runtime.point_reads.engine, into(point_reads))]  # fmt: skip
+        for engine, listener in listeners:
+            event.listen(engine, "before_cursor_execute", listener)
+        try:
+            me = await client.get("/api/me", headers=member.headers)
+        finally:
+            for engine, listener in listeners:
+                event.remove(engine, "before_cursor_execute", listener)
+        assert me.status_code == 200 and me.json()["user_id"] == member.user_id
+        assert async_reads == [] and len(point_reads) == 1
+
+
+async def test_a_locked_sqlite_file_is_read_through_the_async_engine(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    """While the point reader's file is locked the request still passes: authentication
+    gives up on it within a few milliseconds and reads through a reader session, which
+    waits as long as it must."""
+    if not app_settings.database_url.startswith("sqlite"):
+        return  # PostgreSQL has no point reader (the test above checks so)
+    member = await make_member(app_settings, "practitioner", PASSWORD)
+    locked = tmp_path / "locked.db"  # outside WAL, where an exclusive lock blocks readers
+    holder = sqlite3.connect(locked, isolation_level=None)
+    holder.execute("CREATE TABLE api_tokens (id INTEGER)")
+    stand_in = PointReader.for_url(f"sqlite:///{locked}")
+    assert stand_in is not None
+    app = create_app(app_settings)
+    try:
+        async with AsyncTestClient(app=app) as client:
+            runtime: Runtime = app.state.runtime
+            own, runtime.point_reads = runtime.point_reads, stand_in
+            holder.execute("BEGIN EXCLUSIVE")
+            try:
+                me = await client.get("/api/me", headers=member.headers)
+            finally:
+                runtime.point_reads = own
+            assert me.status_code == 200 and me.json()["user_id"] == member.user_id
+    finally:
+        holder.close()
+        stand_in.close()

@@ -41,10 +41,10 @@ def test_a_cached_prompt_run_says_so(tiny_gguf: Path, tmp_path: Path) -> None:
     doc = run_bench(
         "overhead", tmp_path, "--model", str(tiny_gguf), "--threads", "1", "--n-ctx", "1024",
         "--rounds", "2", "--warmup", "1", "--prompt-len", "40", "--output-len", "6",
-        "--no-chat", "--cached-prompt",
+        "--no-chat", "--cached-prompt", "--settle-ms", "5",
         timeout=600,
     )  # fmt: skip
-    assert doc["parameters"]["cached_prompt"] is True
+    assert doc["parameters"]["cached_prompt"] is True and doc["parameters"]["settle_ms"] == 5
     assert [r["label"] for r in doc["results"]] == ["engine in process", "/v1"]
     v1 = doc["results"][1]["metrics"]
     assert v1["errors"] == 0 and v1["added_ttft_ms"]["n"] == 2
