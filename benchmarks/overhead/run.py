@@ -16,11 +16,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
+import random
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from benchmarks.common import env, plots
 from benchmarks.common.progress import live
@@ -152,13 +155,12 @@ async def interleave(
     seed: int,
     settle_ms: float = 0.0,
 ) -> None:
-    """Round by round, each path in turn, in the same order every round: each request follows
-    one to another process (see `paths_for`), so the cost of switching engines, which both
-    sides of a pair pay alike, cancels. Before each request the machine settles for
-    `settle_ms`, untimed."""
+    """Round by round, each path once, in the orders of `round_orders`. Before each request
+    the machine settles for `settle_ms`, untimed."""
+    orders = round_orders(paths, len(requests), seed)
     with live(len(requests) * len(paths), "interleaved requests") as bar:
-        for i, req in enumerate(requests):
-            for path in paths:
+        for i, (req, order) in enumerate(zip(requests, orders, strict=True)):
+            for path in order:
                 sent = _copilot_request(req, server, seed) if path.copilot else req
                 if settle_ms:
                     await asyncio.sleep(settle_ms / 1000)
@@ -168,15 +170,40 @@ async def interleave(
                 bar.advance()
 
 
-def paths_for(base: Target, v1: Target, chat: Target | None, peer: Target | None) -> list[Path_]:
-    """The paths in the order they are sent, round after round, in a cycle where a request
-    never follows one to the same process: this one's engine, our server's, the peer's.
+def process_of(target: Target) -> str:
+    """Which process answers: this one (an engine in process) or a server's host:port."""
+    url = getattr(target, "url", None)
+    return "this process" if url is None else urlsplit(url).netloc
 
-    Two engines share the cores, and an engine's first decode step after the other one ran
-    is slower by a few milliseconds (its threads, caches and the vCPUs wake again). A pair
-    whose two requests met that cost unequally would carry it in its difference: with the
-    order flipped every round, half the pairs gained it and half lost it, and the median
-    of the differences fell on either side by chance (60-90 ms wide intervals here)."""
+
+def round_orders(paths: Sequence[Path_], rounds: int, seed: int) -> list[list[Path_]]:
+    """Each round's order: random (seeded), but never a request right after one to the same
+    process, across the rounds' seams too.
+
+    Two or three engines share the cores, and an engine's first decode step after another
+    one ran is slower by a few milliseconds (its threads, caches and the vCPUs wake again);
+    which engine ran before matters too. With the order flipped every round, half the pairs
+    gained that cost and half lost it, and the median of the differences fell on either side
+    by chance (60-90 ms wide intervals here); in a fixed cycle, each server always followed
+    the same party (our /v1 after the engine in process measured 2 ms slower than after
+    llama_cpp.server). Random orders give every path every predecessor alike."""
+    rng = random.Random(seed)
+    orders: list[list[Path_]] = []
+    last: str | None = None
+    for _ in range(rounds):
+        while True:
+            order = rng.sample(list(paths), len(paths))
+            sent = [last, *(process_of(p.target) for p in order)]
+            if all(a != b for a, b in itertools.pairwise(sent)):
+                break
+        orders.append(order)
+        last = sent[-1]
+    return orders
+
+
+def paths_for(base: Target, v1: Target, chat: Target | None, peer: Target | None) -> list[Path_]:
+    """The paths measured, each server path named with the engine path it pairs with (the
+    co-pilot's with the engine given the co-pilot's prompt)."""
     paths = [Path_("engine in process", base, False, None),
              Path_("/v1", v1, False, "engine in process")]  # fmt: skip
     if chat is not None:
@@ -308,7 +335,7 @@ async def bench(args: argparse.Namespace) -> tuple[Report, list[Plot]]:
                     "temperature": COPILOT_TEMPERATURE, "interleaved": True,
                     "llama_cpp_server": args.llama_cpp_server, "chat": args.chat,
                     "cached_prompt": args.cached_prompt, "settle_ms": args.settle_ms,
-                    "order": "cycle"},
+                    "order": "random, never twice to one process in a row"},
         columns=COLUMNS,
     )  # fmt: skip
     for path in paths:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import itertools
-from urllib.parse import urlsplit
 
 import pytest
 
 from benchmarks.common.targets import CopilotTarget, EngineTarget, OpenAITarget
 from benchmarks.common.workload import Messages
-from benchmarks.overhead.run import parser, paths_for, workload
+from benchmarks.overhead.run import Path_, parser, paths_for, process_of, round_orders, workload
 from inference.config import EngineConfig
 from inference.llamacpp import LlamaCppEngine
 
@@ -38,30 +37,43 @@ def test_a_cached_prompt_repeats_the_first_one_every_round() -> None:
     assert requests == [workload(_args(), _count)[0]] * 4
 
 
-def _process(target: object) -> str:
-    """Which process answers a target: this one (an engine in process) or a server's."""
-    url = getattr(target, "url", None)
-    return "this process" if url is None else urlsplit(url).netloc
-
-
-@pytest.mark.parametrize("chat", [False, True])
-@pytest.mark.parametrize("peer", [False, True])
-def test_no_request_follows_one_to_the_same_process(chat: bool, peer: bool) -> None:
-    """Round after round, across the rounds' seams too: so the cost of an engine's first step
-    after the other engine ran falls on both sides of every pair."""
+def _paths(chat: bool, peer: bool) -> list[Path_]:
     engine = LlamaCppEngine(EngineConfig(engine="llamacpp", model="never-loaded.gguf"))
     ours = "http://127.0.0.1:8001"
-    paths = paths_for(
+    return paths_for(
         EngineTarget(engine),
         OpenAITarget(ours, "m", "token"),
         CopilotTarget(ours, "token") if chat else None,
         OpenAITarget("http://127.0.0.1:8002/v1", "default") if peer else None,
     )
+
+
+@pytest.mark.parametrize("chat", [False, True])
+@pytest.mark.parametrize("peer", [False, True])
+def test_no_request_follows_one_to_the_same_process(chat: bool, peer: bool) -> None:
+    """Across the rounds' seams too: so the cost of an engine's first step after another
+    engine ran falls on both sides of every pair."""
+    paths = _paths(chat, peer)
     assert len(paths) == 2 + 2 * chat + peer
-    sent = [_process(p.target) for p in paths] * 3
+    orders = round_orders(paths, 60, seed=0)
+    assert all(sorted(p.name for p in o) == sorted(p.name for p in paths) for o in orders)
+    sent = [process_of(p.target) for order in orders for p in order]
     assert all(a != b for a, b in itertools.pairwise(sent)), sent
-    for path in paths:  # each server path pairs with an engine path
+    assert orders == round_orders(paths, 60, seed=0)  # a seed gives the same run
+    for path in paths:  # each server path pairs with an engine path in this process
         if path.baseline is not None:
-            assert _process(next(p for p in paths if p.name == path.baseline).target) == (
-                "this process"
-            )
+            base = next(p for p in paths if p.name == path.baseline)
+            assert process_of(base.target) == "this process" != process_of(path.target)
+
+
+def test_each_server_follows_every_other_process() -> None:
+    """Which engine ran just before matters: with three processes, each server path comes
+    after each of the others (a fixed cycle would always put it after the same one)."""
+    paths = _paths(chat=False, peer=True)
+    sent = [p for order in round_orders(paths, 40, seed=3) for p in order]
+    before: dict[str, set[str]] = {p.name: set() for p in paths}
+    for prev, path in itertools.pairwise(sent):
+        before[path.name].add(process_of(prev.target))
+    for path in paths:
+        others = {process_of(p.target) for p in paths} - {process_of(path.target)}
+        assert before[path.name] == others, (path.name, before[path.name])
