@@ -18,10 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
 T = TypeVar("T")
 
@@ -59,11 +58,12 @@ class PointReader:
         event.listen(engine, "connect", _read_only)
         return cls(engine)
 
-    def run(self, read: Callable[[Session], T]) -> T:
-        """`read(session)`, now; PointReadBusy when the file stayed locked."""
+    def run(self, read: Callable[[Connection], T]) -> T:
+        """`read(connection)`, now; PointReadBusy when the file stayed locked. A connection,
+        not an ORM session: Core rows are the cheap part of a read (see authenticate.py)."""
         try:
-            with Session(self.engine) as session:
-                return read(session)
+            with self.engine.connect() as connection:
+                return read(connection)
         except OperationalError as exc:
             if "locked" in str(exc.orig) or "busy" in str(exc.orig):
                 raise PointReadBusy(str(exc.orig)) from None

@@ -17,9 +17,7 @@ from assistant.db.point_reads import PointReadBusy, PointReader
 def _count(reader: PointReader) -> int:
     return int(
         reader.run(
-            lambda session: (
-                session.connection().execute(text("SELECT count(*) FROM t")).scalar_one()
-            )
+            lambda connection: connection.execute(text("SELECT count(*) FROM t")).scalar_one()
         )
     )
 
@@ -49,7 +47,7 @@ async def test_it_sees_every_commit_and_cannot_write(tmp_path: Path) -> None:
                 await conn.execute(text("INSERT INTO t VALUES (1)"))
             assert _count(reader) == expected
         with pytest.raises(OperationalError, match="readonly"):
-            reader.run(lambda session: session.connection().execute(text("DELETE FROM t")))
+            reader.run(lambda connection: connection.execute(text("DELETE FROM t")))
         assert _count(reader) == 2
     finally:
         reader.close()
