@@ -137,11 +137,13 @@ class Enriched(BaseModel):
 )
 async def record_enrichment(ctx: CallContext, args: RecordEnrichment) -> Enriched:
     """Derived facts do not bump a contact's version (approvals bind to what people wrote).
-    A bulk job writes a batch per call; a contact deleted meanwhile is skipped, not an error."""
+    A bulk job writes a batch per call; a contact deleted meanwhile is skipped, not an error.
+    Each row is locked as it is read: a delete still running is waited for and its contact
+    skipped, where an unlocked read would write to a row gone by the time it flushes."""
     written: dict[str, list[str]] = {}
     missing: list[int] = []
     for item in args.contacts:
-        contact = await ctx.session.get(Contact, item.contact_id)
+        contact = await ctx.session.get(Contact, item.contact_id, with_for_update=True)
         if contact is None:
             missing.append(item.contact_id)
             continue

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+from sqlalchemy import delete, text
+from sqlmodel import col
 
 from assistant.db.models import Contact, Event, Job
-from assistant.procedures.executor import Executor
+from assistant.procedures.executor import Done, Executor
+from assistant.procedures.system import WORKER
 from tests.plugins.app import Member
 from tests.plugins.jobs import jobs_for, run, run_kind
 from tests.plugins.records import Records
@@ -290,3 +294,45 @@ async def test_the_profile_summary_is_written_by_an_audited_internal_procedure(
         )
     ]
     assert "Prefers" not in str(rows[0].model_dump())  # ids only, never the clinical text
+
+
+async def _lock_waits(executor: Executor) -> int:
+    """Sessions of this database waiting on a row lock (PostgreSQL; SQLite has none)."""
+    if executor.runtime.db.dialect.name == "sqlite":
+        return 1  # one writer at a time: the write waits on BEGIN IMMEDIATE instead
+    async with executor.runtime.readers() as session:
+        connection = await session.connection()
+        waiting = await connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        )
+        return int(waiting.scalar_one())
+
+
+async def test_a_contact_deleted_while_its_facts_are_written_is_skipped(
+    client: Client, staff: dict[str, Member], executor: Executor
+) -> None:
+    """A delete commits while the job's write waits on the contact's row: the job ends its
+    first attempt with the contact skipped, never a write to a row that is gone."""
+    made = await Records(client, staff["front_desk"]).contact(enrich=False)
+    async with executor.runtime.sessions() as deleting, deleting.begin():
+        await deleting.exec(delete(Contact).where(col(Contact.id) == made["id"]))
+        writing = asyncio.create_task(
+            executor.call(
+                WORKER,
+                "contacts.record_enrichment",
+                {"contacts": [{"contact_id": made["id"], "facts": {"name": {"title": "Dr."}}}]},
+                source="job",
+            )
+        )
+        for _ in range(200):
+            if await _lock_waits(executor):
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)
+        assert not writing.done()
+    done = await writing
+    assert isinstance(done, Done)
+    assert done.output.model_dump() == {"contact_ids": [], "skipped": [made["id"]], "enrichers": {}}
