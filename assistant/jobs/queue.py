@@ -15,6 +15,7 @@ from sqlalchemy import or_
 from sqlmodel import col, select
 
 from assistant.db.models import Job
+from assistant.jobs.retry import retry_due
 from assistant.queue.rows import ARQ_JOB_KEY, ARQ_RESULT_KEY, add_job, arq_id, push
 from assistant.runtime import Runtime
 
@@ -83,9 +84,10 @@ async def reconcile(runtime: Runtime) -> list[int]:
                 )
             )
         ).all()
-        revived: list[Job] = []
+        revived: list[tuple[Job, float | None]] = []
         stale: list[str] = []
         for job in rows:
+            due = retry_due(runtime.settings.jobs, job)
             if job.status == "cancelling":
                 job.status, job.lease_until = "cancelled", None  # its worker died mid-cancel
             elif job.status == "queued" and await runtime.redis.exists(
@@ -99,11 +101,13 @@ async def reconcile(runtime: Runtime) -> list[int]:
                     # silently refuse the same id again.
                     stale.append(ARQ_RESULT_KEY + arq_id(job, runtime.settings.jobs.queue))
                 job.status, job.lease_until = "queued", None
-                revived.append(job)
+                # A retry keeps what is left of its backoff (a failing service is not tried
+                # again early because Redis restarted).
+                revived.append((job, (due - now).total_seconds() if due and due > now else None))
             job.updated_at = now
             session.add(job)
     if stale:
         await runtime.redis.delete(*stale)
-    for job in revived:
-        await push(runtime, job)
-    return [job.id for job in revived if job.id is not None]
+    for job, wait in revived:
+        await push(runtime, job, wait)
+    return [job.id for job, _ in revived if job.id is not None]

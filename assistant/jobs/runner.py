@@ -16,6 +16,7 @@ from sqlmodel import col
 
 from assistant.db.models import Job, User
 from assistant.jobs.registry import JobKinds
+from assistant.jobs.retry import RETRYING, backoff
 from assistant.procedures.context import Caller, Principal
 from assistant.procedures.executor import Done, Executor
 from assistant.procedures.system import WORKER
@@ -156,11 +157,6 @@ async def _release(runtime: Runtime, job_id: int) -> None:
     logger.info("job %s released: its worker is stopping", job_id)
 
 
-def backoff(runtime: Runtime, attempt: int) -> float:
-    jobs = runtime.settings.jobs
-    return float(min(jobs.backoff_seconds * 2 ** (attempt - 1), jobs.backoff_max_seconds))
-
-
 async def run_job(
     runtime: Runtime, executor: Executor, kinds: JobKinds, job_id: int, engine: Any = None
 ) -> str:
@@ -203,9 +199,9 @@ async def run_job(
             )
         else:
             job = await _finish(
-                runtime, job_id, status="queued", error=f"retrying: {type(exc).__name__}"
+                runtime, job_id, status="queued", error=f"{RETRYING}{type(exc).__name__}"
             )
-            await push(runtime, job, backoff(runtime, job.attempts))
+            await push(runtime, job, backoff(runtime.settings.jobs, job.attempts))
     finally:
         beat.cancel()
         with contextlib.suppress(asyncio.CancelledError):

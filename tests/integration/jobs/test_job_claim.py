@@ -109,3 +109,41 @@ async def test_an_unanswered_claim_is_tried_again_not_failed(
             await _run_job(ctx, 1)
     finally:
         await runtime.close()
+
+
+async def _lose_entry(runtime: Runtime, job: Job, **values: Any) -> None:
+    """Redis forgets the job's entry; the row says `values`, written before the settle time."""
+    queue = runtime.settings.jobs.queue
+    await runtime.redis.delete(ARQ_JOB_KEY + arq_id(job, queue))
+    await runtime.redis.zrem(queue, arq_id(job, queue))
+    settled = runtime.clock.now() - timedelta(seconds=runtime.settings.jobs.reconcile_after_seconds)
+    async with runtime.sessions() as session, session.begin():
+        await session.exec(
+            update(Job)
+            .where(col(Job.id) == job.id)
+            .values(updated_at=settled - timedelta(seconds=1), **values)
+        )
+
+
+async def test_a_retry_lost_with_redis_keeps_the_rest_of_its_backoff(alone: Runtime) -> None:
+    """A fifth attempt's retry waits 80 s (5 s doubling): queued again 31 s after it failed,
+    it is due in the 49 s left, not at once; a job that was not retrying is due at once."""
+    runtime = alone
+    queue = runtime.settings.jobs.queue
+    retrying = await enqueue(runtime, kind="test.nothing", user_id=None, params={})
+    released = await enqueue(runtime, kind="test.nothing", user_id=None, params={})
+    await _lose_entry(runtime, retrying, attempts=5, error="retrying: ConnectError")
+    await _lose_entry(runtime, released, error="released: its worker stopped")
+    retrying.attempts = 5
+    try:
+        assert sorted(await reconcile(runtime)) == sorted([retrying.id, released.id])
+        now_ms = runtime.clock.now().timestamp() * 1000
+        retry_at = await runtime.redis.zscore(queue, arq_id(retrying, queue))
+        released_at = await runtime.redis.zscore(queue, arq_id(released, queue))
+        assert retry_at is not None and released_at is not None
+        assert 46_000 < retry_at - now_ms < 50_000
+        assert abs(released_at - now_ms) < 3_000
+    finally:
+        for job in (retrying, released):
+            await runtime.redis.delete(ARQ_JOB_KEY + arq_id(job, queue))
+        await runtime.redis.delete(queue)
