@@ -142,6 +142,9 @@ class Scrubber:
         self._cache: OrderedDict[str, list[Span]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._load_lock = threading.Lock()
+        # The deny-list has its own lock: an update (on the server's event loop) never waits
+        # for the seconds a load in another thread holds the load lock.
+        self._known_lock = threading.Lock()
         self._engine: AnalyzerEngine | None = None
         self._known: KnownValuesRecognizer | None = None
         self._pending_known: dict[str, tuple[str, ...]] | None = None
@@ -186,9 +189,10 @@ class Scrubber:
             if isinstance(recognizer, phones.PhoneRecognizer) and self._phone_regions:
                 recognizer.regions = tuple(r.upper() for r in self._phone_regions)
             if isinstance(recognizer, names.KnownValuesRecognizer):
-                self._known = recognizer
-                if self._pending_known is not None:
-                    recognizer.update(**self._pending_known)
+                with self._known_lock:
+                    self._known = recognizer
+                    if self._pending_known is not None:
+                        recognizer.update(**self._pending_known)
             registry.add_recognizer(recognizer)
         self._entities = sorted(set(registry.get_supported_entities(["en"])))
         return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
@@ -198,7 +202,7 @@ class Scrubber:
     ) -> None:
         """Replace the deny-list of known contact values (the lead feeds it from the DB)."""
         values = {"names": tuple(names), "emails": tuple(emails), "phones": tuple(phones)}
-        with self._load_lock:
+        with self._known_lock:
             self._pending_known = values
             if self._known is not None:
                 self._known.update(**values)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -115,3 +117,19 @@ def test_unknown_model_is_a_clear_error_not_a_download() -> None:
 def test_unknown_recognizer_name_is_refused() -> None:
     with pytest.raises(KeyError, match="unknown recognizer"):
         build(["no_such_recognizer"])
+
+
+def test_a_deny_list_update_does_not_wait_for_a_load_in_another_thread() -> None:
+    """The server updates the deny-list on its event loop while the log scrubber loads
+    spaCy in a thread: the update returns at once (it used to wait out the load, seconds
+    with nothing answered), and the load still takes it."""
+    fresh = Scrubber()
+    loading = threading.Thread(target=fresh.load)
+    loading.start()
+    deadline = time.monotonic() + 30
+    while not fresh._load_lock.locked() and loading.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    fresh.update_known_values(names=["Zorba Quixley"])
+    assert loading.is_alive(), "the update waited for the load to finish"
+    loading.join()
+    assert fresh.scrub("QUIXLEY called") == "<PERSON> called"
