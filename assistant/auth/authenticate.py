@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, or_, update
+from sqlalchemy import Connection, Select, bindparam, or_, update
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -50,24 +50,27 @@ _USER: tuple[Any, ...] = (
 )  # fmt: skip
 # Columns, not entities: on an idle box the ORM's session, identity map and entities cost
 # about a millisecond more a request than the row itself (cold caches), before the first byte.
-_TOKEN = select_columns(
-    col(ApiToken.id), col(ApiToken.revoked_at), col(ApiToken.last_used_at), *_USER
-).join(User, col(User.id) == col(ApiToken.user_id), isouter=True)
-_SESSION = select_columns(col(WebSession.expires_at), *_USER).join(
-    User, col(User.id) == col(WebSession.user_id), isouter=True
+# Built once, the hash a bound parameter: a request neither builds a statement nor walks one
+# for its cache key (SQLAlchemy memoises the key of a statement it has seen).
+_TOKEN = (
+    select_columns(col(ApiToken.id), col(ApiToken.revoked_at), col(ApiToken.last_used_at), *_USER)
+    .join(User, col(User.id) == col(ApiToken.user_id), isouter=True)
+    .where(col(ApiToken.token_hash) == bindparam("token_hash"))
+)
+_SESSION = (
+    select_columns(col(WebSession.expires_at), *_USER)
+    .join(User, col(User.id) == col(WebSession.user_id), isouter=True)
+    .where(col(WebSession.token_hash) == bindparam("token_hash"))
 )
 
 
-def _plan(credential: Credential) -> tuple[Select[Any], Check]:
+def _plan(credential: Credential) -> tuple[Select[Any], dict[str, str], Check]:
     """One query (the credential joined to its user, outer, so a missing user reads as
-    disabled) and the check of the row it found."""
-    if credential.kind == "token":
-        if not credential.secret.startswith(TOKEN_PREFIX):
-            raise Unauthenticated("invalid API token")
-        return _TOKEN.where(col(ApiToken.token_hash) == hash_token(credential.secret)), _token_found
-    return _SESSION.where(
-        col(WebSession.token_hash) == hash_token(credential.secret)
-    ), _session_found
+    disabled), its parameters, and the check of the row it found."""
+    if credential.kind == "token" and not credential.secret.startswith(TOKEN_PREFIX):
+        raise Unauthenticated("invalid API token")
+    query, check = _PLANS[credential.kind]
+    return query, {"token_hash": hash_token(credential.secret)}, check
 
 
 async def authenticate(
@@ -76,9 +79,9 @@ async def authenticate(
     """The credential's principal now; 401 once it is revoked, expired or its user disabled
     (so a long-lived stream can ask again). It only reads: every request passes here, and
     on SQLite a read need not wait for the write lock."""
-    query, check = _plan(credential)
+    query, params, check = _plan(credential)
     connection = await session.connection()
-    return check((await connection.execute(query)).first(), now)
+    return check((await connection.execute(query, params)).first(), now)
 
 
 def authenticate_now(
@@ -86,8 +89,8 @@ def authenticate_now(
 ) -> Authenticated:
     """`authenticate` on a synchronous connection: SQLite's point reads on the event loop
     (assistant/db/point_reads.py), with no thread hop before a request's first byte."""
-    query, check = _plan(credential)
-    return check(connection.execute(query).first(), now)
+    query, params, check = _plan(credential)
+    return check(connection.execute(query, params).first(), now)
 
 
 async def record_token_use(session: AsyncSession, token_id: int, now: datetime) -> None:
@@ -125,6 +128,12 @@ def _session_found(row: Any, now: datetime) -> Authenticated:
     if row.user_id is None or not row.is_active:
         raise Unauthenticated("this account is disabled")
     return Authenticated(_principal(row))
+
+
+_PLANS: dict[str, tuple[Select[Any], Check]] = {
+    "token": (_TOKEN, _token_found),
+    "session": (_SESSION, _session_found),
+}
 
 
 async def login(
