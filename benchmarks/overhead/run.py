@@ -307,10 +307,12 @@ async def bench(args: argparse.Namespace) -> tuple[Report, list[Plot]]:
                               temperature=COPILOT_TEMPERATURE, name="/v1")  # fmt: skip
             chat = CopilotTarget(server.url, server.token) if args.chat else None
             peer: Target | None = None
+            started = [("our server", server)]
             if args.llama_cpp_server:
                 running = await stack.enter_async_context(
                     llama_cpp_server(args.model, args.threads, args.n_ctx)
                 )
+                started.append(("llama_cpp.server", running))
                 peer = OpenAITarget(running.url, "default", temperature=COPILOT_TEMPERATURE,
                                     name="llama_cpp.server")  # fmt: skip
             paths = paths_for(base, v1, chat, peer)
@@ -343,11 +345,19 @@ async def bench(args: argparse.Namespace) -> tuple[Report, list[Plot]]:
         report.add(path.name, params={"baseline": path.baseline or "-"},
                    metrics=path_metrics(path, base_path))  # fmt: skip
     report.notes += verdicts(report)
+    report.notes.append(quiet_note(started))
     if args.cached_prompt:
         report.notes.append(CACHED_NOTE)
     report.notes.append("times are measured by this process: HTTP paths include the client's "
                         "own parsing, as any client's would")  # fmt: skip
     return report, _plots(report)
+
+
+def quiet_note(started: Sequence[tuple[str, Running]]) -> str:
+    """When each server was first measured: once ready and then quiet (servers.quiet)."""
+    waits = ", ".join(f"{name} {running.quiet_after_s:.1f} s" for name, running in started
+                      if running.quiet_after_s is not None)  # fmt: skip
+    return f"requests began once every server was ready and then quiet: {waits} after ready"
 
 
 def _plots(report: Report) -> list[Plot]:

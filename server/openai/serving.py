@@ -139,7 +139,7 @@ class OpenAIServing:
         try:
             async for kind, value in events:
                 if kind == "text":
-                    piece = sse(out.chunk({"content": value}))
+                    piece = out.text_event(value)
                 elif kind == "call":
                     call = value.to_openai()
                     piece = sse(out.chunk({"tool_calls": [{"index": calls, **call}]}))

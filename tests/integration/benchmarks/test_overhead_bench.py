@@ -35,6 +35,9 @@ def test_every_path_is_measured_and_paired(tiny_gguf: Path, tmp_path: Path) -> N
     # The co-pilot parsed each turn with its command model before asking the engine.
     assert rows["/api/chat"]["metrics"]["server_parse_ms"]["n"] >= 1
     assert any(note.startswith("target /v1 added TTFT p50") for note in doc["notes"])
+    # Measured only once both servers were ready and then quiet (ours loads its scrubber).
+    quiet = [n for n in doc["notes"] if n.startswith("requests began once every server")]
+    assert quiet and "our server" in quiet[0] and "llama_cpp.server" in quiet[0], doc["notes"]
 
 
 def test_a_cached_prompt_run_says_so(tiny_gguf: Path, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.errors import InvalidInput
 from assistant.settings import ApiSettings
-from server.openai.protocol import CompletionRequest, Limits, openai_error
+from server.openai.protocol import Chunks, CompletionRequest, Limits, openai_error, sse
 
 LIMITS = Limits(ApiSettings(max_messages=3, max_chars=1_000, max_stop_strings=2, max_stop_chars=5))
 
@@ -66,3 +66,11 @@ def test_within_the_limits_the_engine_request_carries_them() -> None:
 @pytest.mark.parametrize(("body", "expected"), [({"ignore_eos": True}, True), ({}, False)])
 def test_vllms_ignore_eos_extension_reaches_the_engine(body: dict[str, Any], expected: bool):
     assert _parse(max_tokens=8, **body).engine_request().ignore_eos is expected
+
+
+@pytest.mark.parametrize(
+    "text", ["hello", " wörld", 'say "hi"\n\tthen\\go', "\x00text\x00", "😀 emoji", "", "</script>"]
+)
+def test_a_tokens_event_is_the_same_bytes_as_its_whole_chunk_rendered(text: str) -> None:
+    chunks = Chunks("qwen")
+    assert chunks.text_event(text) == sse(chunks.chunk({"content": text}))
