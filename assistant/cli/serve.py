@@ -82,8 +82,10 @@ def uvicorn_config(app: Any, settings: Settings, host: str, port: int) -> Any:
     """How `assistant serve` runs `app` under uvicorn."""
     import uvicorn
 
+    from server.access import access_logged
+
     return uvicorn.Config(
-        app,
+        access_logged(app),  # the access line, once each response has ended
         host=host,
         port=port,
         lifespan="on",

@@ -110,12 +110,17 @@ def _scrub_step(runner: ScrubRunner, scrubber: TextScrubber, stats: PipelineStat
     return scrub
 
 
+ACCESS_LOGGER = "assistant.access"
+"""Where each request's access line goes (server/access.py)."""
+
+
 class AccessLine(logging.Filter):
-    """uvicorn's access line, shaped for the scrubber: no query string, which can carry search
-    terms; the path percent-decoded, so the scrubber sees "Jane Doe", not "Jane%20Doe"; and the
-    client's address without its port. A port is new with every connection, so each line
-    would be new text to the scrubber, whose cache is by text: 5-30 ms of Presidio and spaCy a
-    request, on a thread that shares the CPU (and the GIL) with the reply being streamed."""
+    """The access line (uvicorn's shape; server/access.py writes it), shaped for the scrubber:
+    no query string, which can carry search terms; the path percent-decoded, so the scrubber
+    sees "Jane Doe", not "Jane%20Doe"; and the client's address without its port. A port is
+    new with every connection, so each line would be new text to the scrubber, whose cache is
+    by text: 5-30 ms of Presidio and spaCy a request, on a thread that shares the CPU (and the
+    GIL) with the reply being streamed."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
@@ -131,9 +136,10 @@ def uvicorn_config_options() -> dict[str, Any]:
     """Keyword arguments for ``uvicorn.Config`` so it leaves logging to this pipeline.
 
     uvicorn's own ``log_config`` runs ``dictConfig``, which closes every existing handler
-    (ours included); ``log_config=None`` keeps it out, and the access log propagates to root.
+    (ours included); ``log_config=None`` keeps it out. Its access line is off: the app writes
+    one when each response has ended (server/access.py, on ``ACCESS_LOGGER``).
     """
-    return {"log_config": None, "log_level": None, "access_log": True}
+    return {"log_config": None, "log_level": None, "access_log": False}
 
 
 def adopt_logger(name: str) -> None:
@@ -269,7 +275,7 @@ def configure_logging(
     root.setLevel(level)
     for name in ADOPTED_LOGGERS:
         adopt_logger(name)
-    logging.getLogger("uvicorn.access").addFilter(AccessLine())
+    logging.getLogger(ACCESS_LOGGER).addFilter(AccessLine())
     for name, floor in QUIET_LOGGERS.items():
         logging.getLogger(name).setLevel(floor)
     logging.captureWarnings(True)

@@ -13,6 +13,7 @@ import pytest
 import structlog
 
 from assistant.privacy.logging import (
+    ACCESS_LOGGER,
     LoggingHandle,
     configure_logging,
     get_logger,
@@ -79,7 +80,7 @@ def test_warnings_are_scrubbed(sinks) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_access_log_loses_its_query_string_and_port(sinks) -> None:  # type: ignore[no-untyped-def]
-    logging.getLogger("uvicorn.access").info(
+    logging.getLogger(ACCESS_LOGGER).info(
         '%s - "%s %s HTTP/%s" %d', "10.0.0.7:5100", "GET", "/api/contacts?q=Priya", "1.1", 200
     )
     for text in _both(*sinks):
