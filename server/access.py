@@ -1,7 +1,8 @@
 """The access line of each HTTP request, written once its response has ended.
 
 uvicorn writes its own as the response starts: for a stream, that is with the first token,
-and making the record and waking the log thread then cost that token about a millisecond.
+and making the record and waking the log thread then delay that token (by about 0.4 ms on a
+2-core box, benchmarks/README.md).
 This wraps the whole app, where uvicorn's line was, so every request has one (a 404 or 405
 from the router too, which the app's own middleware never sees), a stream cut short as well.
 The line keeps uvicorn's shape exactly, on the `assistant.access` logger (uvicorn stops its own
