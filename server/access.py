@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import urllib.parse
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 access = logging.getLogger("assistant.access")
@@ -25,7 +26,7 @@ ACCESS_LINE = '%s - "%s %s HTTP/%s" %d'
 
 def access_logged(app: ASGIApp) -> ASGIApp:
     async def logged(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         status = 500  # what the server sends when the app dies before answering
