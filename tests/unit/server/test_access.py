@@ -30,8 +30,11 @@ class Captured(logging.Handler):
 
 @pytest.fixture
 def access() -> Iterator[Captured]:
+    """The records as written, before the pipeline's `AccessLine` (attached to the logger by
+    any earlier test that configured logging) reshapes them for the scrubber."""
     logger = logging.getLogger(ACCESS_LOGGER)
-    captured, level = Captured(), logger.level
+    captured, level, filters = Captured(), logger.level, logger.filters[:]
+    logger.filters.clear()
     logger.addHandler(captured)
     logger.setLevel(logging.INFO)
     try:
@@ -39,6 +42,7 @@ def access() -> Iterator[Captured]:
     finally:
         logger.removeHandler(captured)
         logger.setLevel(level)
+        logger.filters[:] = filters
 
 
 @pytest.fixture
