@@ -19,7 +19,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from assistant.actions.confirm import expire_due as expire_actions
 from assistant.approvals.decide import expire_due
-from assistant.crm.known_values import ScrubberFeed, keep_known_values_fresh
+from assistant.crm.known_values import ScrubberFeed
 from assistant.jobs import housekeeping
 from assistant.jobs.queue import reconcile
 from assistant.jobs.registry import JobKinds
@@ -121,9 +121,8 @@ def build_worker(
         )
         if scrubber is not None:
             every = settings.log.known_values_refresh_seconds
-            ctx["refresh"] = asyncio.create_task(
-                keep_known_values_fresh(runtime.readers, scrubber, every)
-            )
+            feed = ScrubberFeed(runtime.readers, scrubber)
+            ctx["refresh"] = asyncio.create_task(feed.keep_fresh(every))
         revived = await reconcile(runtime)
         logger.info("worker started; %d jobs re-enqueued", len(revived))
 

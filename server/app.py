@@ -17,7 +17,7 @@ from assistant import compose
 from assistant.chat.parsing import TurnParser
 from assistant.chat.setup import FROM_SETTINGS
 from assistant.clock import Clock
-from assistant.crm.known_values import KnownValues, keep_known_values_fresh
+from assistant.crm.known_values import KnownValues, ScrubberFeed
 from assistant.ops.listener import metrics_listener
 from assistant.privacy.scrubber import Scrubber
 from assistant.procedures.executor import Executor
@@ -60,7 +60,7 @@ def _scrubber_lifespan(scrubber: Scrubber | None, every: float, known: KnownValu
             yield
             return
         runtime: Runtime = app.state.runtime
-        task = asyncio.create_task(keep_known_values_fresh(runtime.readers, scrubber, every, known))
+        task = asyncio.create_task(ScrubberFeed(runtime.readers, scrubber, known).keep_fresh(every))
         try:
             yield
         finally:

@@ -71,6 +71,11 @@ class KnownValues:
         self._derived: dict[Callable[..., Any], Any] = {}
         self._lock = asyncio.Lock()
 
+    @property
+    def stamp(self) -> Stamp | None:
+        """The stamp of the contacts this snapshot holds (None before the first load)."""
+        return self._stamp
+
     async def refresh(self, session: AsyncSession) -> bool:
         """Reload when the contacts changed; returns whether it did."""
         async with self._lock:
@@ -105,64 +110,54 @@ def deny_list(contacts: Sequence[KnownContact]) -> tuple[list[str], list[str], l
     )
 
 
-async def refresh_known_values(
-    sessions: async_sessionmaker[AsyncSession],
-    scrubber: Scrubber,
-    known: KnownValues | None = None,
-) -> int:
-    """Load every contact's name, e-mail and phone into the deny-list (and into `known`, when
-    given, for the parser to share); returns the count."""
-    async with sessions() as session:
-        if known is not None:
-            await known.refresh(session)
-            contacts: Sequence[KnownContact] = known.contacts
-        else:
-            contacts = await load_known_contacts(session)
-    names, emails, phones = deny_list(contacts)
-    scrubber.update_known_values(names=names, emails=emails, phones=phones)
-    return len(contacts)
-
-
 class ScrubberFeed:
-    """Keeps one scrubber's deny-list equal to the clinic's contacts, for a use that must not
-    miss a contact added a moment ago (masking before a hosted call): `sync` costs one small
-    query when nothing changed and reloads when something did; `keep_fresh` syncs in the
-    background."""
+    """Keeps one scrubber's deny-list equal to the clinic's contacts. `sync` costs one small
+    query when nothing changed; only when something did does it rebuild the deny-list, which
+    also empties the scrubber's cache of analysed texts (every log line after that is new text
+    to it: a spaCy pass each, on a thread that shares the CPU with the replies being
+    streamed). `keep_fresh` syncs in the background; a masking scrubber syncs before each
+    hosted call, so a contact added a moment ago is masked.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], scrubber: Scrubber) -> None:
+    `known` may be shared with the command parser, which reloads it on its own: the feed
+    remembers which snapshot it last gave the scrubber, so a reload by the parser still
+    reaches the scrubber."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        scrubber: Scrubber,
+        known: KnownValues | None = None,
+    ) -> None:
         self.sessions = sessions
         self.scrubber = scrubber
-        self.known = KnownValues()
+        self.known = known if known is not None else KnownValues()
+        self._given: Stamp | None = None
+        self._giving = asyncio.Lock()
 
     async def sync(self) -> bool:
-        """Bring the deny-list up to date now; returns whether the contacts had changed."""
-        async with self.sessions() as session:
-            changed = await self.known.refresh(session)
-        if changed:
-            names, emails, phones = self.known.deny_list()
-            self.scrubber.update_known_values(names=names, emails=emails, phones=phones)
-        return changed
+        """Bring the deny-list up to date now; returns whether the scrubber's changed."""
+        async with self._giving:
+            async with self.sessions() as session:
+                await self.known.refresh(session)
+            stamp, contacts = self.known.stamp, self.known.contacts
+            if stamp is None or stamp == self._given:
+                return False
+            # A clinic's whole list: 10,000 contacts are about 170 ms of Python, which on the
+            # event loop would stall every reply being streamed; in a thread it takes turns.
+            await asyncio.to_thread(self._give, contacts)
+            self._given = stamp
+        logger.debug("scrubber deny-list rebuilt from %d contacts", len(contacts))
+        return True
+
+    def _give(self, contacts: Sequence[KnownContact]) -> None:
+        names, emails, phones = deny_list(contacts)
+        self.scrubber.update_known_values(names=names, emails=emails, phones=phones)
 
     async def keep_fresh(self, every: float) -> None:
+        """`sync` now and then every `every` seconds until cancelled."""
         while True:
             try:
                 await self.sync()
             except Exception:  # a failed refresh keeps the previous list; the next one retries
-                logger.exception("could not refresh the masking deny-list")
+                logger.exception("could not refresh the scrubber's deny-list")
             await asyncio.sleep(every)
-
-
-async def keep_known_values_fresh(
-    sessions: async_sessionmaker[AsyncSession],
-    scrubber: Scrubber,
-    every: float,
-    known: KnownValues | None = None,
-) -> None:
-    """Refresh the deny-list now and then every `every` seconds until cancelled."""
-    while True:
-        try:
-            count = await refresh_known_values(sessions, scrubber, known)
-            logger.debug("scrubber deny-list refreshed from %d contacts", count)
-        except Exception:  # a failed refresh keeps the previous list; the next one retries
-            logger.exception("could not refresh the scrubber's deny-list")
-        await asyncio.sleep(every)
