@@ -55,8 +55,9 @@ def require_same_origin(connection: Connection) -> None:
         raise PermissionDenied("cross-site request refused")
 
 
-def same_origin_guard(connection: Connection, _: BaseRouteHandler) -> None:
-    """A route guard for public forms (sign-in): it runs before the body is parsed."""
+async def same_origin_guard(connection: Connection, _: BaseRouteHandler) -> None:
+    """A route guard for public forms (sign-in): it runs before the body is parsed (a
+    coroutine, as every guard is: Litestar runs a plain function guard in a thread)."""
     require_same_origin(connection)
 
 

@@ -63,8 +63,9 @@ def drain_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Drain:
     return drain
 
 
-def not_draining(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Route guard: a draining replica takes no new turn or stream (503, Retry-After)."""
+async def not_draining(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Route guard: a draining replica takes no new turn or stream (503, Retry-After).
+    A coroutine, as every guard is: Litestar runs a plain function guard in a thread."""
     drain_of(connection).refuse_new()
 
 
