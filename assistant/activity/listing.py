@@ -18,7 +18,7 @@ from assistant.procedures import ledger
 from assistant.procedures.context import Principal
 from assistant.procedures.registry import Registry
 from assistant.procedures.types import paginate
-from assistant.procedures.undo import cannot_undo
+from assistant.procedures.undo import UndoState, cannot_undo
 
 Status = Literal[
     "done", "undone", "pending", "confirmed", "approved", "rejected", "expired", "stale",
@@ -26,12 +26,6 @@ Status = Literal[
 ]  # fmt: skip
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 Source = Literal["chat", "http", "job", "cli"]
-
-
-class UndoState(BaseModel):
-    available: bool
-    until: datetime | None = None
-    reason: str | None = None
 
 
 class ActionOut(BaseModel):
@@ -143,26 +137,4 @@ async def undo_states(
         r.id: action_out(r, registry, now).undo.model_dump(mode="json")
         for r in rows.all()
         if r.id is not None
-    }
-
-
-async def approved_undo(
-    session: AsyncSession,
-    registry: Registry,
-    principal: Principal,
-    approval_ids: list[int],
-    now: datetime,
-) -> dict[int, dict[str, Any]]:
-    """For the caller's approved calls that ran: approval id -> {action_id, undo}."""
-    if not approval_ids:
-        return {}
-    rows = await session.exec(
-        select(Action).where(
-            col(Action.approval_id).in_(approval_ids), col(Action.user_id) == principal.user_id
-        )
-    )
-    return {
-        r.approval_id: {"action_id": r.id, "undo": action_out(r, registry, now).undo}
-        for r in rows.all()
-        if r.approval_id is not None and r.id is not None
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import ColumnElement, String, and_, cast, func
@@ -13,6 +14,7 @@ from assistant.approvals.decide import visible_to
 from assistant.db.models import Approval, User
 from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
+from assistant.procedures.registry import Registry
 from assistant.procedures.types import paginate
 from assistant.procedures.waiting import approvals_out
 
@@ -44,11 +46,17 @@ BOXES: dict[Box, Callable[[Principal], ColumnElement[bool]]] = {
 
 
 async def inbox(
-    session: AsyncSession, principal: Principal, box: Box, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    box: Box,
+    limit: int,
+    offset: int,
+    registry: Registry,
+    now: datetime,
 ) -> tuple[list[ApprovalOut], int]:
     query = select(Approval).where(BOXES[box](principal)).order_by(col(Approval.id).desc())
     rows, total = await paginate(session, query, limit, offset)
-    return await approvals_out(session, rows, principal), total
+    return await approvals_out(session, rows, principal, registry, now), total
 
 
 async def waiting_count(session: AsyncSession, principal: Principal) -> int:

@@ -22,6 +22,7 @@ from assistant.db.models import Approval, Conversation, Message
 from assistant.errors import NotFound
 from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
+from assistant.procedures.registry import Registry
 from assistant.procedures.types import MAX_ID
 from assistant.procedures.waiting import approvals_out
 
@@ -186,8 +187,14 @@ async def page(
 
 
 async def detail(
-    session: AsyncSession, principal: Principal, conversation_id: int
+    session: AsyncSession,
+    principal: Principal,
+    conversation_id: int,
+    registry: Registry,
+    now: datetime,
 ) -> ConversationDetail:
+    """Its messages, their actions, and the approval requests they made (each, once run,
+    with whether it can be undone at `now`)."""
     conv = await owned(session, principal, conversation_id)
     rows = (
         await session.exec(
@@ -208,7 +215,7 @@ async def detail(
             .where(col(Approval.id).in_(approval_ids), Approval.requested_by == principal.user_id)
             .order_by(col(Approval.id))
         )
-        approvals = await approvals_out(session, found.all(), principal)
+        approvals = await approvals_out(session, found.all(), principal, registry, now)
     base = conversation_out(conv)
     asked = await open_pending(session, conversation_id)
     question = (

@@ -16,6 +16,7 @@ from assistant.db.models import Approval, EmailDraft, User
 from assistant.procedures.access import load_targets
 from assistant.procedures.impact import IMPACT_KEY
 from assistant.procedures.registry import Procedure
+from assistant.procedures.undo import UndoState
 
 
 class ApprovalOut(BaseModel):
@@ -58,16 +59,26 @@ class ApprovalOut(BaseModel):
         description="Its row in the actions ledger: `GET /api/actions` says whether the "
         "executed call can still be undone, `POST /api/actions/{id}/undo` undoes it.",
     )
+    undo: UndoState | None = Field(
+        default=None,
+        description="For a call that ran (`executed`): whether its requester (or an owner) "
+        "may undo it now, until when, and if not, why. None before it runs.",
+    )
 
     @classmethod
     def of(
-        cls, row: Approval, impact: dict[str, Any] | None = None, action_id: int | None = None
+        cls,
+        row: Approval,
+        impact: dict[str, Any] | None = None,
+        action_id: int | None = None,
+        undo: UndoState | None = None,
     ) -> ApprovalOut:
         """`impact`: the preview as its reader may see it (`waiting.approvals_out`)."""
         assert row.id is not None
         return cls(
             impact=impact,
             action_id=action_id,
+            undo=undo,
             records=json.loads(row.snapshot) if row.snapshot else [],
             approval_id=row.id,
             edited=row.original_args is not None,

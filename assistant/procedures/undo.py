@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from assistant.procedures.context import CallContext
@@ -40,6 +43,14 @@ class Irreversible:
 
 
 Undo = Reversal | Irreversible
+
+
+class UndoState(BaseModel):
+    """Whether a call that ran can be undone now, as events, the API and the cards say it."""
+
+    available: bool
+    until: datetime | None = None
+    reason: str | None = None
 
 
 def cannot_undo(name: str, undo: Undo | None) -> str | None:

@@ -14,8 +14,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from assistant.db.models import Action, Approval
 from assistant.procedures import impact as impacts
+from assistant.procedures import ledger
 from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Origin, Principal, Source
+from assistant.procedures.registry import Registry
+from assistant.procedures.undo import UndoState, cannot_undo
 
 # An approval's status -> its action's (the actions table's status words).
 FROM_APPROVAL = {
@@ -159,31 +162,37 @@ async def of_approval(session: AsyncSession, approval_id: int) -> Action | None:
 
 
 async def approvals_out(
-    session: AsyncSession, rows: Sequence[Approval], reader: Principal
+    session: AsyncSession,
+    rows: Sequence[Approval],
+    reader: Principal,
+    registry: Registry,
+    now: datetime,
 ) -> list[ApprovalOut]:
     """Approval requests with the preview of what each will touch, as `reader` may see it:
     the preview stored with the request's action, read the way a confirmation reads it (the
-    call in words for its requester, and for others only where they may read clinical text)."""
+    call in words for its requester, and for others only where they may read clinical text);
+    and for a call that ran, whether it can be undone at `now`."""
     ids = [row.id for row in rows if row.id is not None]
-    previews: dict[int, dict[str, Any] | None] = {}
-    actions: dict[int, int | None] = {}
+    actions: dict[int, Action] = {}
     if ids:
         query = select(Action).where(col(Action.approval_id).in_(ids)).order_by(col(Action.id))
-        for action in (await session.exec(query)).all():
-            if action.approval_id is not None and action.approval_id not in previews:
-                previews[action.approval_id] = action.impact
-                actions[action.approval_id] = action.id
-    return [
-        ApprovalOut.of(
-            row,
-            impacts.shown(
-                previews.get(row.id or 0),
-                clinical=reader.reads_clinical_text or row.requested_by == reader.user_id,
-            ),
-            actions.get(row.id or 0),
+        for found in (await session.exec(query)).all():
+            if found.approval_id is not None and found.approval_id not in actions:
+                actions[found.approval_id] = found
+    out = []
+    for row in rows:
+        action = actions.get(row.id or 0)
+        preview = impacts.shown(
+            action.impact if action else None,
+            clinical=reader.reads_clinical_text or row.requested_by == reader.user_id,
         )
-        for row in rows
-    ]
+        undo = None
+        if action is not None and row.status == "executed":
+            proc = registry.get(row.procedure)
+            cannot = cannot_undo(row.procedure, proc.undo if proc else None)
+            undo = UndoState.model_validate(ledger.undo_state(action, now, cannot))
+        out.append(ApprovalOut.of(row, preview, action.id if action else None, undo))
+    return out
 
 
 async def follow_approval(session: AsyncSession, approval: Approval, now: datetime) -> None:

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from assistant.approvals.decide import decide, load_visible
 from assistant.approvals.edit import approve_edited
 from assistant.approvals.inbox import BOXES, Box, inbox, people, waiting_count
+from assistant.db.models import Role
 from assistant.errors import AppError, InvalidInput
 from assistant.procedures.approval_requests import ApprovalOut
 from assistant.procedures.context import Principal
@@ -84,6 +85,9 @@ async def _card_list(
                 "may_decide": deciding,
                 "edits": await edit_fields(session, executor, approval) if deciding else [],
                 "open_edit": open_edit,
+                # the requester (or an owner) undoes a call that ran, as on the activity page
+                "may_undo": approval.undo is not None
+                and (approval.requested_by == principal.user_id or principal.role == Role.owner),
             }
         )
     return cards
@@ -94,7 +98,9 @@ async def _cards(
 ) -> dict[str, Any]:
     at = PageNo.of(page, PAGE_SIZE)
     async with runtime.readers() as session:
-        items, total = await inbox(session, principal, box, at.limit, at.offset)
+        items, total = await inbox(
+            session, principal, box, at.limit, at.offset, executor.registry, runtime.clock.now()
+        )
         cards = await _card_list(session, executor, principal, items)
     return {
         "box": box,
@@ -144,8 +150,9 @@ async def approval_page(
     `edit`: with its edit form unfolded, to correct the call before approving it."""
     events_after = await seen(runtime, principal)
     async with runtime.readers() as session:
+        row = await load_visible(session, principal, approval_id)
         [found] = await approvals_out(
-            session, [await load_visible(session, principal, approval_id)], principal
+            session, [row], principal, executor.registry, runtime.clock.now()
         )
         cards = await _card_list(session, executor, principal, [found], open_edit=edit)
     box: Box = "decide" if cards[0]["may_decide"] else "mine"

@@ -9,7 +9,7 @@ from litestar import get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from assistant.activity.listing import approved_undo, undo_states
+from assistant.activity.listing import undo_states
 from assistant.approvals.decide import load_visible
 from assistant.chat import capabilities, store, templates
 from assistant.chat.store import ConversationDetail
@@ -26,16 +26,13 @@ from server.pages.shell import fragment
 MAX_LISTED = 30
 
 
-def _approval(
-    a: ApprovalOut,
-    principal: Principal,
-    ran: dict[str, Any] | None = None,
-    editable: bool = False,
-) -> dict[str, Any]:
-    """`ran`: the executed call's action and undo, for its Undo button; `editable`: its
+def _approval(a: ApprovalOut, principal: Principal, editable: bool = False) -> dict[str, Any]:
+    """`ran`: my executed call's action and undo, for its Undo button; `editable`: its
     procedure lets an approver correct the call (the card links to the form)."""
     may = principal.role.value in a.approver_roles and a.requested_by != principal.user_id
     deciding = may and a.status == "pending"
+    mine = a.requested_by == principal.user_id
+    ran = {"action_id": a.action_id, "undo": a.undo} if mine and a.undo else None
     return {"approval": a, "may_decide": deciding, "ran": ran, "editable": deciding and editable}
 
 
@@ -45,7 +42,6 @@ def _messages(
     since: int,
     until: int,
     undo: dict[int, dict[str, Any]],
-    ran: dict[int, dict[str, Any]],
     confirms: dict[int, dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Each visible message with its HTML, action cards (with whether each can be undone
@@ -69,7 +65,7 @@ def _messages(
             "actions": actions,
         }
         item["approvals"] = [
-            _approval(approvals[i], principal, ran.get(i))
+            _approval(approvals[i], principal)
             for i in m.meta.get("approvals", [])
             if i in approvals
         ]
@@ -116,18 +112,16 @@ async def conversation(
         if not 0 <= value <= MAX_ID:
             raise InvalidInput(f"{name} is a message id", fields={name: "out of range"})
     async with runtime.readers() as session:
-        detail = await store.detail(session, principal, conversation_id)
+        now, registry = runtime.clock.now(), executor.registry
+        detail = await store.detail(session, principal, conversation_id, registry, now)
         confirms = await confirm_cards(session, principal, detail)
         ids = [a["action_id"] for a in detail.actions if isinstance(a.get("action_id"), int)]
-        now, registry = runtime.clock.now(), executor.registry
         undo = await undo_states(session, registry, principal, ids, now)
-        asked = [a.approval_id for a in detail.approvals]
-        ran = await approved_undo(session, registry, principal, asked, now)
     return fragment(
         "dock/_messages.html",
         principal,
         conversation=detail,
-        items=_messages(detail, principal, since, until, undo, ran, confirms),
+        items=_messages(detail, principal, since, until, undo, confirms),
     )
 
 
@@ -138,7 +132,9 @@ async def approval(
     """A request that just arrived, as a card for someone who may decide it, with its preview."""
     async with runtime.readers() as session:
         row = await load_visible(session, principal, approval_id)
-        [found] = await approvals_out(session, [row], principal)
+        [found] = await approvals_out(
+            session, [row], principal, executor.registry, runtime.clock.now()
+        )
     proc = executor.registry.get(found.procedure)
     card = _approval(found, principal, editable=proc is not None and bool(proc.edits))
     return fragment("dock/_waiting.html", principal, c=card)

@@ -46,7 +46,9 @@ async def _appointments(runtime: Any, executor: Executor, principal: Principal) 
 
 async def _approvals(runtime: Any, executor: Executor, principal: Principal) -> dict[str, Any]:
     async with runtime.readers() as session:
-        items, total = await inbox(session, principal, "decide", SHOWN, 0)
+        items, total = await inbox(
+            session, principal, "decide", SHOWN, 0, executor.registry, runtime.clock.now()
+        )
         names = await people(session, {a.requested_by for a in items})
     cards = []
     for approval in items:

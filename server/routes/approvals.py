@@ -24,10 +24,12 @@ from server.params import PathId
 async def list_approvals(
     principal: PrincipalDep,
     runtime: RuntimeDep,
+    executor: ExecutorDep,
     paging: PagingDep,
     status: FromQuery[ApprovalFilter] = "pending",
 ) -> Page[ApprovalOut]:
-    return await list_visible(runtime, principal, status, paging.limit, paging.offset)
+    registry = executor.registry
+    return await list_visible(runtime, registry, principal, status, paging.limit, paging.offset)
 
 
 class Decision(JsonIn):
@@ -45,9 +47,9 @@ class Rejection(JsonIn):
 
 @get("/api/approvals/{approval_id:int}", tags=["approvals"], summary="One approval request")
 async def get_approval(
-    approval_id: PathId, principal: PrincipalDep, runtime: RuntimeDep
+    approval_id: PathId, principal: PrincipalDep, runtime: RuntimeDep, executor: ExecutorDep
 ) -> ApprovalOut:
-    return await get_visible(runtime, principal, approval_id)
+    return await get_visible(runtime, executor.registry, principal, approval_id)
 
 
 @post(

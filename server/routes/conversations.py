@@ -38,10 +38,11 @@ async def list_conversations(
     summary="A conversation: messages, actions, approvals",
 )
 async def get_conversation(
-    conversation_id: PathId, principal: PrincipalDep, runtime: RuntimeDep
+    conversation_id: PathId, principal: PrincipalDep, runtime: RuntimeDep, executor: ExecutorDep
 ) -> ConversationDetail:
     async with runtime.readers() as session:
-        return await store.detail(session, principal, conversation_id)
+        now = runtime.clock.now()
+        return await store.detail(session, principal, conversation_id, executor.registry, now)
 
 
 @delete(

@@ -52,6 +52,13 @@ async def test_chat_delete_runs_once_after_a_second_person_approves(
 
     [start] = [e.data for e in events if e.event == "turn.start"]
     assert status["conversation_id"] == start["conversation_id"]
+    # It ran, and says why it can never be undone; the conversation's copy says the same.
+    erased = "a deleted contact is erased for good (right to be forgotten)"
+    assert status["undo"]["available"] is False and status["undo"]["reason"] == erased
+    detail = await chat.http.get(
+        f"/api/conversations/{start['conversation_id']}", headers=desk.headers
+    )
+    assert [a["undo"] for a in detail.json()["approvals"]] == [status["undo"]]
     async with executor.runtime.sessions() as session:
         query = select(AuditEvent).where(col(AuditEvent.procedure) == "contacts.delete")
         rows = (await session.exec(query)).all()
