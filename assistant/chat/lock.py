@@ -48,6 +48,11 @@ class ConversationLocks:
             with contextlib.suppress(LockError):  # expired and taken over: nothing to free
                 await lock.release()
 
+    async def busy(self, conversation_id: int) -> bool:
+        """A turn of this conversation is running (on any replica): its reply is not
+        stored yet."""
+        return bool(await self._redis.exists(KEY.format(id=conversation_id)))
+
     async def _renew(self, lock: object) -> None:
         while True:
             await asyncio.sleep(self.ttl / 3)

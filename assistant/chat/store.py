@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -58,6 +58,11 @@ class ConversationDetail(ConversationOut):
     actions: list[dict[str, Any]]
     approvals: list[ApprovalOut]
     question: OpenQuestion | None = None
+    replying: bool = Field(
+        default=False,
+        description="A turn of this conversation is still running, so its reply is not among "
+        "the messages yet (read it again once the turn ends).",
+    )
 
 
 def conversation_out(row: Conversation) -> ConversationOut:

@@ -103,14 +103,19 @@ async def conversation(
     principal: PrincipalDep,
     runtime: RuntimeDep,
     executor: ExecutorDep,
+    chat: ChatDep,
     since: FromQuery[int] = 0,
     until: FromQuery[int] = MAX_ID,
 ) -> Template:
     """The conversation's messages with ids from `since` to `until`: all of them on a reload,
-    one turn (the user's message to the reply) when a reply has finished streaming."""
+    one turn (the user's message to the reply) when a reply has finished streaming. A whole
+    conversation read while a turn runs (a reload mid-reply, or just after Stop) says so, and
+    the dock reads it again until the reply is stored."""
     for name, value in (("since", since), ("until", until)):
         if not 0 <= value <= MAX_ID:
             raise InvalidInput(f"{name} is a message id", fields={name: "out of range"})
+    whole = since == 0 and until == MAX_ID
+    replying = whole and await chat.locks.busy(conversation_id)  # before the read
     async with runtime.readers() as session:
         now, registry = runtime.clock.now(), executor.registry
         detail = await store.detail(session, principal, conversation_id, registry, now)
@@ -121,6 +126,7 @@ async def conversation(
         "dock/_messages.html",
         principal,
         conversation=detail,
+        replying=replying,
         items=_messages(detail, principal, since, until, undo, confirms),
     )
 

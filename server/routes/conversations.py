@@ -12,7 +12,7 @@ from assistant.chat import store
 from assistant.chat.store import ConversationDetail, ConversationOut
 from assistant.procedures.executor import Done
 from assistant.procedures.types import Page
-from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
+from server.deps import ChatDep, ExecutorDep, PrincipalDep, RuntimeDep
 from server.paging import PagingDep
 from server.params import PathId
 from server.routes.rpc import WAITING, waiting_response
@@ -38,11 +38,17 @@ async def list_conversations(
     summary="A conversation: messages, actions, approvals",
 )
 async def get_conversation(
-    conversation_id: PathId, principal: PrincipalDep, runtime: RuntimeDep, executor: ExecutorDep
+    conversation_id: PathId,
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+    executor: ExecutorDep,
+    chat: ChatDep,
 ) -> ConversationDetail:
+    replying = await chat.locks.busy(conversation_id)  # before the read: never stale
     async with runtime.readers() as session:
         now = runtime.clock.now()
-        return await store.detail(session, principal, conversation_id, executor.registry, now)
+        found = await store.detail(session, principal, conversation_id, executor.registry, now)
+    return found.model_copy(update={"replying": replying})
 
 
 @delete(

@@ -55,6 +55,7 @@ async def test_front_desk_asks_to_delete_and_a_practitioner_approves_live(
         await expect(mine.get_by_text("executed", exact=True)).to_be_visible(timeout=90_000)
         await shot(page, tmp_path, "executed")
         await expect(mine).not_to_contain_text(last)
+        await expect(mine).to_contain_text("Cannot undo: a deleted contact is erased for good")
         await page.goto(f"{web_app.url}/contacts/{contact['id']}")
         await expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     finally:
@@ -79,3 +80,35 @@ async def test_rejecting_needs_a_reason_next_to_the_field(page: Any, web_app: We
     decided = page.get_by_role("article", name="Delete contact Rex Kept")
     await expect(decided.get_by_text("rejected", exact=True)).to_be_visible()
     await expect(decided).to_contain_text("Client still in treatment")
+
+
+async def test_the_requester_undoes_an_approved_merge_from_its_card(
+    page: Any, web_app: WebApp, tmp_path: Path
+) -> None:
+    keep = web_app.rpc("owner", "contacts.create", first_name="Ines", last_name="Kept")
+    dup = web_app.rpc("owner", "contacts.create", first_name="Ines", last_name="Copy")
+    asked = web_app.rpc(
+        "front_desk", "contacts.merge", contact_id=keep["id"], duplicate_id=dup["id"]
+    )
+    approval_id = asked["approval_id"]
+    owner = web_app.api("owner")
+    try:
+        owner.post(f"/api/approvals/{approval_id}/approve", json={}).raise_for_status()
+    finally:
+        owner.close()
+
+    await sign_in(page, web_app, "front_desk", then="/approvals?box=mine")
+    card = page.locator(f"#approval-{approval_id}")
+    # The worker runs it; the card follows without a reload and offers the undo.
+    await expect(card.get_by_text("executed", exact=True)).to_be_visible(timeout=90_000)
+    undo = card.get_by_role("button", name=re.compile(rf"^Undo approval request #{approval_id}"))
+    await expect(undo).to_be_visible()
+    await shot(page, tmp_path, "approved-merge")
+    await undo.click()
+    await expect(page.get_by_role("status").filter(has_text="was undone")).to_be_visible()
+
+    await page.goto(f"{web_app.url}/contacts/{dup['id']}")  # the duplicate is back
+    await expect(page.get_by_role("heading", name="Ines Copy", level=1)).to_be_visible()
+    await page.goto(f"{web_app.url}/approvals?box=mine")
+    await expect(card).to_contain_text("Cannot undo: already undone")
+    await expect(card.get_by_role("button", name=re.compile("^Undo"))).to_have_count(0)

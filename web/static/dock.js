@@ -133,12 +133,29 @@ function init(root) {
         const html = await fragment(`/dock/conversations/${conversationId}`);
         if (mine !== epoch) return;
         place(log, html);
+        followReply(mine);
         if (log.childElementCount) { scrollDown(); return; }
       } catch (error) {
         if (error.status === 404) remember(null);
       }
     }
     await intro(mine);
+  }
+
+  // Read while a turn was still running (a reload mid-reply, or just after Stop): read the
+  // conversation again, more slowly each time, until its reply is stored.
+  function followReply(mine, wait = 400) {
+    if (!log.querySelector("[data-dock-replying]")) return;
+    setTimeout(async () => {
+      if (mine !== epoch || !conversationId) return;
+      try {
+        const html = await fragment(`/dock/conversations/${conversationId}`);
+        if (mine !== epoch) return;
+        place(log, html);
+        scrollDown();
+        followReply(mine, Math.min(wait * 2, 5000));
+      } catch { /* signed out or gone: the next open of the dock says so */ }
+    }, wait);
   }
 
   async function intro(mine = ++epoch) {

@@ -64,7 +64,7 @@ async def test_an_approved_merge_is_undone_from_its_approval_card(
     page = await client.get("/approvals?box=mine", headers=desk.headers)
     card = _card(page.text, approval_id)
     assert f'action="/activity/{ran["action_id"]}/undo"' in card
-    assert f"Undo approval request #{approval_id}" in card
+    assert f"Undo approval request #{approval_id}" in card and "What ran" in card
     # An owner may undo anyone's call: the approver's history card offers it too.
     decided = await client.get("/approvals?box=history", headers=owner.headers)
     assert f'action="/activity/{ran["action_id"]}/undo"' in _card(decided.text, approval_id)

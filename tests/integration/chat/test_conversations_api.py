@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from redis.asyncio import Redis
+
+from assistant.chat.lock import ConversationLocks
+from assistant.settings import Settings
 from tests.integration.chat.conftest import ChatHarness
 from tests.plugins.app import Member, make_member
 from tests.plugins.chat import turn
@@ -88,3 +92,36 @@ async def test_another_users_conversation_is_not_found(
 async def test_conversations_need_authentication(chat: ChatHarness) -> None:
     assert (await chat.http.get("/api/conversations")).status_code == 401
     assert (await chat.http.post("/api/chat", json={"message": "x"})).status_code == 401
+
+
+async def test_a_conversation_read_mid_turn_says_its_reply_is_still_coming(
+    chat: ChatHarness, staff: dict[str, Member], app_settings: Settings
+) -> None:
+    """A reload mid-reply (or just after Stop) reads the conversation before the turn has
+    stored its reply: the API and the dock say so, and the dock reads it again."""
+    member = staff["practitioner"]
+    events = await turn(chat.http, member, "hello there")
+    conversation_id = events[0].data["conversation_id"]
+    url = f"/api/conversations/{conversation_id}"
+    dock = f"/dock/conversations/{conversation_id}"
+    redis = Redis.from_url(app_settings.redis.url)
+    try:
+        # The turn's own lock (the one any replica takes), held as a running turn holds it.
+        async with ConversationLocks(redis).hold(conversation_id):
+            during = await chat.http.get(url, headers=member.headers)
+            assert during.status_code == 200 and during.json()["replying"] is True
+            html = (await chat.http.get(dock, headers=member.headers)).text
+            assert "data-dock-replying" in html and "still writing its reply" in html
+            # A finished turn's own range (read just after message.done) never says so.
+            last = during.json()["messages"][-1]["id"]
+            ranged = await chat.http.get(f"{dock}?since=1&until={last}", headers=member.headers)
+            assert "data-dock-replying" not in ranged.text
+        after = await chat.http.get(url, headers=member.headers)
+        assert after.json()["replying"] is False
+        assert "data-dock-replying" not in (await chat.http.get(dock, headers=member.headers)).text
+        # Another user's conversation stays a 404, busy or not.
+        other = staff["front_desk"]
+        async with ConversationLocks(redis).hold(conversation_id):
+            assert (await chat.http.get(url, headers=other.headers)).status_code == 404
+    finally:
+        await redis.aclose()
