@@ -25,8 +25,21 @@ def no_engine_reply(reason: str) -> str:
     return f"{NO_MODEL} To enable one, run:\n\n```\n{ENABLE_LINE}\n```\n\n({reason}) {EXAMPLES}"
 
 
+# What a failed call was asked to do, where its summary reads badly after "I could not".
+FAILED_AS: dict[str, str] = {"actions.undo": "undo that"}
+
+
+def asked_to(proc: Procedure) -> str:
+    """The call as a person asked for it: its summary without the explanation in brackets
+    or after a colon ("look up a contact's details offline")."""
+    if proc.name in FAILED_AS:
+        return FAILED_AS[proc.name]
+    short = proc.summary.split(" (", 1)[0].split(":", 1)[0].strip()
+    return short[0].lower() + short[1:]
+
+
 def failure_reply(proc: Procedure, message: str) -> str:
-    return f"I could not {proc.summary[0].lower() + proc.summary[1:]}: {message}"
+    return f"I could not {asked_to(proc)}: {message}"
 
 
 def approval_reply(approval: ApprovalOut) -> str:

@@ -117,7 +117,7 @@ def undo_state(row: Action, now: datetime, cannot: str | None) -> dict[str, Any]
     if row.undo_until is None:
         return no("it changed nothing, so there is nothing to undo")
     if row.undo_until <= now:
-        return no(f"the undo window closed at {until}")
+        return no("the undo window has closed")  # `until` says when
     if purged == PURGED_ERASED or kept_of(row) is None:
         return no("what undo needed was erased with a deleted contact")
     return {"available": True, "until": until}

@@ -58,5 +58,5 @@ def cannot_undo(name: str, undo: Undo | None) -> str | None:
     if isinstance(undo, Irreversible):
         return undo.reason
     if undo is None:
-        return f"{name} has no undo"
+        return "there is no undo for this kind of change"
     return None

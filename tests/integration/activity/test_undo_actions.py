@@ -283,7 +283,7 @@ async def test_the_window_closes_and_what_undo_kept_is_purged(
         assert row is not None and row.undo is None
     response = await undo(client, member, action["action_id"])
     assert response.status_code == 409
-    assert "undo window closed" in response.json()["error"]["message"]
+    assert response.json()["error"]["message"].endswith("the undo window has closed")
 
 
 async def test_a_failed_call_is_recorded_with_its_reason(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
 from assistant import compose
 from assistant.chat import undoing
 from assistant.commands import ParseResult
-from assistant.db.models import Note, Tag, User
+from assistant.db.models import Action, Note, Tag, User
 from assistant.procedures.context import Origin, Principal
 from assistant.procedures.executor import Executor
 from assistant.runtime import Runtime
@@ -203,3 +205,32 @@ async def test_undo_that_after_a_call_still_waiting_does_not_reach_past_it(
     assert not result["ok"] and "did not run (pending)" in str(result), result
     async with runtime.sessions() as session:
         assert await session.get(Note, note_id) is not None
+
+
+async def test_undo_that_after_the_window_closed_says_so_in_words(
+    chat: ChatHarness, staff: dict[str, Member], runtime: Runtime
+) -> None:
+    member = staff["practitioner"]
+    contact = await Records(chat.http, member).contact(first_name="Tardy")  # type: ignore[arg-type]
+    message = f"add a note to {contact['full_name']}: late"
+    chat.parser.outcomes[message] = ParseResult(
+        intent="notes.add",
+        confidence=0.98,
+        path="classifier",
+        args={"contact": contact["full_name"], "body": "late"},
+        resolved={"contact_id": contact["id"], "body": "late"},
+    )
+    first = await turn(chat.http, member, message)
+    [added] = [e.data for e in first if e.event == "action.result"]
+    async with runtime.sessions() as session, session.begin():
+        row = await session.get(Action, added["action_id"])
+        assert row is not None
+        row.undo_until = runtime.clock.now() - timedelta(seconds=1)
+        session.add(row)
+
+    second = await turn(chat.http, member, "undo that", first[0].data["conversation_id"])
+    said = "".join(e.data["text"] for e in second if e.event == "message.delta")
+    assert said == (
+        f"I could not undo that: action {added['action_id']} cannot be undone: "
+        "the undo window has closed"
+    )
