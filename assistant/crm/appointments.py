@@ -15,7 +15,7 @@ from assistant.errors import Conflict
 from assistant.procedures.context import CLINICAL_ROLES, CallContext
 from assistant.procedures.registry import ALL_STAFF
 from assistant.procedures.types import Id, Input, ListInput, Page, paginate
-from assistant.procedures.undo import Kept, Reversal
+from assistant.procedures.undo import Kept, Reversal, changed_since
 
 # "for 45 minutes" as a duration, where the NER read it as a time.
 DURATION = pattern(
@@ -104,7 +104,7 @@ async def _booking_changed(ctx: CallContext, kept: Kept) -> str | None:
         return f"appointment {kept['appointment_id']} no longer exists"
     if row.status != "booked":
         return f"appointment {row.id} was {row.status} since"
-    if _out(row).model_dump(mode="json") != kept["row"]:
+    if changed_since(kept["row"], _out(row)):
         return f"appointment {row.id} changed since it was booked"
     return None
 

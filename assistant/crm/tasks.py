@@ -25,7 +25,7 @@ from assistant.errors import Conflict
 from assistant.procedures.context import CallContext
 from assistant.procedures.registry import ALL_STAFF
 from assistant.procedures.types import Deleted, Id, Input, ListInput, Page, paginate
-from assistant.procedures.undo import Kept, Reversal
+from assistant.procedures.undo import Kept, Reversal, changed_since
 
 
 class TaskCreate(Input):
@@ -76,8 +76,7 @@ async def _task_changed(ctx: CallContext, kept: Kept) -> str | None:
     task = await ctx.session.get(Task, kept["task_id"])
     if task is None:
         return f"task {kept['task_id']} was deleted since"
-    now = _out(task).model_dump(mode="json")
-    changed = sorted(k for k, v in kept["row"].items() if now.get(k) != v)
+    changed = changed_since(kept["row"], _out(task))
     if changed:
         return f"task {task.id} changed since ({', '.join(changed)})"
     return None

@@ -53,6 +53,14 @@ class UndoState(BaseModel):
     reason: str | None = None
 
 
+def changed_since(kept_row: dict[str, Any], now: BaseModel) -> list[str]:
+    """The fields of a record that differ from the copy an action kept of it, compared as
+    values, not as JSON: a time kept as the caller wrote it (14:00-08:00) is the same time
+    the database reads back (22:00Z)."""
+    before = type(now).model_validate(kept_row)
+    return sorted(k for k in kept_row if getattr(before, k, None) != getattr(now, k, None))
+
+
 def cannot_undo(name: str, undo: Undo | None) -> str | None:
     """Why a run of this procedure can never be undone; None when it declares an inverse."""
     if isinstance(undo, Irreversible):

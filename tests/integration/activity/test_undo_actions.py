@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -165,6 +165,37 @@ async def test_undo_restores_the_exact_prior_state(
     assert "ok" in await audit_outcomes(executor, "actions.undo")
     second = await undo(client, member, action["action_id"])
     assert second.status_code == 409 and "already undone" in second.json()["error"]["message"]
+
+
+# Times as staff in California give them (the chat resolves "tomorrow at 10" in their zone):
+# the database reads them back in UTC, which is the same time, not a later change.
+PACIFIC = timezone(timedelta(hours=-8))
+LOCAL: dict[str, Act] = {
+    "tasks.create": lambda r, c: r.task(
+        contact_id=c, title="call back", due_at=datetime(2030, 3, 4, 10, tzinfo=PACIFIC).isoformat()
+    ),
+    "appointments.book": lambda r, c: r.appointment(
+        c, datetime(2030, 3, 4, 14, tzinfo=PACIFIC) + timedelta(days=next(DAYS))
+    ),
+}
+DAYS = iter(range(1, 10_000))
+
+
+@pytest.mark.parametrize("procedure", sorted(LOCAL))
+async def test_a_call_made_in_local_time_is_undone(
+    client: Client, staff: dict[str, Member], executor: Executor, procedure: str
+) -> None:
+    member = staff["practitioner"]
+    records = Records(client, member)
+    contact = await records.contact()
+    before = await state(executor, [contact["id"]])
+    await LOCAL[procedure](records, contact["id"])
+    action = await last_action(client, member)
+    assert action["procedure"] == procedure and action["undo"]["available"] is True
+
+    response = await undo(client, member, action["action_id"])
+    assert response.status_code == 200, response.text
+    assert await state(executor, [contact["id"]]) == before
 
 
 # procedure -> (the call, a later change to the same record, words of the refusal)
