@@ -16,6 +16,13 @@ from assistant.procedures.command import Command
 if TYPE_CHECKING:
     from assistant.nlu.model import Entity, NLUResult
 
+_WHEN = frozenset({"DATE", "TIME", "DURATION"})
+# What ends a message without being part of its text: "..., pls", "thanks!", "asap".
+_COURTESY = re.compile(
+    r"(?:[\s,.;:!\-\u2013\u2014]+(?:pls|plz|please|thanks|thank you|thx|ty|cheers|asap))+\W*$",
+    re.IGNORECASE,
+)
+_EDGE = " \t,;:.!?-\u2013\u2014"
 _STOP = {"I", "On", "At", "For", "To", "And", "The", "Next", "This", "Tomorrow", "Today"}
 _NOT_NAME = re.compile(
     r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
@@ -97,6 +104,23 @@ def mentions_from_nlu(spec: Command, result: NLUResult, text: str) -> dict[str, 
     for pattern in spec.patterns:
         if match := pattern.search(text):
             for key, value in match.groupdict().items():
-                if value and spec.slot(key) is not None and _better(mentions.get(key), value):
-                    mentions[key] = value.strip()
+                slot = spec.slot(key)
+                if not value or slot is None:
+                    continue
+                value = _clipped(text, match.span(key), entities, slot.labels)
+                if value and _better(mentions.get(key), value):
+                    mentions[key] = value
     return mentions
+
+
+def _clipped(
+    text: str, span: tuple[int, int], entities: list[Entity], labels: tuple[str, ...]
+) -> str:
+    """A pattern's capture, cut before the first date, time or duration the NER found inside
+    it: "remind me to (call Maria tmrw) at 10" is the title "call Maria" when the NER read
+    "tmrw" as the date. (A name stays: "send the form to Omar" is the task.)"""
+    start, end = span
+    for entity in entities:
+        if entity.label in _WHEN and entity.label not in labels and start < entity.start < end:
+            end = entity.start
+    return _COURTESY.sub("", text[start:end]).strip(_EDGE)
