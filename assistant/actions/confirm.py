@@ -74,7 +74,7 @@ async def _mine_and_waiting(
         settle(action, "expired", now, reason="not confirmed before the deadline")
         session.add(action)
         await session.commit()  # kept although the click is refused
-        raise Conflict(f"action {action_id} expired at {action.expires_at.isoformat()}")
+        raise Conflict(f"action {action_id} expired before it was confirmed; ask for it again")
     return action
 
 

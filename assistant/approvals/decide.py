@@ -77,7 +77,7 @@ async def load_decidable(
         expired = await _expire(runtime, session, approval, now)
         await session.commit()
         await runtime.bus.notify(expired)
-        raise Conflict(f"approval {approval_id} expired at {approval.expires_at.isoformat()}")
+        raise Conflict(f"approval {approval_id} expired before it was decided; nothing ran")
     return approval
 
 

@@ -104,10 +104,10 @@ def mentions_from_nlu(spec: Command, result: NLUResult, text: str) -> dict[str, 
     for pattern in spec.patterns:
         if match := pattern.search(text):
             for key, value in match.groupdict().items():
-                slot = spec.slot(key)
-                if not value or slot is None:
+                captured = spec.slot(key)
+                if not value or captured is None:
                     continue
-                value = _clipped(text, match.span(key), entities, slot.labels)
+                value = _clipped(text, match.span(key), entities, captured.labels)
                 if value and _better(mentions.get(key), value):
                     mentions[key] = value
     return mentions

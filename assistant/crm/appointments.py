@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 from sqlmodel import col, select
 
+from assistant.chat.when import Clock
 from assistant.crm.common import get_or_404
 from assistant.crm.contacts import STAFF
 from assistant.crm.declare import MINE, Command, Slot, contact, pattern, procedure
@@ -90,6 +91,23 @@ async def _overlapping(
     return None
 
 
+async def _clash_words(ctx: CallContext, clash: Appointment) -> str:
+    """ "Pat Morgan already has Jane Doe from 3:00-3:45 pm on Tue 8 Dec", in the caller's
+    time zone: the chat and the pages say it as the calendar shows it."""
+    contact = await ctx.session.get(Contact, clash.contact_id)
+    name = f"{contact.first_name} {contact.last_name or ''}".strip() if contact else "a client"
+    if clash.practitioner_id == ctx.principal.user_id:
+        holder = "You already have"
+    else:
+        who = await ctx.session.get(User, clash.practitioner_id)
+        holder = f"{who.full_name if who is not None else 'The practitioner'} already has"
+    clock = Clock.of(ctx.principal.timezone)
+    ends = clash.starts_at + timedelta(minutes=clash.duration_minutes)
+    return (
+        f"{holder} {name} from {clock.span(clash.starts_at, ends)} on {clock.day(clash.starts_at)}"
+    )
+
+
 def _keep_booking(args: AppointmentBook, out: AppointmentOut, _: None) -> Kept:
     return {
         "appointment_id": out.id,
@@ -166,8 +184,8 @@ async def book(ctx: CallContext, args: AppointmentBook) -> AppointmentOut:
         clash = await _overlapping(ctx, practitioner, args.starts_at, end)
         if clash is not None:
             raise Conflict(
-                f"overlaps appointment {clash.id} at {clash.starts_at.isoformat()}",
-                fields={"starts_at": "overlaps another appointment"},
+                await _clash_words(ctx, clash),
+                fields={"starts_at": f"overlaps appointment {clash.id}"},
             )
     row = Appointment(
         contact_id=args.contact_id,

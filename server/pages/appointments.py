@@ -7,7 +7,7 @@ users.directory for the practitioner picker), exactly as the API.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -132,28 +132,6 @@ async def calendar(
 # --- booking ------------------------------------------------------------------------------
 
 
-async def _clash_words(
-    executor: Executor, principal: Principal, who: Any, start: datetime, minutes: int
-) -> str:
-    """ "Pat Morgan already has Jane Doe from 3:00-3:45 pm on Tue 8 Dec": the booking it hit."""
-    end = start + timedelta(minutes=minutes)
-    found = await call(
-        executor, principal, "appointments.list", practitioner_id=who.id,
-        date_from=start - timedelta(hours=8), date_to=end, limit=200,
-    )  # fmt: skip
-    clash = next((a for a in found.items if a.ends_at > start), None)
-    if clash is None:  # cancelled in the meantime: try again
-        return "That time overlaps another appointment. Choose another time."
-    name = (await contact_names(executor, principal, [clash.contact_id])).get(
-        clash.contact_id, "another client"
-    )
-    clock = Clock.of(principal.timezone)
-    return (
-        f"{who.full_name} already has {name} from {clock.span(clash.starts_at, clash.ends_at)} "
-        f"on {clock.day(clash.starts_at)}. Choose another time."
-    )
-
-
 async def _form(
     request: Request[Any, Any, Any],
     runtime: Any,
@@ -243,10 +221,8 @@ async def book(
         who, args = await _booking(executor, principal, data, people)
         try:
             made = await call(executor, principal, "appointments.book", **args)
-        except Conflict:
-            words = await _clash_words(
-                executor, principal, who, args["starts_at"], args["duration_minutes"]
-            )
+        except Conflict as exc:  # "Pat Morgan already has Jane Doe from ...", in my zone
+            words = f"{exc.message}. Choose another time."
             raise FormError(words, fields={"time": words}) from None
     except InvalidInput as exc:
         errors = field_errors(exc, FORM_FIELDS)

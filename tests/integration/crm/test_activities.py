@@ -63,7 +63,12 @@ async def test_appointments_refuse_overlaps_and_cancel_once(
         contact_id=contact,
         starts_at=(start + timedelta(minutes=30)).isoformat(),
     )
-    assert clash.status_code == 409 and "overlaps" in clash.json()["error"]["message"]
+    assert clash.status_code == 409
+    error = clash.json()["error"]
+    # In words, in the caller's zone (New York: 15:00 UTC is 11:00 am); the id in the field.
+    name = (await records.rpc("contacts.get", contact_id=contact))["full_name"]
+    assert error["message"] == f"You already have {name} from 11:00-11:45 am on Fri 1 Jun"
+    assert error["fields"] == {"starts_at": f"overlaps appointment {booked['id']}"}
     after = await records.appointment(contact, start + timedelta(minutes=45))
     day = (
         await post(
