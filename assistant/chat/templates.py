@@ -39,13 +39,17 @@ def asked_to(proc: Procedure) -> str:
 
 
 def failure_reply(proc: Procedure, message: str) -> str:
-    return f"I could not {asked_to(proc)}: {message}"
+    said = message[:1].lower() + message[1:] if message[1:2].islower() else message
+    return f"I could not {asked_to(proc)}: {said}"
 
 
-def approval_reply(approval: ApprovalOut) -> str:
+def approval_reply(proc: Procedure, approval: ApprovalOut) -> str:
+    """What waits, in the words the approver reads ("Delete contact Ann Smith (#51)") where
+    the procedure declares them, else its summary with ids."""
+    what = approval.detail if proc.describe is not None and approval.detail else approval.summary
     roles = " or ".join(approval.approver_roles)
     return (
-        f"This needs approval before it runs: {approval.summary}. I sent request "
+        f"This needs approval before it runs: {what}. I sent request "
         f"#{approval.approval_id} to a{'n' if roles[:1] in 'aeiou' else ''} {roles} other than "
         "you; nothing has changed yet."
     )

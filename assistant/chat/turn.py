@@ -271,7 +271,7 @@ class Turn:
             approval = result.approval
             reply.meta.update(kind="approval", approvals=[approval.approval_id])
             reply.emit(ev.approval_required(approval))
-            reply.say(templates.approval_reply(approval))
+            reply.say(templates.approval_reply(proc, approval))
             reply.finish = "approval"
             return
         if isinstance(result, Confirm):
