@@ -50,6 +50,8 @@ QUIET_LOGGERS = {
 }
 
 _RECORD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# Extras that repeat the message: uvicorn's copy of it with terminal colour codes.
+_REPEATS = frozenset({"color_message"})
 # ggml_log_level: NONE, DEBUG, INFO, WARN, ERROR, CONT (continues the previous line).
 _GGML_LEVELS = {0: logging.INFO, 1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING,
                 4: logging.ERROR}  # fmt: skip
@@ -85,7 +87,9 @@ def _record_metadata(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
 def _context_and_extras(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
     record: logging.LogRecord = event["_record"]
     extras = {
-        k: v for k, v in record.__dict__.items() if k not in _RECORD_ATTRS and not k.startswith("_")
+        k: v
+        for k, v in record.__dict__.items()
+        if k not in _RECORD_ATTRS and k not in _REPEATS and not k.startswith("_")
     }
     return {**getattr(record, "_contextvars", {}), **extras, **event}
 
@@ -130,6 +134,30 @@ class AccessLine(logging.Filter):
             path = "".join(ch if ch.isprintable() else "?" for ch in path)  # no forged lines
             record.args = (client, args[1], path, args[3], args[4])
         return True
+
+
+class StartupBanner(logging.Filter):
+    """uvicorn's "Uvicorn running on http://...:8000 (Press CTRL+C to quit)" is left out:
+    `assistant serve` says where to go once it listens, and the scrubber, which sees every
+    URL and capitalised word as possibly personal, would print "<URL> (<PERSON>+C to quit)"."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Uvicorn running on")
+
+
+class CronAtDebug(logging.Filter):
+    """arq writes a start and an end line for every run of the worker's cron jobs, several a
+    minute for as long as it runs: those are written at DEBUG only. Jobs, errors and the
+    worker's own lines stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        cron = any(isinstance(a, str) and a.startswith("cron:") for a in args)
+        return (
+            not cron
+            or record.levelno > logging.INFO
+            or logging.getLogger().isEnabledFor(logging.DEBUG)
+        )
 
 
 def uvicorn_config_options() -> dict[str, Any]:
@@ -275,12 +303,20 @@ def configure_logging(
     root.setLevel(level)
     for name in ADOPTED_LOGGERS:
         adopt_logger(name)
-    logging.getLogger(ACCESS_LOGGER).addFilter(AccessLine())
+    _filter_once(logging.getLogger(ACCESS_LOGGER), AccessLine())
+    _filter_once(logging.getLogger("uvicorn.error"), StartupBanner())
+    _filter_once(logging.getLogger("arq.worker"), CronAtDebug())
     for name, floor in QUIET_LOGGERS.items():
         logging.getLogger(name).setLevel(floor)
     logging.captureWarnings(True)
     _configure_structlog()
     return handle
+
+
+def _filter_once(logger: logging.Logger, added: logging.Filter) -> None:
+    """A filter of this kind on `logger`, however often logging is configured."""
+    if not any(type(f) is type(added) for f in logger.filters):
+        logger.addFilter(added)
 
 
 def _configure_structlog() -> None:

@@ -146,3 +146,40 @@ def test_configure_is_idempotent(pipeline: list[LoggingHandle]) -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown log format"):
         configure_logging("INFO", "xml", stream=io.StringIO(), scrubber=UpperScrubber())
+
+
+def test_the_terminal_gets_no_banner_no_colour_copies_and_no_cron_chatter(
+    pipeline: list[LoggingHandle],
+) -> None:
+    """What `make run` prints: uvicorn's banner (`serve` says where to go itself), its
+    colour-coded copy of each message, and arq's cron start and end lines are left out at
+    INFO; a job's own lines and everything at DEBUG stay."""
+    out = io.StringIO()
+    handle = configure_logging("INFO", "json", stream=out, scrubber=UpperScrubber())
+    pipeline.append(handle)
+    server, worker = logging.getLogger("uvicorn.error"), logging.getLogger("arq.worker")
+    server.info(
+        "Uvicorn running on %s://%s:%d (Press CTRL+C to quit)", "http", "127.0.0.1", 8000,
+        extra={"color_message": "Uvicorn running on \x1b[1m%s://%s:%d\x1b[0m"},
+    )  # fmt: skip
+    server.info("Started server process [%d]", 7, extra={"color_message": "\x1b[36m%d\x1b[0m"})
+    worker.info("%6.2fs → %s(%s)%s", 0.97, "cron:_reconcile", "", "")
+    worker.info("%6.2fs ← %s ● %s", 0.01, "cron:_reconcile", 0)
+    worker.info("%6.2fs → %s(%s)%s", 0.02, "ab12:run_job", "job_id=4", "")
+    handle.flush()
+    lines = _lines(out)
+    assert [line["message"] for line in lines] == [
+        "Started server process [7]",
+        "  0.02s → ab12:run_job(job_id=4)",
+    ]
+    assert all("color_message" not in line for line in lines)
+
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.DEBUG)
+    try:
+        worker.info("%6.2fs → %s(%s)%s", 0.97, "cron:_reconcile", "", "")
+        handle.flush()
+    finally:
+        root.setLevel(level)
+    assert _lines(out)[-1]["message"] == "  0.97s → cron:_reconcile()"
