@@ -5,7 +5,7 @@ What a finished call says is in `assistant.chat.wording`."""
 from __future__ import annotations
 
 from assistant.procedures.approval_requests import ApprovalOut
-from assistant.procedures.registry import Procedure
+from assistant.procedures.registry import Procedure, as_asked
 from assistant.procedures.waiting import ActionOut
 
 NO_MODEL = "Commands work without a language model; conversation needs one."
@@ -32,10 +32,7 @@ FAILED_AS: dict[str, str] = {"actions.undo": "undo that"}
 def asked_to(proc: Procedure) -> str:
     """The call as a person asked for it: its summary without the explanation in brackets
     or after a colon ("look up a contact's details offline")."""
-    if proc.name in FAILED_AS:
-        return FAILED_AS[proc.name]
-    short = proc.summary.split(" (", 1)[0].split(":", 1)[0].strip()
-    return short[0].lower() + short[1:]
+    return FAILED_AS.get(proc.name) or as_asked(proc.summary)
 
 
 def failure_reply(proc: Procedure, message: str) -> str:

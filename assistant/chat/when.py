@@ -8,7 +8,7 @@ only ever need a weekday, a day, a month and a clock.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Regions that write the month before the day ("Tue, Dec 8").
@@ -51,6 +51,12 @@ class Clock:
         if self.month_first:
             return f"{at:%a}, {at:%b} {at.day}"
         return f"{at:%a} {at.day} {at:%b}"
+
+    def date(self, day: date) -> str:
+        """A calendar date with its year, no weekday: "4 Mar 1985" or "Mar 4, 1985"."""
+        if self.month_first:
+            return f"{day:%b} {day.day}, {day.year}"
+        return f"{day.day} {day:%b} {day.year}"
 
     def _clock(self, at: datetime, with_half: bool = True) -> tuple[str, str]:
         if not self.twelve_hour:

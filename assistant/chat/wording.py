@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -64,16 +64,20 @@ class Wording:
     summary: Phrase
     line: Line | None = None
     """For a list: one item as a line of the reply."""
+    details: Callable[[Said], list[str]] | None = None
+    """For one record: what the reply lists of it ("Phone: ..."), never in the summary."""
 
 
 WORDINGS: dict[str, Wording] = {}
 
 
-def wording(name: str, line: Line | None = None) -> Callable[[Phrase], Phrase]:
+def wording(
+    name: str, line: Line | None = None, details: Callable[[Said], list[str]] | None = None
+) -> Callable[[Phrase], Phrase]:
     def register(summary: Phrase) -> Phrase:
         if name in WORDINGS:
             raise ValueError(f"duplicate wording for {name}")
-        WORDINGS[name] = Wording(summary, line)
+        WORDINGS[name] = Wording(summary, line, details)
         return summary
 
     return register
@@ -153,7 +157,21 @@ def _enrich_all(said: Said) -> str:
     return "Enriching every contact in the background"
 
 
-@wording("contacts.get")
+def _contact_details(said: Said) -> list[str]:
+    """What staff ask a contact's record for: how to reach them, their birthday, their tags."""
+    data = said.data
+    born = data.get("date_of_birth")
+    shown = [
+        ("Phone", data.get("phone")),
+        ("E-mail", data.get("email")),
+        ("Born", said.clock.date(date.fromisoformat(born)) if isinstance(born, str) else None),
+        ("Address", data.get("address")),
+        ("Tags", ", ".join(data.get("tags") or ())),
+    ]
+    return [f"{label}: {value}" for label, value in shown if value]
+
+
+@wording("contacts.get", details=_contact_details)
 def _shown(said: Said) -> str:
     return f"Here is {_name(said)}"
 
@@ -335,6 +353,9 @@ def words(proc: Procedure, said: Said) -> Words:
     if found is None:  # a procedure added without a phrase still reads as a sentence
         return Words(f"{proc.summary}: done", f"{proc.summary}: done.")
     summary = found.summary(said)
+    details = found.details(said) if found.details is not None else []
+    if details:
+        return Words(summary, summary + ":\n" + "\n".join(f"- {d}" for d in details))
     items = said.data.get("items")
     if found.line is None or not isinstance(items, list) or not items:
         return Words(summary, summary + ".")

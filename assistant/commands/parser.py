@@ -32,7 +32,7 @@ from assistant.crm.known_values import KnownContact, KnownValues
 from assistant.db.models import Contact
 from assistant.procedures.command import Command
 from assistant.procedures.context import Principal
-from assistant.procedures.registry import CHAT, Procedure, Registry
+from assistant.procedures.registry import CHAT, Procedure, Registry, as_asked
 from assistant.remote.scope import call_scope
 from inference.base import Engine
 
@@ -395,12 +395,12 @@ def _chat(confidence: float, path: ParsePath, question: str | None = None) -> Pa
 
 
 def _denied(proc: Procedure, principal: Principal, confidence: float) -> ParseResult:
-    what = proc.summary[:1].lower() + proc.summary[1:]
+    role = principal.role.value.replace("_", " ")
     return ParseResult(
         intent=proc.name,
         confidence=confidence,
         path="clarify",
-        question=f"Your role ({principal.role}) may not {what}.",
+        question=f"As {role}, you may not {as_asked(proc.summary)}.",
     )
 
 

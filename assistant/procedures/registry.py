@@ -77,6 +77,13 @@ def tool_name(name: str) -> str:
     return name.replace(".", "_")
 
 
+def as_asked(summary: str) -> str:
+    """A summary as a request, without the notes in brackets or after a colon, to follow
+    "I could not" or "may not": "look up a contact's details offline"."""
+    short = summary.split(" (", 1)[0].split(":", 1)[0].strip()
+    return short[:1].lower() + short[1:]
+
+
 @dataclass(frozen=True)
 class Procedure:
     name: str

@@ -102,3 +102,27 @@ def test_note_text_only_for_roles_that_may_read_it(clinical: bool, shown: bool) 
     out = words(proc, said({"items": [note], "total": 1}, {"contact_id": 7}, clinical=clinical))
     assert ("knee better" in out.reply) is shown
     assert "knee better" not in out.summary
+
+
+@pytest.mark.parametrize(
+    ("locale", "born"),
+    [("en-GB", "- Born: 4 Mar 1985"), ("en-US", "- Born: Mar 4, 1985")],
+)
+def test_a_contact_asked_for_is_shown_in_the_reply_not_the_card(locale: str, born: str) -> None:
+    """ "what's Jane's phone number" is answered in the reply; the card keeps the name only."""
+    proc = REGISTRY.get("contacts.get")
+    assert proc is not None
+    jane = {
+        "id": 1, "full_name": "Jane Doe", "phone": "+1 415 555 0101", "email": None,
+        "date_of_birth": "1985-03-04", "address": "", "tags": ["vip", "new-client"],
+    }  # fmt: skip
+    found = words(proc, said(jane, locale=locale))
+    assert found.summary == "Here is Jane Doe"
+    assert found.reply.splitlines() == [
+        "Here is Jane Doe:",
+        "- Phone: +1 415 555 0101",
+        born,
+        "- Tags: vip, new-client",
+    ]
+    bare = words(proc, said({"id": 2, "full_name": "Ann Lee", "tags": []}))
+    assert bare.reply == "Here is Ann Lee."
