@@ -57,6 +57,24 @@ def pick(candidates: Sequence[Candidate], answer: str) -> Candidate | None:
     return _by_label(candidates, answer)
 
 
+# Words around a chosen name that still make the answer only an answer ("oh, I meant Sam Lee").
+_ASIDE_WORDS = """the one number no option choice please pls it's its it is i mean meant i'm im
+    yes yeah yep ok okay oh sorry thanks thx ty sure that this him her them"""
+_ASIDES = frozenset(_ASIDE_WORDS.split())
+_POSITIONS = frozenset(ORDINALS) | {"last", "latter", "former"}
+
+
+def beyond(candidate: Candidate, answer: str) -> list[str]:
+    """The words of an answer that neither name `candidate` nor only set it off: "delete" in
+    "delete Sam Lee", said to "which Sam?"."""
+    named = set(normalise_name(candidate.label).split())
+    return [
+        w
+        for w in _plain(answer).split()
+        if w not in named and w not in _ASIDES and w not in _POSITIONS and not w.isdigit()
+    ]
+
+
 def _by_label(candidates: Sequence[Candidate], answer: str) -> Candidate | None:
     from rapidfuzz import fuzz
 

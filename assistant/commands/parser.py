@@ -193,6 +193,12 @@ class CommandParser:
         if asked.kind == "confirm":
             return await self._answer_confirm(asked, answer, principal, ctx)
         choice = clarify.pick(asked.candidates, answer)
+        if (
+            choice is not None
+            and asked.slot is not None
+            and self._new_request(asked, answer, choice)
+        ):
+            return await self.parse(answer, principal, ctx)
         if choice is None:
             if len(answer.split()) >= 4:  # a new request rather than an answer
                 return await self.parse(answer, principal, ctx)
@@ -212,6 +218,15 @@ class CommandParser:
             asked.intent, asked.mentions, principal, ctx, asked.text, asked.path,
             asked.confidence, chosen, linked=asked.linked,
         )  # fmt: skip
+
+    def _new_request(self, asked: Pending, answer: str, choice: Candidate) -> bool:
+        """An answer that names a candidate inside a request of its own is that request:
+        "delete Sam Lee", said to "which Sam?" of "show me Sam", deletes (with its approval)
+        rather than showing Sam Lee and dropping the delete."""
+        if self.nlu is None or not clarify.beyond(choice, answer):
+            return False
+        result = self.nlu.parse(answer)
+        return result.intent not in (CHAT, asked.intent) and self.nlu.accepts(result)
 
     async def _answer_confirm(
         self, asked: Pending, answer: str, principal: Principal, ctx: PageContext

@@ -110,6 +110,33 @@ async def test_a_first_name_shared_by_two_contacts_is_asked_about_and_answered(
                              "starts_at": "2025-03-09T09:00:00-04:00"}  # fmt: skip
 
 
+@pytest.mark.parametrize("answer", ["Sam Patel", "oh I meant sam patel", "the second one"])
+async def test_an_answer_naming_a_candidate_picks_it(
+    clinic: Clinic, eager: NLUModel, answer: str
+) -> None:
+    me = clinic.users["practitioner"]
+    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
+    asked = await parser.parse("add a note to Sam: prefers mornings", me)
+    assert asked.question == "Which Sam? 1. Sam Lee 2. Sam Patel"
+    done = await parser.answer_clarification(asked.pending or {}, answer, me)
+    assert done.intent == "notes.add"
+    assert done.resolved == {"contact_id": clinic.contacts["Sam Patel"], "body": "prefers mornings"}
+
+
+async def test_a_new_command_naming_a_candidate_is_that_command_not_the_choice(
+    clinic: Clinic, eager: NLUModel
+) -> None:
+    """ "tag Sam Lee as vip" said to "which Sam?" of "show me Sam" tags him; it does not
+    show Sam Lee and drop the tag (or a delete, said the same way)."""
+    me = clinic.users["practitioner"]
+    parser = CommandParser(eager, None, compose.procedures(), clinic.sessions, clinic.clock())
+    asked = await parser.parse("show me Sam", me)
+    assert asked.intent == "contacts.get" and asked.question == "Which Sam? 1. Sam Lee 2. Sam Patel"
+    done = await parser.answer_clarification(asked.pending or {}, "tag Sam Lee as vip", me)
+    assert done.intent == "tags.add"
+    assert done.resolved == {"contact_id": clinic.contacts["Sam Lee"], "tag": "vip"}
+
+
 async def test_a_low_confidence_guess_is_one_yes_no_question_about_the_top_reading(
     clinic: Clinic, nlu_model: NLUModel
 ) -> None:
