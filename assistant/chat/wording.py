@@ -16,11 +16,11 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from assistant.chat.when import Clock
 from assistant.db.models import Contact
 from assistant.procedures.context import Principal
 from assistant.procedures.registry import Procedure
 from assistant.runtime import Runtime
+from assistant.when import Clock
 
 LIST_SHOWN = 10
 

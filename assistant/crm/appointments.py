@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 from sqlmodel import col, select
 
-from assistant.chat.when import Clock
 from assistant.crm.common import get_or_404
 from assistant.crm.contacts import STAFF
 from assistant.crm.declare import MINE, Command, Slot, contact, pattern, procedure
@@ -17,6 +16,7 @@ from assistant.procedures.context import CLINICAL_ROLES, CallContext
 from assistant.procedures.registry import ALL_STAFF
 from assistant.procedures.types import Id, Input, ListInput, Page, paginate
 from assistant.procedures.undo import Kept, Reversal, changed_since
+from assistant.when import Clock
 
 # "for 45 minutes" as a duration, where the NER read it as a time.
 DURATION = pattern(

@@ -16,10 +16,10 @@ from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
-from assistant.chat.when import Clock
 from assistant.errors import Conflict, InvalidInput
 from assistant.procedures.context import CLINICAL_ROLES, Principal
 from assistant.procedures.executor import Executor
+from assistant.when import Clock
 from server.deps import ExecutorDep, PrincipalDep, RuntimeDep
 from server.pages.calls import act_then_back, call, contact_names, may, require, staff
 from server.pages.forms import FormError, field_errors

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from assistant.chat.when import zone
+from assistant.when import zone
 from server.pages.forms import FormError
 
 END_OF_DAY = time(17, 0)

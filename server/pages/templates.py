@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from assistant.chat.when import Clock, zone
+from assistant.when import Clock, zone
 from web import TEMPLATES
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from assistant.chat.when import Clock
 from assistant.chat.wording import Said, labelled
+from assistant.when import Clock
 
 LA = "America/Los_Angeles"
 APPOINTMENT = {

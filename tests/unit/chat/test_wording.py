@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from assistant import compose
-from assistant.chat.when import Clock
 from assistant.chat.wording import WORDINGS, Said, words
+from assistant.when import Clock
 
 REGISTRY = compose.procedures()
 LA = "America/Los_Angeles"
